@@ -1,0 +1,246 @@
+"""People on the move, held as arrays: one row per person, no super-individuals.
+
+Everyone who will enter during the run is drawn at the start (entry day, route, nationality, funds, risk
+tolerance) from the journeys stream; each day a vectorised update moves people along their route legs, and
+at the coast they decide whether to buy a place on a boat, wait, give up or abandon the attempt.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from sim.config import MigrationConfig
+from sim.geography import Geography, draw_leg_days
+
+
+class State(IntEnum):
+    """Where a person is; every person is in exactly one state each day."""
+
+    NOT_ENTERED = 0
+    IN_TRANSIT = 1
+    AT_COAST = 2  # waiting in a camp, no place bought
+    HAS_PLACE = 3  # paid a network, waiting for a launch
+    ARRIVED_UK = 4
+    DIED = 5
+    GAVE_UP = 6  # stayed in France or moved on after waiting or failed attempts
+    DETERRED = 7  # decided not to attempt because of the perceived risk of removal
+
+
+TERMINAL = (State.ARRIVED_UK, State.DIED, State.GAVE_UP, State.DETERRED)
+N_STATES = len(State)
+
+
+def entry_days(cfg: MigrationConfig, first_doy: int, n_days: int, scale: float, rng: np.random.Generator) -> np.ndarray:
+    """Day index (0 = first simulated day) on which each person enters a route: seasonal Poisson arrivals."""
+    doy = (first_doy - 1 + np.arange(n_days)) % 365 + 1
+    rate = (
+        cfg.annual_entrants
+        * scale
+        / 365.0
+        * (1.0 + cfg.entry_seasonal_amplitude * np.cos(2 * np.pi * (doy - cfg.entry_peak_day) / 365.0))
+    )
+    counts = rng.poisson(np.maximum(rate, 0.0))
+    return np.repeat(np.arange(n_days, dtype=np.int32), counts)
+
+
+class Population:
+    """State of every person as parallel numpy arrays, indexed by person."""
+
+    def __init__(
+        self,
+        cfg: MigrationConfig,
+        geo: Geography,
+        entry_day: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
+        self.cfg = cfg
+        self.geo = geo
+        n = len(entry_day)
+        self.n = n
+        self.entry_day = entry_day.astype(np.int32)
+        self.state = np.zeros(n, dtype=np.int8)
+        self.route = _choice(rng, geo.route_share, n).astype(np.int8)
+        nat_cum = np.cumsum(geo.route_nationality, axis=1)
+        u = rng.random(n)
+        self.nationality = (u[:, None] > nat_cum[self.route]).sum(axis=1).astype(np.int8)
+        self.leg = np.zeros(n, dtype=np.int8)
+        first = draw_leg_days(rng, geo.leg_days_mean[self.route, 0], geo.leg_days_cv[self.route, 0])
+        self.next_day = (self.entry_day + np.rint(first)).astype(np.int32)
+        self.funds = (cfg.funds_median_gbp * np.exp(cfg.funds_sigma * rng.standard_normal(n))).astype(np.float32)
+        a = 4.0
+        m = min(max(cfg.risk_tolerance_mean, 1e-3), 1 - 1e-3)
+        self.risk_tolerance = rng.beta(a * m, a * (1 - m), n).astype(np.float32)
+        self.camp = np.full(n, -1, dtype=np.int8)
+        self.network = np.full(n, -1, dtype=np.int16)
+        self.place_day = np.full(n, -1, dtype=np.int32)
+        self.price_paid = np.zeros(n, dtype=np.float32)
+        self.coast_day = np.full(n, -1, dtype=np.int32)
+        self.failed_attempts = np.zeros(n, dtype=np.int16)
+        self._entered = 0  # people with entry_day < today are entered (entry_day is sorted)
+
+    # ----------------------------------------------------------------------------------------- journeys
+    def enter(self, day: int) -> int:
+        """Start the journeys of everyone whose entry day has come; returns how many entered."""
+        end = int(np.searchsorted(self.entry_day, day, side="right"))
+        start = self._entered
+        self.state[start:end] = State.IN_TRANSIT
+        self._entered = end
+        return end - start
+
+    @property
+    def entered(self) -> int:
+        return self._entered
+
+    def advance_journeys(
+        self, day: int, rng: np.random.Generator, interception_boost: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
+        """Move people whose current leg ends today; return who reached the coast and how many were pushed back."""
+        window = slice(0, self._entered)
+        movers = np.flatnonzero((self.state[window] == State.IN_TRANSIT) & (self.next_day[window] <= day))
+        if movers.size == 0:
+            return movers, 0
+        geo = self.geo
+        r = self.route[movers].astype(np.intp)
+        leg = self.leg[movers].astype(np.intp)
+        p_stop = geo.leg_interception[r, leg]
+        if interception_boost is not None:
+            p_stop = 1.0 - (1.0 - p_stop) * (1.0 - interception_boost[r, leg])
+        stopped = rng.random(movers.size) < p_stop
+        blocked = stopped.copy()
+        if geo.leg_capacity.any():
+            blocked |= _over_capacity(r * geo.leg_capacity.shape[1] + leg, geo.leg_capacity.ravel(), ~stopped, rng)
+        # Pushed back or queued: try the same leg again later.
+        delay = np.where(stopped, np.maximum(1.0, geo.leg_pushback_days[r, leg]), 1.0)
+        self.next_day[movers[blocked]] = day + np.rint(delay[blocked]).astype(np.int32)
+        go = movers[~blocked]
+        r_go, leg_go = r[~blocked], leg[~blocked] + 1
+        done = leg_go >= geo.n_legs[r_go]
+        arrived = go[done]
+        self.state[arrived] = State.AT_COAST
+        self.coast_day[arrived] = day
+        self.camp[arrived] = _choice(rng, geo.area_camp_share, arrived.size)
+        cont = go[~done]
+        self.leg[cont] = leg_go[~done]
+        days = draw_leg_days(
+            rng, geo.leg_days_mean[r_go[~done], leg_go[~done]], geo.leg_days_cv[r_go[~done], leg_go[~done]]
+        )
+        self.next_day[cont] = day + np.maximum(1, np.rint(days)).astype(np.int32)
+        return arrived, int(stopped.sum())
+
+    # -------------------------------------------------------------------------------------- at the coast
+    def coast_decisions(
+        self,
+        day: int,
+        rng: np.random.Generator,
+        prices: np.ndarray,
+        network_weight: np.ndarray,
+        perceived_death_risk: float,
+        deterrence_hazard: float,
+    ) -> dict:
+        """Savings, leaving and buying a place for everyone waiting at the coast without a place.
+
+        ``perceived_death_risk`` is deaths per 1,000 people crossing as heard in recent news;
+        ``deterrence_hazard`` the daily probability of abandoning the attempt for fear of removal.
+        """
+        cfg = self.cfg
+        out: dict = {"gave_up": 0, "deterred": 0, "places_sold": 0, "revenue_gbp": 0.0}
+        state = self.state[: self._entered]
+        holders = np.flatnonzero(state == State.HAS_PLACE)
+        if holders.size:
+            # People holding a place give up too (at the same rate), and lose what they paid.
+            quit_ = holders[rng.random(holders.size) < cfg.give_up_per_day]
+            self.state[quit_] = State.GAVE_UP
+            out["gave_up"] += int(quit_.size)
+        waiting = np.flatnonzero(state == State.AT_COAST)
+        if waiting.size == 0:
+            return out
+        self.funds[waiting] += cfg.daily_savings_gbp
+        u = rng.random(waiting.size)
+        p_give_up = cfg.give_up_per_day
+        leave = u < p_give_up + deterrence_hazard
+        deterred = leave & (u >= p_give_up)
+        self.state[waiting[leave & ~deterred]] = State.GAVE_UP
+        self.state[waiting[deterred]] = State.DETERRED
+        out["gave_up"] += int((leave & ~deterred).sum())
+        out["deterred"] = int(deterred.sum())
+        stay = waiting[~leave]
+        total_weight = network_weight.sum()
+        if stay.size == 0 or total_weight <= 0:
+            return out
+        # Recent deaths hold back the risk-averse; risk-tolerant people are barely affected.
+        hesitation = cfg.death_news_sensitivity * perceived_death_risk * (1.0 - self.risk_tolerance[stay])
+        p_buy = cfg.purchase_rate_per_day * np.exp(-hesitation)
+        looking = stay[rng.random(stay.size) < p_buy]
+        if looking.size == 0:
+            return out
+        net = _choice(rng, network_weight / total_weight, looking.size)
+        price = prices[net]
+        can_pay = self.funds[looking] >= price
+        buyers, net, price = looking[can_pay], net[can_pay], price[can_pay]
+        self.state[buyers] = State.HAS_PLACE
+        self.network[buyers] = net
+        self.place_day[buyers] = day
+        self.price_paid[buyers] = price
+        self.funds[buyers] -= price
+        out["places_sold"] = int(buyers.size)
+        out["revenue_gbp"] = float(price.sum())
+        out["sold_by_network"] = np.bincount(net, minlength=len(prices))
+        out["revenue_by_network"] = np.bincount(net, weights=price, minlength=len(prices))
+        return out
+
+    def give_up_after_failure(self, people: np.ndarray, rng: np.random.Generator) -> int:
+        """People sent back from the beach or the sea may abandon the attempt."""
+        self.failed_attempts[people] += 1
+        quit_ = people[rng.random(people.size) < self.cfg.give_up_per_failed_attempt]
+        self.state[quit_] = State.GAVE_UP
+        return int(quit_.size)
+
+    def queues(self, n_networks: int) -> list[np.ndarray]:
+        """People holding a place with each network, first paid first."""
+        holders = np.flatnonzero(self.state[: self._entered] == State.HAS_PLACE)
+        if holders.size == 0:
+            return [holders] * n_networks
+        order = np.lexsort((self.place_day[holders], self.network[holders]))
+        holders = holders[order]
+        bounds = np.searchsorted(self.network[holders], np.arange(n_networks + 1))
+        return [holders[bounds[k] : bounds[k + 1]] for k in range(n_networks)]
+
+    def release_places(self, network: int) -> np.ndarray:
+        """A dismantled network's customers are back to waiting, their money lost."""
+        lost = np.flatnonzero(
+            (self.state[: self._entered] == State.HAS_PLACE) & (self.network[: self._entered] == network)
+        )
+        self.state[lost] = State.AT_COAST
+        self.network[lost] = -1
+        return lost
+
+    def counts(self) -> np.ndarray:
+        """People in each state (index = State value)."""
+        return np.bincount(self.state, minlength=N_STATES)
+
+
+def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
+    """Vectorised categorical draw (faster than Generator.choice for many draws from few categories)."""
+    cum = np.cumsum(p)
+    cum[-1] = 1.0
+    return np.searchsorted(cum, rng.random(size), side="right").astype(np.intp)
+
+
+def _over_capacity(
+    group: np.ndarray, capacity: np.ndarray, eligible: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Mark, at random, the people beyond a leg's daily capacity (capacity 0 = unlimited)."""
+    blocked = np.zeros(group.size, dtype=bool)
+    idx = np.flatnonzero(eligible & (capacity[group] > 0))
+    if idx.size == 0:
+        return blocked
+    idx = idx[rng.permutation(idx.size)]
+    g = group[idx]
+    order = np.argsort(g, kind="stable")
+    idx, g = idx[order], g[order]
+    first = np.searchsorted(g, g, side="left")
+    rank = np.arange(g.size) - first
+    blocked[idx[rank >= capacity[g]]] = True
+    return blocked

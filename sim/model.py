@@ -1,0 +1,239 @@
+"""ChannelModel: wires the mechanisms together and steps them one day at a time.
+
+Daily step order (one step = one night on the coast):
+
+1. Entries: people whose entry day has come start their journeys.
+2. Journeys: people at the end of a route leg move on, are pushed back, or reach the French coast.
+3. Policies: levers update what they act on (seizure rates, perceived removal risk, capacities).
+4. Supply: makers ship boats and engines; consignments move through the supply nodes as scheduled events
+   (seized or delivered); networks place orders and, weekly, adjust prices.
+5. Coast: people waiting save money, give up or are deterred, or buy a place from a network.
+6. Launches: each network decides, given the sea state, its queue, boats and crews, how many boats to send, how
+   full, from which area and whether as taxi boats; patrols prevent some; the rest cross, fail or have incidents.
+7. Enforcement: beach patrols redeploy towards recent launches; investigations arrest network members.
+8. UK side: arrivals join the asylum backlog; decisions, removals and hotel costs.
+9. Record the day.
+
+Days before ``world.burn_in_days`` are simulated in full but not counted, so that journeys, camps and stocks
+start the scenario year in their running state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim.asylum import AsylumSystem
+from sim.config import SimConfig, validate
+from sim.crossing import CrossingTally, resolve_launch
+from sim.enforcement import BeachPatrol, BorderForce, NationalCrimeAgency
+from sim.geography import build_geography
+from sim.migrants import Population, entry_days
+from sim.outputs import DailyRecorder, Results
+from sim.smugglers import SmugglingNetwork
+from sim.supply_chain import BOAT, ENGINE, Maker, SupplyChain
+from sim.weather import wave_height_series
+
+# Named random streams: each mechanism draws from its own stream, so a change in one mechanism does not
+# reshuffle the draws of the others (common random numbers across scenarios). Never renumber.
+STREAMS = {
+    "weather": 0,
+    "population": 1,
+    "journeys": 2,
+    "coast": 3,
+    "launches": 4,
+    "sea": 5,
+    "enforcement": 6,
+    "supply": 7,
+    "policy": 8,
+}
+
+
+class ChannelModel(mesa.Model):
+    """Small-boat crossings of the English Channel, from transit routes to the UK asylum system."""
+
+    def __init__(self, cfg: SimConfig) -> None:
+        validate(cfg)
+        super().__init__(rng=cfg.seed)
+        self.cfg = cfg
+        seq = np.random.SeedSequence(cfg.seed)
+        self.streams = {
+            name: np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=(i,)))
+            for name, i in STREAMS.items()
+        }
+        self.geo = build_geography(cfg.world)
+        self.burn_in = cfg.world.burn_in_days
+        self.total_days = self.burn_in + cfg.days
+        self.start_date = dt.date.fromisoformat(cfg.world.start_date)
+        first = self.start_date - dt.timedelta(days=self.burn_in)
+        self.dates = [first + dt.timedelta(days=i) for i in range(self.total_days)]
+        doy = np.array([d.timetuple().tm_yday for d in self.dates])
+        self.wave = wave_height_series(cfg.weather, doy, self.streams["weather"])
+        pop_rng = self.streams["population"]
+        self.population = Population(
+            cfg.migration,
+            self.geo,
+            entry_days(cfg.migration, int(doy[0]), self.total_days, cfg.scale, pop_rng),
+            pop_rng,
+        )
+        self.day = -1
+
+        sc = cfg.supply_chain
+        self.supply_chain = SupplyChain(self, sc, self.streams["supply"])
+        self.boat_maker = Maker(self, BOAT, sc.boats_per_week * cfg.scale, sc.consignment_size, sc.boat_quality)
+        self.engine_maker = Maker(self, ENGINE, sc.engines_per_week * cfg.scale, sc.consignment_size, 1.0)
+
+        s = cfg.smuggling
+        launch_rng = self.streams["launches"]
+        # Networks scale with the population so that each network sees the same market at any scale.
+        n_net = 0 if s.networks == 0 else max(1, round(s.networks * cfg.scale))
+        homes = np.searchsorted(np.cumsum(self.geo.area_camp_share)[:-1], launch_rng.random(n_net), side="right")
+        limits = s.launch_wave_limit_m + s.launch_wave_limit_sd_m * launch_rng.standard_normal(n_net)
+        self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
+        self.initial_boats = sum(n.boats for n in self.networks)
+
+        e = cfg.enforcement
+        self.beach_patrol = BeachPatrol(self, e)
+        self.border_force = BorderForce(self, e)
+        self.nca = NationalCrimeAgency(self, e, self.streams["enforcement"])
+        self.asylum = AsylumSystem(cfg.asylum, cfg.scale)
+
+        # Hooks that policy levers act through (see sim/policies/); neutral by default.
+        self.transit_interception_boost = np.zeros_like(self.geo.leg_interception)
+        self.deterrence_hazard = 0.0
+        self.removed_directly_today = 0.0
+        self.policies: list[Any] = []
+        self.policy_costs: dict[str, float] = {}
+
+        # News of deaths at sea, as heard in the camps (EWMA of deaths and of people crossing).
+        self._news_deaths = 0.0
+        self._news_crossers = 1.0
+        self.recorder = DailyRecorder(self)
+        self.wall_seconds = 0.0
+
+    # ---------------------------------------------------------------------------------------------- step
+    @property
+    def counting(self) -> bool:
+        return self.day >= self.burn_in
+
+    @property
+    def perceived_death_risk(self) -> float:
+        """Deaths per 1,000 people crossing, as recent news has it."""
+        return 1000.0 * self._news_deaths / max(self._news_crossers, 1.0)
+
+    def step(self) -> None:
+        self.day = self.steps - 1
+        day, pop = self.day, self.population
+        rec = self.recorder
+
+        entered = pop.enter(day)
+        reached, pushed_back = pop.advance_journeys(day, self.streams["journeys"], self.transit_interception_boost)
+        coast_by_route = np.bincount(pop.route[reached], minlength=self.geo.n_routes)
+
+        self.removed_directly_today = 0.0
+        for policy in self.policies:
+            policy.apply(self)
+
+        self.boat_maker.step()
+        self.engine_maker.step()
+        for network in self.networks:
+            network.step()
+
+        prices = np.array([n.price for n in self.networks])
+        weights = np.array([n.sales_weight for n in self.networks])
+        coast = pop.coast_decisions(
+            day, self.streams["coast"], prices, weights, self.perceived_death_risk, self.deterrence_hazard
+        )
+        if coast["places_sold"]:
+            for k in np.flatnonzero(coast["sold_by_network"]):
+                self.networks[k].sell(int(coast["sold_by_network"][k]), float(coast["revenue_by_network"][k]))
+
+        tally = self._launches()
+
+        self.beach_patrol.observe(np.repeat(np.arange(self.geo.n_areas), tally.launches_by_area))
+        self.beach_patrol.step()
+        self.nca.step()
+        if self.counting:  # the UK side starts from its observed state on the first scenario day
+            self.asylum.step(tally.people_arrived, self.removed_directly_today)
+
+        deaths_weight = 1.0 / self.cfg.migration.news_memory_days
+        self._news_deaths += deaths_weight * (tally.deaths - self._news_deaths)
+        self._news_crossers += deaths_weight * (tally.people_arrived + tally.deaths - self._news_crossers)
+
+        rec.record(day, entered, pushed_back, coast_by_route, coast, tally)
+
+    def _launches(self) -> CrossingTally:
+        cfg, pop = self.cfg, self.population
+        tally = CrossingTally(launches_by_area=np.zeros(self.geo.n_areas, dtype=np.int64))
+        queues = pop.queues(len(self.networks))
+        wave = float(self.wave[self.day])
+        p_beach = self.beach_patrol.prevention_prob(False)
+        p_taxi = self.beach_patrol.prevention_prob(True)
+        rng = self.streams["launches"]
+        sea_rng = self.streams["sea"]
+        for network, queue in zip(self.networks, queues, strict=True):
+            plan = network.plan_launches(queue.size, wave, p_beach, rng)
+            if plan is None:
+                continue
+            prevented, returned = resolve_launch(
+                plan.loads,
+                plan.areas,
+                plan.taxi,
+                plan.quality,
+                queue,
+                cfg=cfg.crossing,
+                pop=pop,
+                prevention_beach=p_beach,
+                prevention_taxi=p_taxi,
+                destroy_prob=cfg.enforcement.boat_destroyed_when_prevented,
+                wave_m=wave,
+                distance_km=self.geo.area_distance_km,
+                rescue_factor=self.border_force.rescue_factor,
+                pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
+                rng=sea_rng,
+                tally=tally,
+            )
+            network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
+        return tally
+
+    # ---------------------------------------------------------------------------------------- reporting
+    def daily_costs(self) -> dict[str, float]:
+        """Enforcement and policy spending today, GBP, by item."""
+        costs = {
+            "beach_patrols": self.beach_patrol.daily_cost_gbp,
+            "border_force": self.border_force.daily_cost_gbp,
+            "investigations": self.nca.daily_cost_gbp,
+        }
+        for policy in self.policies:
+            for name, value in policy.daily_costs(self).items():
+                costs[name] = costs.get(name, 0.0) + value
+        return costs
+
+    def boat_balance(self) -> dict[str, int]:
+        """Boats by where they are: made = seized + in supply chain + delivered, and
+        initial stock + delivered = in stock + launched + destroyed on beaches (over the whole run)."""
+        chain = self.supply_chain
+        return {
+            "initial_stock": self.initial_boats,
+            "made": chain.shipped[BOAT],
+            "seized": chain.seized[BOAT],
+            "in_supply_chain": chain.pipeline(BOAT),
+            "delivered": chain.delivered[BOAT],
+            "in_stock": sum(n.boats for n in self.networks),
+        }
+
+    def run(self) -> Results:
+        """Step through the burn-in and the scenario days and return the results."""
+        t0 = time.perf_counter()
+        self.run_for(self.total_days)
+        self.wall_seconds = time.perf_counter() - t0
+        return self.recorder.results()
+
+
+def run(cfg: SimConfig) -> Results:
+    """Build the model from a validated config, step it day by day and return its tables."""
+    return ChannelModel(cfg).run()

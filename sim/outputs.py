@@ -1,0 +1,366 @@
+"""Outcome tables: the daily record, the summary of named outcomes, and writing a run folder atomically.
+
+Outcome names are the contract of DESIGN.md section 4 and match ``data/annual_reference.csv`` where they
+overlap; reports, sweeps and the dashboard all read them from here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.migrants import N_STATES, State
+
+if TYPE_CHECKING:
+    from sim.crossing import CrossingTally
+    from sim.model import ChannelModel
+
+SUMMARY_OUTCOMES = (
+    "people_arrived",
+    "boats_arrived",
+    "boats_launched",
+    "people_per_boat",
+    "crossing_days",
+    "people_prevented",
+    "launches_prevented",
+    "prevention_share",
+    "taxi_boat_share",
+    "deaths_at_sea",
+    "deaths_per_1000_arrivals",
+    "boats_seized",
+    "engines_seized",
+    "smugglers_arrested",
+    "mean_price_gbp",
+    "people_deterred",
+    "people_removed",
+    "asylum_backlog",
+    "hotel_cost_gbp",
+    "policy_cost_gbp",
+)
+
+# Daily columns summed over the scenario days for the summary (same names as the outcomes).
+_COUNTS = (
+    "people_arrived",
+    "boats_arrived",
+    "boats_launched",
+    "people_prevented",
+    "launches_prevented",
+    "taxi_launches",
+    "deaths_at_sea",
+    "fatal_incidents",
+    "boats_seized",
+    "engines_seized",
+    "smugglers_arrested",
+    "people_deterred",
+    "people_gave_up",
+    "people_removed",
+    "people_entered",
+    "people_reached_coast",
+    "people_pushed_back",
+    "places_sold",
+    "revenue_gbp",
+    "hotel_cost_gbp",
+    "policy_cost_gbp",
+    "boats_failed",
+    "boats_destroyed_on_beach",
+)
+
+
+class DailyRecorder:
+    """Collects one row per day into preallocated arrays (cheap enough for the hot loop)."""
+
+    def __init__(self, model: ChannelModel) -> None:
+        self.model = model
+        n = model.total_days
+        self.n = n
+        self.cols: dict[str, np.ndarray] = {}
+        self.area_names = model.geo.area_names
+        self.route_names = model.geo.route_names
+        self.states = np.zeros((n, N_STATES), dtype=np.int64)
+        self.launches_by_area = np.zeros((n, len(self.area_names)), dtype=np.int64)
+        self.coast_by_route = np.zeros((n, len(self.route_names)), dtype=np.int64)
+        self.cost_items: dict[str, np.ndarray] = {}
+        self._seized_before = {"boat": 0, "engine": 0}
+
+    def _col(self, name: str) -> np.ndarray:
+        col = self.cols.get(name)
+        if col is None:
+            col = self.cols[name] = np.zeros(self.n)
+        return col
+
+    def record(
+        self, day: int, entered: int, pushed_back: int, coast_by_route: np.ndarray, coast: dict, tally: CrossingTally
+    ) -> None:
+        m = self.model
+        chain = m.supply_chain
+        values = {
+            "wave_height_m": float(m.wave[day]),
+            "people_entered": entered,
+            "people_pushed_back": pushed_back,
+            "people_reached_coast": int(coast_by_route.sum()),
+            "people_gave_up": coast["gave_up"] + tally.people_gave_up,
+            "people_deterred": coast["deterred"],
+            "places_sold": coast["places_sold"],
+            "revenue_gbp": coast["revenue_gbp"],
+            "launch_attempts": tally.launch_attempts,
+            "boats_launched": tally.boats_launched,
+            "launches_prevented": tally.launches_prevented,
+            "people_prevented": tally.people_prevented,
+            "taxi_launches": tally.taxi_launches,
+            "boats_failed": tally.boats_failed,
+            "boats_destroyed_on_beach": tally.boats_destroyed,
+            "boats_arrived": tally.boats_arrived,
+            "people_arrived": tally.people_arrived,
+            "deaths_at_sea": tally.deaths,
+            "fatal_incidents": tally.fatal_incidents,
+            "boats_seized": chain.seized["boat"] - self._seized_before["boat"],
+            "engines_seized": chain.seized["engine"] - self._seized_before["engine"],
+            "smugglers_arrested": m.nca.arrests_today + tally.pilots_arrested,
+            "mean_price_gbp": float(np.mean([n.price for n in m.networks])) if m.networks else np.nan,
+            "boats_in_stock": sum(n.boats for n in m.networks),
+            "engines_in_stock": sum(n.engines for n in m.networks),
+            "boats_in_supply_chain": chain.pipeline("boat"),
+            "network_strength": float(np.mean([n.strength for n in m.networks])) if m.networks else 0.0,
+            "taxi_share_intended": float(np.mean([n.taxi_share for n in m.networks])) if m.networks else 0.0,
+            "perceived_death_risk": m.perceived_death_risk,
+            "perceived_removal_prob": getattr(m, "perceived_removal_prob", 0.0),
+            "asylum_backlog": m.asylum.backlog,
+            "people_in_hotels": m.asylum.people_in_hotels,
+            "hotel_cost_gbp": m.asylum.hotel_cost_today,
+            "people_removed": m.asylum.removals_today,
+        }
+        costs = m.daily_costs()
+        values["policy_cost_gbp"] = sum(costs.values())
+        for name, v in costs.items():
+            self.cost_items.setdefault(name, np.zeros(self.n))[day] = v
+        for k, v in values.items():
+            self._col(k)[day] = v
+        self._seized_before = dict(chain.seized)
+        self.states[day] = m.population.counts()
+        self.launches_by_area[day] = tally.launches_by_area
+        self.coast_by_route[day] = coast_by_route
+
+    def results(self) -> Results:
+        m = self.model
+        b = m.burn_in
+        daily = pd.DataFrame({k: v[b:] for k, v in self.cols.items()})
+        daily.insert(0, "date", pd.to_datetime([d.isoformat() for d in m.dates[b:]]))
+        daily.insert(1, "day", np.arange(len(daily)))
+        for s in State:
+            daily[f"stock_{s.name.lower()}"] = self.states[b:, s.value]
+        for j, a in enumerate(self.area_names):
+            daily[f"launch_attempts_{a}"] = self.launches_by_area[b:, j]
+        for j, r in enumerate(self.route_names):
+            daily[f"coast_arrivals_{r}"] = self.coast_by_route[b:, j]
+        for name, v in self.cost_items.items():
+            daily[f"cost_{name}_gbp"] = v[b:]
+        totals = {k: float(v.sum()) for k, v in self.cols.items() if k in _COUNTS}
+        return Results(
+            summary=summarise(daily, self.route_names, self.area_names, list(self.cost_items)),
+            daily=daily,
+            totals_with_burn_in=totals,
+            final_states={s.name.lower(): int(self.states[-1, s.value]) for s in State},
+            boat_balance=m.boat_balance(),
+            wall_seconds=m.wall_seconds,
+            migrant_days=int(self.states[:, [State.IN_TRANSIT, State.AT_COAST, State.HAS_PLACE]].sum()),
+        )
+
+
+def summarise(
+    daily: pd.DataFrame, routes: tuple[str, ...], areas: tuple[str, ...], cost_items: list[str]
+) -> dict[str, Any]:
+    """Scalar outcomes over the scenario days (DESIGN.md section 4)."""
+    s: dict[str, Any] = {}
+    for k in _COUNTS:
+        if k in daily:
+            s[k] = float(daily[k].sum())
+    arrived, boats = s["people_arrived"], s["boats_arrived"]
+    s["people_per_boat"] = arrived / boats if boats else 0.0
+    s["crossing_days"] = int((daily["boats_arrived"] > 0).sum())
+    prevented = s["people_prevented"]
+    s["prevention_share"] = prevented / (prevented + arrived) if prevented + arrived else 0.0
+    s["taxi_boat_share"] = s["taxi_launches"] / s["boats_launched"] if s["boats_launched"] else 0.0
+    s["deaths_per_1000_arrivals"] = 1000.0 * s["deaths_at_sea"] / arrived if arrived else 0.0
+    s["mean_price_gbp"] = (
+        s["revenue_gbp"] / s["places_sold"] if s["places_sold"] else float(daily["mean_price_gbp"].mean())
+    )
+    s["asylum_backlog"] = float(daily["asylum_backlog"].iloc[-1])
+    s["coast_arrivals_by_route"] = {r: int(daily[f"coast_arrivals_{r}"].sum()) for r in routes}
+    s["launch_attempts_by_area"] = {a: int(daily[f"launch_attempts_{a}"].sum()) for a in areas}
+    s["policy_cost_by_item_gbp"] = {c: float(daily[f"cost_{c}_gbp"].sum()) for c in cost_items}
+    for k in (
+        "people_arrived",
+        "boats_arrived",
+        "boats_launched",
+        "deaths_at_sea",
+        "boats_seized",
+        "engines_seized",
+        "smugglers_arrested",
+        "people_prevented",
+        "launches_prevented",
+        "people_deterred",
+    ):
+        s[k] = round(s[k])
+    s["people_removed"] = float(s["people_removed"])
+    ordered = {k: s[k] for k in SUMMARY_OUTCOMES}
+    ordered.update({k: v for k, v in s.items() if k not in ordered})
+    return ordered
+
+
+@dataclass
+class Results:
+    """What one run produced: named scalar outcomes, one row a day, and accounting checks."""
+
+    summary: dict[str, Any]
+    daily: pd.DataFrame
+    totals_with_burn_in: dict[str, float] = field(default_factory=dict)
+    final_states: dict[str, int] = field(default_factory=dict)
+    boat_balance: dict[str, int] = field(default_factory=dict)
+    wall_seconds: float = 0.0
+    migrant_days: int = 0
+
+    def text_summary(self) -> str:
+        s = self.summary
+        lines = [
+            f"people arrived        {s['people_arrived']:>10,}",
+            f"boats arrived         {s['boats_arrived']:>10,}",
+            f"people per boat       {s['people_per_boat']:>10.1f}",
+            f"crossing days         {s['crossing_days']:>10,}",
+            f"people prevented      {s['people_prevented']:>10,}  (prevention share {s['prevention_share']:.2f})",
+            f"taxi-boat share       {s['taxi_boat_share']:>10.2f}",
+            f"deaths at sea         {s['deaths_at_sea']:>10,}  "
+            f"({s['deaths_per_1000_arrivals']:.2f} per 1,000 arrivals)",
+            f"boats/engines seized  {s['boats_seized']:>5,} / {s['engines_seized']:,}",
+            f"smugglers arrested    {s['smugglers_arrested']:>10,}",
+            f"mean price            GBP {s['mean_price_gbp']:>6,.0f}",
+            f"asylum backlog (end)  {s['asylum_backlog']:>10,.0f}",
+            f"hotel cost            GBP {s['hotel_cost_gbp'] / 1e6:,.0f}m",
+            f"policy cost           GBP {s['policy_cost_gbp'] / 1e6:,.0f}m",
+        ]
+        return "\n".join(lines)
+
+    def plot(self, path: str | os.PathLike | None = None):
+        """Four panels of the year: arrivals, people per boat, deaths and the sea state."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        d = self.daily
+        fig, ax = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+        week = d.set_index("date").resample("W")
+        ax[0, 0].bar(week["people_arrived"].sum().index, week["people_arrived"].sum().values, width=6)
+        ax[0, 0].set(title="People arrived per week", ylabel="people")
+        ppb = week["people_arrived"].sum() / week["boats_arrived"].sum().replace(0, np.nan)
+        ax[0, 1].plot(ppb.index, ppb.values, marker=".")
+        ax[0, 1].set(title="People per boat (weekly)", ylabel="people per boat")
+        ax[1, 0].plot(d["date"], d["deaths_at_sea"].cumsum())
+        ax[1, 0].set(title="Deaths at sea (cumulative)", ylabel="deaths")
+        ax[1, 1].plot(d["date"], d["wave_height_m"], lw=0.8)
+        ax[1, 1].set(title="Significant wave height", ylabel="m")
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(path, dpi=110)
+        return fig
+
+
+# -------------------------------------------------------------------------------------------------- writing
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temporary file in the same folder, then rename over the target."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_frame(path: Path, frame: pd.DataFrame) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if path.suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    raise TypeError(f"not JSON serialisable: {type(o)}")
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core", "omegaconf", "matplotlib", "networkx"):
+        try:
+            out[pkg] = importlib_metadata.version(pkg)
+        except importlib_metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def git_revision() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+        return rev + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def write_run_folder(
+    out_dir: Path, results: Results, resolved_config_yaml: str, seed: int, extra: dict | None = None
+) -> None:
+    """Write summary.json, daily.parquet, config.yaml, then metadata.json: its presence marks a finished run."""
+    out_dir = Path(out_dir)
+    atomic_write_text(out_dir / "summary.json", json.dumps(results.summary, indent=2, default=_json_default) + "\n")
+    atomic_write_frame(out_dir / "daily.parquet", results.daily)
+    atomic_write_text(out_dir / "config.yaml", resolved_config_yaml)
+    meta = {
+        "seed": seed,
+        "wall_seconds": round(results.wall_seconds, 4),
+        "migrant_days": results.migrant_days,
+        "versions": package_versions(),
+        "git_revision": git_revision(),
+        "platform": platform.platform(),
+        "status": "finished",
+    }
+    if extra:
+        meta.update(extra)
+    atomic_write_text(out_dir / "metadata.json", json.dumps(meta, indent=2, default=_json_default) + "\n")

@@ -1,0 +1,30 @@
+"""Daily sea state in the Strait of Dover.
+
+Significant wave height is log-normal around a seasonal mean (rough in winter, calm in summer) with AR(1)
+anomalies, so calm days come in spells of a few days, as crossings do. The whole series is drawn once at the
+start from the weather stream, so a policy change never alters the weather (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import WeatherConfig
+
+
+def wave_height_series(cfg: WeatherConfig, day_of_year: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Daily significant wave height (m) for the given days of year."""
+    phase = 2 * np.pi * (day_of_year - cfg.calmest_day) / 365.25
+    # cos(phase) = 1 on the calmest day, -1 half a year later.
+    log_mean = 0.5 * (np.log(cfg.wave_summer_m) + np.log(cfg.wave_winter_m)) + 0.5 * (
+        np.log(cfg.wave_summer_m) - np.log(cfg.wave_winter_m)
+    ) * np.cos(phase)
+    n = len(day_of_year)
+    phi = cfg.autocorrelation
+    shocks = rng.standard_normal(n) * cfg.wave_log_sd * np.sqrt(1 - phi**2)
+    anomaly = np.empty(n)
+    prev = rng.standard_normal() * cfg.wave_log_sd
+    for i in range(n):
+        prev = phi * prev + shocks[i]
+        anomaly[i] = prev
+    return np.exp(log_mean + anomaly)

@@ -1,0 +1,53 @@
+"""Extremes that must give nothing, and directions that the mechanisms must produce (paired seeds)."""
+
+import numpy as np
+
+from tests.conftest import run_with
+
+SEEDS = range(5)
+
+
+def test_no_boats_ever_delivered_gives_no_arrivals():
+    r = run_with("supply_chain.boats_per_week=0", "smuggling.initial_boats=0")
+    assert r.summary["people_arrived"] == 0
+    assert r.summary["boats_launched"] == 0
+    assert r.summary["people_entered"] > 0  # people still come and wait
+
+
+def test_zero_demand_gives_nothing():
+    r = run_with("migration.annual_entrants=0")
+    s = r.summary
+    assert s["people_entered"] == 0
+    assert s["people_arrived"] == 0 and s["deaths_at_sea"] == 0 and s["boats_launched"] == 0
+
+
+def test_sea_never_calm_gives_no_launches():
+    r = run_with("weather.wave_summer_m=8", "weather.wave_winter_m=8", "weather.wave_log_sd=0.1")
+    assert r.summary["boats_launched"] == 0
+    assert r.summary["launches_prevented"] == 0
+    assert r.summary["crossing_days"] == 0
+
+
+def test_rougher_sea_gives_fewer_crossing_days():
+    # Half scale: with very few networks, crossing days depend more on boats than on the weather.
+    calm = [run_with(f"seed={s}", "scale=0.5").summary["crossing_days"] for s in SEEDS]
+    rough = [run_with(f"seed={s}", "scale=0.5", "weather=rough").summary["crossing_days"] for s in SEEDS]
+    assert all(r < c for r, c in zip(rough, calm, strict=True)), (rough, calm)
+
+
+def test_larger_boat_supply_gives_fewer_people_per_boat():
+    base = [run_with(f"seed={s}").summary["people_per_boat"] for s in SEEDS]
+    more = [
+        run_with(f"seed={s}", "supply_chain.boats_per_week=48", "supply_chain.engines_per_week=52").summary[
+            "people_per_boat"
+        ]
+        for s in SEEDS
+    ]
+    assert np.mean(more) < 0.85 * np.mean(base), (more, base)
+    assert all(m < b for m, b in zip(more, base, strict=True))
+
+
+def test_more_beach_officers_prevent_more():
+    base = [run_with(f"seed={s}").summary["prevention_share"] for s in SEEDS]
+    more = [run_with(f"seed={s}", "enforcement.beach_officers=2000").summary["prevention_share"] for s in SEEDS]
+    assert np.mean(more) > np.mean(base) + 0.05
