@@ -304,6 +304,7 @@ class AsylumConfig:
 # ------------------------------------------------------------------------------------------------- top
 @dataclass
 class SimConfig:
+    scenario: str = param("baseline_2024", "name", None, None, "set by configs/scenario/NAME.yaml")
     seed: int = param(0, "integer", 0, 2**63 - 1, "replicate identifier")
     days: int = param(366, "days simulated after burn-in", 1, 36_500, "2024 is a leap year")
     scale: float = param(1.0, "population multiplier", 1e-6, 1_000.0, "1 = full scale: every person an agent")
