@@ -19,7 +19,7 @@ class AsylumSystem:
         self.decisions_per_day = cfg.decisions_per_day * scale
         self.removals_today = 0.0
         self.hotel_cost_today = 0.0
-        self.extra_removals_today = 0.0
+        self.decision_cost_today = 0.0
 
     def step(self, small_boat_arrivals: int, removed_directly: float = 0.0) -> None:
         """``removed_directly``: arrivals removed without entering the backlog (third-country removal, returns)."""
@@ -27,6 +27,7 @@ class AsylumSystem:
         self.backlog += small_boat_arrivals - removed_directly + cfg.other_claims_per_day * self.scale
         decided = min(self.decisions_per_day, max(self.backlog, 0.0))
         self.backlog -= decided
+        self.decision_cost_today = decided * cfg.cost_gbp_per_decision
         self.removals_today = decided * cfg.refusal_share * cfg.removal_share_of_refused + removed_directly
         self.hotel_cost_today = max(self.backlog, 0.0) * cfg.hotel_share * cfg.hotel_cost_gbp_per_night
 

@@ -63,6 +63,10 @@ def one_line(exc: BaseException) -> str:
     if m:
         options = ", ".join(o.strip() for o in m.group(3).split("\n") if o.strip())
         return f"{m.group(1)}={m.group(2)}: unknown option; allowed: {options}"
+    m = re.search(r"Could not load '([^'/]+)/([^']+)'", msg)
+    if m:
+        options = sorted(p.stem for p in (CONFIG_DIR / m.group(1)).glob("*.yaml"))
+        return f"{m.group(1)}={m.group(2)}: unknown option; allowed: {', '.join(options)}"
     m = re.search(r"Key '([^']+)' (?:is )?not in (?:struct|'\w+')", msg)
     if m:
         full = re.search(r"full_key: (\S+)", msg)

@@ -126,6 +126,12 @@ class MigrationConfig:
         "assumption: how much recent deaths hold back purchases",
     )
     news_memory_days: float = param(21.0, "days", 1.0, 365.0, "assumption: how long news of deaths matters")
+    route_switch_prob: float = param(
+        0.3,
+        "probability that a person pushed back switches to another route from the same origin",
+        *PROB,
+        "assumption: displacement between routes when one is squeezed",
+    )
 
 
 # ----------------------------------------------------------------------------------------------- smuggling
@@ -165,11 +171,22 @@ class SmugglingConfig:
         0.05, "per prevented launch", 0.0, 1.0, "assumption: networks copy what gets past patrols"
     )
     patrol_avoidance: float = param(
-        3.0, "log-odds per unit prevention risk", 0.0, 50.0, "assumption: launches move from patrols"
+        1.0,
+        "logit weight on the log chance of launching unprevented from an area",
+        0.0,
+        50.0,
+        "assumption: launches move away from patrols (DESIGN.md: departures shift south-west)",
     )
     distance_aversion: float = param(0.02, "log-odds per km", 0.0, 1.0, "assumption: farther is worse")
     stock_target_days: float = param(60.0, "days of launches kept in stock or on order", 0.0, 365.0, "assumption")
     initial_boats: int = param(4, "boats per network", 0, 10_000, "assumption")
+    flimsy_response: float = param(
+        0.5,
+        "fall in hull quality per unit share of orders lost to seizures",
+        0.0,
+        1.0,
+        "assumption; Operation Sophia: boat destruction pushed smugglers to flimsier dinghies",
+    )
     recruitment_delay_days: float = param(
         45.0, "days", 0.0, 3_650.0, "assumption: networks regenerate after arrests (NCA)"
     )
@@ -262,7 +279,15 @@ class EnforcementConfig:
         0.35, "relative prevention of taxi launches", *PROB, "assumption: police cannot act at sea"
     )
     boat_destroyed_when_prevented: float = param(0.6, "probability", *PROB, "assumption: boats slashed")
-    redeploy_rate: float = param(0.1, "share of officers moved per day towards recent launches", *PROB, "assumption")
+    redeploy_rate: float = param(
+        0.05, "share of officers moved per day towards where launches happen", *PROB, "assumption"
+    )
+    redeploy_weight: float = param(
+        0.5,
+        "weight of recent launches (vs the standing spread of beach_area_weights) in where officers go",
+        *PROB,
+        "assumption: deployments follow launches only in part",
+    )
     rescue_vessels: float = param(8.0, "vessels on station", 0.0, 1_000.0, "assumption: Border Force + RNLI")
     rescue_effect_per_vessel: float = param(
         0.08, "relative fall in fatal incidents per vessel", 0.0, 10.0, "assumption"
@@ -296,9 +321,154 @@ class AsylumConfig:
         150.0, "GBP per person per night", 0.0, 10_000.0, "DESIGN.md: GBP 5.8m a day for ~36,000"
     )
     refusal_share: float = param(0.4, "share of decisions refused", *PROB, "assumption")
+    cost_gbp_per_decision: float = param(
+        2_500.0, "GBP per initial decision", 0.0, 1e7, "assumption: caseworker time and overheads"
+    )
     removal_share_of_refused: float = param(
         0.05, "share of refused people removed", *PROB, "assumption: few enforced returns"
     )
+
+
+# ------------------------------------------------------------------------------------------------- policies
+# Each lever is off unless a scenario or `policy=[...]` selects it (configs/policy/NAME.yaml sets enabled: true).
+# When off, the 2024 status quo of the enforcement and supply-chain groups applies. See docs/policies.md.
+@dataclass
+class SeizuresPolicy:
+    enabled: bool = False
+    rate_turkey: float = param(0.0, "added seizure probability per consignment", *PROB, "assumption")
+    rate_bulgaria: float = param(
+        0.25, "added seizure probability per consignment", *PROB, "NCA-Bulgaria: 125 boats, 128 engines seized 2023-24"
+    )
+    rate_germany: float = param(0.1, "added seizure probability per consignment", *PROB, "assumption")
+    rate_france_inland: float = param(0.1, "added seizure probability per consignment", *PROB, "assumption")
+    cost_gbp_per_year_per_unit_rate: float = param(
+        20_000_000.0,
+        "GBP a year to sustain a seizure probability of 1 at one node",
+        0.0,
+        1e10,
+        "assumption: partner-agency teams, intelligence and border checks",
+    )
+    cost_gbp_per_item_seized: float = param(300.0, "GBP per boat or engine", 0.0, 1e6, "assumption: storage, cases")
+
+
+@dataclass
+class InternationalPostsPolicy:
+    enabled: bool = False
+    officers: dict[str, float] = field(default_factory=dict)  # country -> NCA officers posted (see yaml)
+    europol_officers: float = param(
+        15.0, "UK officers at Europol", 0.0, 10_000.0, "DESIGN.md: UK officers at Europol up 50% in 2024"
+    )
+    seizure_per_officer: float = param(0.06, "seizure hazard per officer at a supply node", 0.0, 10.0, "assumption")
+    interception_per_officer: float = param(
+        0.04, "interception hazard per officer on a route leg", 0.0, 10.0, "assumption"
+    )
+    recruitment_cut_per_officer: float = param(
+        0.03, "fall in recruitment per officer in a source region (hazard)", 0.0, 10.0, "assumption"
+    )
+    europol_arrest_boost_per_officer: float = param(
+        0.02, "relative rise in arrests of organisers and financiers per Europol officer", 0.0, 10.0, "assumption"
+    )
+    cost_gbp_per_officer_year: float = param(
+        150_000.0, "GBP per posted officer a year", 0.0, 1e8, "assumption: salary, allowances, office"
+    )
+
+
+@dataclass
+class DeterrencePolicy:
+    enabled: bool = False
+    capacity_per_year: float = param(
+        5_000.0, "removals to the third country a year", 0.0, 1e7, "assumption; UK-Rwanda achieved 4 voluntary"
+    )
+    start_date: str = param("2024-01-01", "ISO date", None, None, "scenario choice")
+    announced: bool = True
+    operating: bool = True
+    announcement_credibility: float = param(
+        0.3, "weight of the announced probability before removals are seen", *PROB, "assumption"
+    )
+    response_strength: float = param(
+        1.0,
+        "log-odds response to perceived removal probability (0 = no effect)",
+        0.0,
+        20.0,
+        "assumption: academic consensus little effect (0-0.5); Home Office break-even needs about 3",
+    )
+    memory_days: float = param(60.0, "days over which removals are observed", 1.0, 3650.0, "assumption")
+    cost_gbp_per_removal: float = param(
+        169_000.0, "GBP per person relocated", 0.0, 1e8, "Home Office economic impact assessment (2023)"
+    )
+    fixed_cost_gbp_per_year: float = param(
+        120_000_000.0, "GBP a year", 0.0, 1e11, "UK-Rwanda: about GBP 700m over 2022-2024 (NAO)"
+    )
+
+
+@dataclass
+class BeachPatrolsPolicy:
+    enabled: bool = False
+    officers_per_night: float = param(1_200.0, "officers per night", 0.0, 100_000.0, "scenario choice; 2024: ~800")
+
+
+@dataclass
+class GangDisruptionPolicy:
+    enabled: bool = False
+    investigations: float = param(160.0, "live investigations", 0.0, 100_000.0, "scenario choice; 2024: 70-90")
+    upper_level_focus: float = param(
+        2.0, "arrest multiplier for organisers and financiers", 0.0, 100.0, "assumption: intelligence-led work"
+    )
+    start_date: str = param("2024-01-01", "ISO date", None, None, "scenario choice")
+    duration_days: int = param(366, "days the campaign lasts", 0, 36_500, "scenario choice")
+
+
+@dataclass
+class ReturnsPolicy:
+    enabled: bool = False
+    return_prob_by_nationality: dict[str, float] = field(default_factory=dict)
+    one_in_one_out_share: float = param(
+        0.026, "share of all arrivals returned to France", *PROB, "DESIGN.md: about 2.6% in its first year"
+    )
+    capacity_per_year: float = param(10_000.0, "returns a year", 0.0, 1e7, "assumption")
+    response_strength: float = param(
+        3.0,
+        "log-odds response of a nationality to its observed return probability",
+        0.0,
+        20.0,
+        "calibrated loosely on Albanians: 28% to 3% of arrivals after the 2022 deal",
+    )
+    memory_days: float = param(60.0, "days", 1.0, 3650.0, "assumption")
+    cost_gbp_per_return: float = param(15_000.0, "GBP per person returned", 0.0, 1e8, "assumption")
+
+
+@dataclass
+class SearchAndRescuePolicy:
+    enabled: bool = False
+    vessels: float = param(12.0, "vessels on station", 0.0, 1_000.0, "scenario choice; 2024 baseline 8")
+    wave_limit_rise_per_vessel_m: float = param(
+        0.01,
+        "m rise of smugglers' wave limit per vessel above the 2024 level",
+        0.0,
+        1.0,
+        "Deiana, Maheshri and Mastrobuoni (2024): more rescue, worse boats in worse weather",
+    )
+    quality_drop_per_vessel: float = param(
+        0.01, "fall in hull quality per vessel above the 2024 level", 0.0, 1.0, "same source; size a guess"
+    )
+
+
+@dataclass
+class AsylumProcessingPolicy:
+    enabled: bool = False
+    decisions_per_day: float = param(600.0, "initial decisions per day", 0.0, 1e6, "scenario choice; 2024: ~380")
+
+
+@dataclass
+class PolicyConfig:
+    seizures: SeizuresPolicy = field(default_factory=SeizuresPolicy)
+    international_posts: InternationalPostsPolicy = field(default_factory=InternationalPostsPolicy)
+    deterrence: DeterrencePolicy = field(default_factory=DeterrencePolicy)
+    beach_patrols: BeachPatrolsPolicy = field(default_factory=BeachPatrolsPolicy)
+    gang_disruption: GangDisruptionPolicy = field(default_factory=GangDisruptionPolicy)
+    returns: ReturnsPolicy = field(default_factory=ReturnsPolicy)
+    search_and_rescue: SearchAndRescuePolicy = field(default_factory=SearchAndRescuePolicy)
+    asylum_processing: AsylumProcessingPolicy = field(default_factory=AsylumProcessingPolicy)
 
 
 # ------------------------------------------------------------------------------------------------- top
@@ -316,6 +486,7 @@ class SimConfig:
     crossing: CrossingConfig = field(default_factory=CrossingConfig)
     enforcement: EnforcementConfig = field(default_factory=EnforcementConfig)
     asylum: AsylumConfig = field(default_factory=AsylumConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -355,13 +526,43 @@ def validate(cfg: SimConfig) -> SimConfig:
     for group in ("boat_nodes", "engine_nodes"):
         if not getattr(cfg.supply_chain, group):
             raise ConfigError(f"supply_chain.{group}: at least one node is required")
-    try:
-        import datetime as _dt
-
-        _dt.date.fromisoformat(w.start_date)
-    except ValueError:
-        raise ConfigError(f"world.start_date={w.start_date!r}: expected an ISO date such as 2024-01-01") from None
+    for key, value in (
+        ("world.start_date", w.start_date),
+        ("policy.deterrence.start_date", cfg.policy.deterrence.start_date),
+        ("policy.gang_disruption.start_date", cfg.policy.gang_disruption.start_date),
+    ):
+        _check_date(key, value)
+    _check_policies(cfg)
     return cfg
+
+
+def _check_date(key: str, value: str) -> None:
+    import datetime as _dt
+
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{key}={value!r}: expected an ISO date such as 2024-01-01") from None
+
+
+def _check_policies(cfg: SimConfig) -> None:
+    from sim.policies.international_posts import POST_COVERAGE
+
+    posts = cfg.policy.international_posts
+    for country, officers in posts.officers.items():
+        if country not in POST_COVERAGE:
+            raise ConfigError(
+                f"policy.international_posts.officers.{country}: unknown post; allowed: {', '.join(POST_COVERAGE)}"
+            )
+        _check_value(f"policy.international_posts.officers.{country}", officers, (0.0, 10_000.0))
+    nationalities = {n for r in cfg.world.routes.values() for n in r.nationalities}
+    for nat, p in cfg.policy.returns.return_prob_by_nationality.items():
+        if nat not in nationalities:
+            raise ConfigError(
+                f"policy.returns.return_prob_by_nationality.{nat}: unknown nationality; allowed: "
+                f"{', '.join(sorted(nationalities))}"
+            )
+        _check_value(f"policy.returns.return_prob_by_nationality.{nat}", p, (0.0, 1.0))
 
 
 def _check_positive_sum(key: str, values: list[float]) -> None:

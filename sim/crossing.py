@@ -29,6 +29,7 @@ class CrossingTally:
     boats_arrived: int = 0
     people_arrived: int = 0
     deaths: int = 0
+    expected_deaths: float = 0.0
     fatal_incidents: int = 0
     boats_destroyed: int = 0
     pilots_arrested: int = 0
@@ -57,6 +58,14 @@ def incident_probability(
         * rescue_factor
     )
     return -np.expm1(-hazard)
+
+
+def expected_deaths_in_incident(cfg: CrossingConfig, load: np.ndarray) -> np.ndarray:
+    """Mean of ``deaths_in_incident`` for a boat with this load (the risk, without the lottery of outcomes)."""
+    load = np.asarray(load, dtype=float)
+    return cfg.mass_casualty_prob * np.maximum(1.0, cfg.mass_casualty_fraction * load) + (
+        1 - cfg.mass_casualty_prob
+    ) * np.minimum(load, cfg.minor_incident_deaths)
 
 
 def deaths_in_incident(cfg: CrossingConfig, load: int, rng: np.random.Generator) -> int:
@@ -115,6 +124,7 @@ def resolve_launch(
             tally.boats_failed += 1
             sent_back.append(aboard)
             continue
+        tally.expected_deaths += float(p_inc[b] * expected_deaths_in_incident(cfg, aboard.size))
         if u_inc[b] < p_inc[b]:
             dead = deaths_in_incident(cfg, aboard.size, rng)
             victims = rng.choice(aboard, size=dead, replace=False)

@@ -31,8 +31,19 @@ class BeachPatrol(mesa.Agent):
         w = np.array([cfg.beach_area_weights.get(a, 1.0) for a in geo.area_names], dtype=float)
         if w.sum() <= 0:
             w = np.ones(geo.n_areas)
-        self.officers = cfg.beach_officers * w / w.sum()
+        self.total_officers = cfg.beach_officers
+        self.standing_share = w / w.sum()
+        self.officers = cfg.beach_officers * self.standing_share
         self.recent_launches = np.ones(geo.n_areas)
+
+    def set_total(self, officers: float) -> None:
+        """Change the number of officers per night, keeping their spread over the areas."""
+        self.officers = (
+            self.officers * (officers / self.total_officers)
+            if self.total_officers > 0
+            else (np.full(self.officers.size, officers / self.officers.size))
+        )
+        self.total_officers = officers
 
     def prevention_prob(self, taxi: bool | np.ndarray = False) -> np.ndarray:
         """Chance, per launch area, that a launch is stopped on the beach (lower for taxi boats)."""
@@ -46,15 +57,16 @@ class BeachPatrol(mesa.Agent):
 
     def step(self) -> None:
         """Move a share of officers towards where boats have recently left from."""
-        rate = self.cfg.redeploy_rate
+        rate, w = self.cfg.redeploy_rate, self.cfg.redeploy_weight
         if rate <= 0:
             return
-        target = self.cfg.beach_officers * self.recent_launches / self.recent_launches.sum()
+        share = (1 - w) * self.standing_share + w * self.recent_launches / self.recent_launches.sum()
+        target = self.total_officers * share
         self.officers = (1 - rate) * self.officers + rate * target
 
     @property
     def daily_cost_gbp(self) -> float:
-        return self.cfg.beach_officers * self.cfg.officer_cost_gbp_per_night
+        return self.total_officers * self.cfg.officer_cost_gbp_per_night * self.model.cfg.scale
 
 
 class BorderForce(mesa.Agent):
@@ -72,7 +84,7 @@ class BorderForce(mesa.Agent):
 
     @property
     def daily_cost_gbp(self) -> float:
-        return self.vessels * self.cfg.vessel_cost_gbp_per_day
+        return self.vessels * self.cfg.vessel_cost_gbp_per_day * self.model.cfg.scale
 
     def step(self) -> None:
         """Border Force's work happens as boats arrive (see crossing.py); nothing to plan day to day."""
@@ -86,6 +98,7 @@ class NationalCrimeAgency(mesa.Agent):
         self.cfg = cfg
         self.arrest_rng = rng
         self.investigations = cfg.investigations
+        self.role_multiplier = dict.fromkeys(ROLE_EXPOSURE, 1.0)  # raised by Europol and intelligence-led work
         self.arrests_today = 0
 
     def step(self) -> None:
@@ -99,10 +112,11 @@ class NationalCrimeAgency(mesa.Agent):
             for role, exposure in ROLE_EXPOSURE.items():
                 members = getattr(network, role)
                 if members > 0:
-                    caught = self.arrest_rng.binomial(members, min(1.0, intensity * exposure))
+                    p = min(1.0, intensity * exposure * self.role_multiplier[role])
+                    caught = self.arrest_rng.binomial(members, p)
                     if caught:
                         self.arrests_today += network.arrest(role, int(caught))
 
     @property
     def daily_cost_gbp(self) -> float:
-        return self.investigations * self.cfg.investigation_cost_gbp_per_day
+        return self.investigations * self.cfg.investigation_cost_gbp_per_day * self.model.cfg.scale

@@ -34,6 +34,7 @@ class Geography:
     area_coastline_km: np.ndarray
     area_camp_share: np.ndarray
     area_taxi_access: np.ndarray
+    alternative_route: np.ndarray  # (R,) another route from the same origin (largest share), -1 if none
     graph: nx.DiGraph
 
     @property
@@ -90,6 +91,12 @@ def build_geography(world: WorldConfig) -> Geography:
         graph.add_node(area, kind="launch_area")
         graph.add_edge(area, UK, km=a.distance_km)
     share = np.array([r.share for r in world.routes.values()], dtype=float)
+    origins = [r.origin or f"{n}_origin" for n, r in world.routes.items()]
+    alternative = np.full(len(names), -1, dtype=np.intp)
+    for i, o in enumerate(origins):
+        others = [j for j, o2 in enumerate(origins) if o2 == o and j != i]
+        if others:
+            alternative[i] = max(others, key=lambda j: share[j])
     camp = np.array([a.camp_share for a in world.launch_areas.values()], dtype=float)
     return Geography(
         route_names=names,
@@ -108,6 +115,7 @@ def build_geography(world: WorldConfig) -> Geography:
         area_coastline_km=np.array([a.coastline_km for a in world.launch_areas.values()], dtype=float),
         area_camp_share=camp / camp.sum(),
         area_taxi_access=np.array([a.taxi_access for a in world.launch_areas.values()], dtype=float),
+        alternative_route=alternative,
         graph=graph,
     )
 

@@ -81,13 +81,22 @@ class Population:
         self._entered = 0  # people with entry_day < today are entered (entry_day is sorted)
 
     # ----------------------------------------------------------------------------------------- journeys
-    def enter(self, day: int) -> int:
-        """Start the journeys of everyone whose entry day has come; returns how many entered."""
+    def enter(self, day: int, rng: np.random.Generator, recruitment_cut: np.ndarray) -> tuple[int, int]:
+        """Start the journeys of everyone whose entry day has come.
+
+        ``recruitment_cut`` (per nationality) is the chance that a person is not recruited at all (posts in source
+        regions); they are counted as deterred. Returns (entered, not recruited).
+        """
         end = int(np.searchsorted(self.entry_day, day, side="right"))
         start = self._entered
         self.state[start:end] = State.IN_TRANSIT
         self._entered = end
-        return end - start
+        dropped = 0
+        if end > start and recruitment_cut.any():
+            stay_home = rng.random(end - start) < recruitment_cut[self.nationality[start:end]]
+            self.state[start:end][stay_home] = State.DETERRED
+            dropped = int(stay_home.sum())
+        return end - start, dropped
 
     @property
     def entered(self) -> int:
@@ -114,6 +123,8 @@ class Population:
         # Pushed back or queued: try the same leg again later.
         delay = np.where(stopped, np.maximum(1.0, geo.leg_pushback_days[r, leg]), 1.0)
         self.next_day[movers[blocked]] = day + np.rint(delay[blocked]).astype(np.int32)
+        if stopped.any() and self.cfg.route_switch_prob > 0:
+            self._switch_routes(movers[stopped], day, rng)
         go = movers[~blocked]
         r_go, leg_go = r[~blocked], leg[~blocked] + 1
         done = leg_go >= geo.n_legs[r_go]
@@ -129,6 +140,18 @@ class Population:
         self.next_day[cont] = day + np.maximum(1, np.rint(days)).astype(np.int32)
         return arrived, int(stopped.sum())
 
+    def _switch_routes(self, pushed: np.ndarray, day: int, rng: np.random.Generator) -> None:
+        """Some of those pushed back try another route from the same origin, from its start (displacement)."""
+        alt = self.geo.alternative_route[self.route[pushed]]
+        switch = pushed[(alt >= 0) & (rng.random(pushed.size) < self.cfg.route_switch_prob)]
+        if switch.size == 0:
+            return
+        new = self.geo.alternative_route[self.route[switch]]
+        self.route[switch] = new
+        self.leg[switch] = 0
+        days = draw_leg_days(rng, self.geo.leg_days_mean[new, 0], self.geo.leg_days_cv[new, 0])
+        self.next_day[switch] = day + np.maximum(1, np.rint(days)).astype(np.int32)
+
     # -------------------------------------------------------------------------------------- at the coast
     def coast_decisions(
         self,
@@ -137,12 +160,14 @@ class Population:
         prices: np.ndarray,
         network_weight: np.ndarray,
         perceived_death_risk: float,
-        deterrence_hazard: float,
+        deterrence_hazard: np.ndarray,
+        purchase_factor: np.ndarray,
     ) -> dict:
         """Savings, leaving and buying a place for everyone waiting at the coast without a place.
 
         ``perceived_death_risk`` is deaths per 1,000 people crossing as heard in recent news;
-        ``deterrence_hazard`` the daily probability of abandoning the attempt for fear of removal.
+        ``deterrence_hazard`` (per nationality) the daily probability of abandoning the attempt for fear of
+        removal or return, ``purchase_factor`` (per nationality) how much that fear slows buying a place.
         """
         cfg = self.cfg
         out: dict = {"gave_up": 0, "deterred": 0, "places_sold": 0, "revenue_gbp": 0.0}
@@ -159,7 +184,8 @@ class Population:
         self.funds[waiting] += cfg.daily_savings_gbp
         u = rng.random(waiting.size)
         p_give_up = cfg.give_up_per_day
-        leave = u < p_give_up + deterrence_hazard
+        nat = self.nationality[waiting]
+        leave = u < p_give_up + deterrence_hazard[nat]
         deterred = leave & (u >= p_give_up)
         self.state[waiting[leave & ~deterred]] = State.GAVE_UP
         self.state[waiting[deterred]] = State.DETERRED
@@ -171,7 +197,7 @@ class Population:
             return out
         # Recent deaths hold back the risk-averse; risk-tolerant people are barely affected.
         hesitation = cfg.death_news_sensitivity * perceived_death_risk * (1.0 - self.risk_tolerance[stay])
-        p_buy = cfg.purchase_rate_per_day * np.exp(-hesitation)
+        p_buy = cfg.purchase_rate_per_day * np.exp(-hesitation) * purchase_factor[self.nationality[stay]]
         looking = stay[rng.random(stay.size) < p_buy]
         if looking.size == 0:
             return out

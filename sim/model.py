@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
 
 import mesa
 import numpy as np
@@ -34,6 +33,7 @@ from sim.enforcement import BeachPatrol, BorderForce, NationalCrimeAgency
 from sim.geography import build_geography
 from sim.migrants import Population, entry_days
 from sim.outputs import DailyRecorder, Results
+from sim.policies import build_levers
 from sim.smugglers import SmugglingNetwork
 from sim.supply_chain import BOAT, ENGINE, Maker, SupplyChain
 from sim.weather import wave_height_series
@@ -103,17 +103,26 @@ class ChannelModel(mesa.Model):
         self.asylum = AsylumSystem(cfg.asylum, cfg.scale)
 
         # Hooks that policy levers act through (see sim/policies/); neutral by default.
+        n_nat = len(self.geo.nationality_names)
         self.transit_interception_boost = np.zeros_like(self.geo.leg_interception)
-        self.deterrence_hazard = 0.0
+        self.recruitment_cut = np.zeros(n_nat)  # chance a person is not recruited at all, by nationality
+        self.deterrence_leave_hazard = np.zeros(n_nat)  # reset daily, levers add to it
+        self.purchase_factor = np.ones(n_nat)  # reset daily, levers multiply it
+        self.perceived_removal_prob = 0.0
+        self.boat_quality_shift = 0.0
         self.removed_directly_today = 0.0
-        self.policies: list[Any] = []
-        self.policy_costs: dict[str, float] = {}
+        self.removals_by_lever: dict[str, int] = {}
 
         # News of deaths at sea, as heard in the camps (EWMA of deaths and of people crossing).
         self._news_deaths = 0.0
         self._news_crossers = 1.0
         self.recorder = DailyRecorder(self)
         self.wall_seconds = 0.0
+        self.policies = build_levers(self)
+
+    def day_index(self, iso_date: str) -> int:
+        """Model day (0 = first burn-in day) of a calendar date."""
+        return self.burn_in + (dt.date.fromisoformat(iso_date) - self.start_date).days
 
     # ---------------------------------------------------------------------------------------------- step
     @property
@@ -130,13 +139,15 @@ class ChannelModel(mesa.Model):
         day, pop = self.day, self.population
         rec = self.recorder
 
-        entered = pop.enter(day)
-        reached, pushed_back = pop.advance_journeys(day, self.streams["journeys"], self.transit_interception_boost)
-        coast_by_route = np.bincount(pop.route[reached], minlength=self.geo.n_routes)
-
         self.removed_directly_today = 0.0
+        self.deterrence_leave_hazard[:] = 0.0
+        self.purchase_factor[:] = 1.0
         for policy in self.policies:
             policy.apply(self)
+
+        entered, not_recruited = pop.enter(day, self.streams["journeys"], self.recruitment_cut)
+        reached, pushed_back = pop.advance_journeys(day, self.streams["journeys"], self.transit_interception_boost)
+        coast_by_route = np.bincount(pop.route[reached], minlength=self.geo.n_routes)
 
         self.boat_maker.step()
         self.engine_maker.step()
@@ -146,13 +157,22 @@ class ChannelModel(mesa.Model):
         prices = np.array([n.price for n in self.networks])
         weights = np.array([n.sales_weight for n in self.networks])
         coast = pop.coast_decisions(
-            day, self.streams["coast"], prices, weights, self.perceived_death_risk, self.deterrence_hazard
+            day,
+            self.streams["coast"],
+            prices,
+            weights,
+            self.perceived_death_risk,
+            self.deterrence_leave_hazard,
+            self.purchase_factor,
         )
         if coast["places_sold"]:
             for k in np.flatnonzero(coast["sold_by_network"]):
                 self.networks[k].sell(int(coast["sold_by_network"][k]), float(coast["revenue_by_network"][k]))
 
         tally = self._launches()
+        arrivals = np.concatenate(tally.arrived_people) if tally.arrived_people else np.zeros(0, dtype=np.intp)
+        for policy in self.policies:
+            policy.on_arrivals(self, arrivals)
 
         self.beach_patrol.observe(np.repeat(np.arange(self.geo.n_areas), tally.launches_by_area))
         self.beach_patrol.step()
@@ -164,7 +184,7 @@ class ChannelModel(mesa.Model):
         self._news_deaths += deaths_weight * (tally.deaths - self._news_deaths)
         self._news_crossers += deaths_weight * (tally.people_arrived + tally.deaths - self._news_crossers)
 
-        rec.record(day, entered, pushed_back, coast_by_route, coast, tally)
+        rec.record(day, entered, not_recruited, pushed_back, coast_by_route, coast, tally)
 
     def _launches(self) -> CrossingTally:
         cfg, pop = self.cfg, self.population
@@ -205,8 +225,9 @@ class ChannelModel(mesa.Model):
         """Enforcement and policy spending today, GBP, by item."""
         costs = {
             "beach_patrols": self.beach_patrol.daily_cost_gbp,
-            "border_force": self.border_force.daily_cost_gbp,
-            "investigations": self.nca.daily_cost_gbp,
+            "search_and_rescue": self.border_force.daily_cost_gbp,
+            "gang_disruption": self.nca.daily_cost_gbp,
+            "asylum_processing": self.asylum.decision_cost_today if self.counting else 0.0,
         }
         for policy in self.policies:
             for name, value in policy.daily_costs(self).items():

@@ -28,6 +28,14 @@ TABLES = [
     ("Crossing (configs/crossing/)", C.CrossingConfig, "crossing."),
     ("Enforcement (configs/enforcement/)", C.EnforcementConfig, "enforcement."),
     ("UK asylum system (configs/asylum/)", C.AsylumConfig, "asylum."),
+    ("Lever: seizures (configs/policy/seizures.yaml)", C.SeizuresPolicy, "policy.seizures."),
+    ("Lever: international posts", C.InternationalPostsPolicy, "policy.international_posts."),
+    ("Lever: deterrence (third-country removal)", C.DeterrencePolicy, "policy.deterrence."),
+    ("Lever: beach patrols", C.BeachPatrolsPolicy, "policy.beach_patrols."),
+    ("Lever: gang disruption", C.GangDisruptionPolicy, "policy.gang_disruption."),
+    ("Lever: returns", C.ReturnsPolicy, "policy.returns."),
+    ("Lever: search and rescue", C.SearchAndRescuePolicy, "policy.search_and_rescue."),
+    ("Lever: asylum processing", C.AsylumProcessingPolicy, "policy.asylum_processing."),
 ]
 
 

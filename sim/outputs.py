@@ -57,6 +57,7 @@ _COUNTS = (
     "launches_prevented",
     "taxi_launches",
     "deaths_at_sea",
+    "expected_deaths_at_sea",
     "fatal_incidents",
     "boats_seized",
     "engines_seized",
@@ -65,6 +66,7 @@ _COUNTS = (
     "people_gave_up",
     "people_removed",
     "people_entered",
+    "people_not_recruited",
     "people_reached_coast",
     "people_pushed_back",
     "places_sold",
@@ -99,17 +101,25 @@ class DailyRecorder:
         return col
 
     def record(
-        self, day: int, entered: int, pushed_back: int, coast_by_route: np.ndarray, coast: dict, tally: CrossingTally
+        self,
+        day: int,
+        entered: int,
+        not_recruited: int,
+        pushed_back: int,
+        coast_by_route: np.ndarray,
+        coast: dict,
+        tally: CrossingTally,
     ) -> None:
         m = self.model
         chain = m.supply_chain
         values = {
             "wave_height_m": float(m.wave[day]),
             "people_entered": entered,
+            "people_not_recruited": not_recruited,
             "people_pushed_back": pushed_back,
             "people_reached_coast": int(coast_by_route.sum()),
             "people_gave_up": coast["gave_up"] + tally.people_gave_up,
-            "people_deterred": coast["deterred"],
+            "people_deterred": coast["deterred"] + not_recruited,
             "places_sold": coast["places_sold"],
             "revenue_gbp": coast["revenue_gbp"],
             "launch_attempts": tally.launch_attempts,
@@ -122,6 +132,7 @@ class DailyRecorder:
             "boats_arrived": tally.boats_arrived,
             "people_arrived": tally.people_arrived,
             "deaths_at_sea": tally.deaths,
+            "expected_deaths_at_sea": tally.expected_deaths,
             "fatal_incidents": tally.fatal_incidents,
             "boats_seized": chain.seized["boat"] - self._seized_before["boat"],
             "engines_seized": chain.seized["engine"] - self._seized_before["engine"],
@@ -133,7 +144,7 @@ class DailyRecorder:
             "network_strength": float(np.mean([n.strength for n in m.networks])) if m.networks else 0.0,
             "taxi_share_intended": float(np.mean([n.taxi_share for n in m.networks])) if m.networks else 0.0,
             "perceived_death_risk": m.perceived_death_risk,
-            "perceived_removal_prob": getattr(m, "perceived_removal_prob", 0.0),
+            "perceived_removal_prob": m.perceived_removal_prob,
             "asylum_backlog": m.asylum.backlog,
             "people_in_hotels": m.asylum.people_in_hotels,
             "hotel_cost_gbp": m.asylum.hotel_cost_today,
@@ -191,6 +202,8 @@ def summarise(
     s["prevention_share"] = prevented / (prevented + arrived) if prevented + arrived else 0.0
     s["taxi_boat_share"] = s["taxi_launches"] / s["boats_launched"] if s["boats_launched"] else 0.0
     s["deaths_per_1000_arrivals"] = 1000.0 * s["deaths_at_sea"] / arrived if arrived else 0.0
+    # The same risk without the lottery of which boats sink: sum over boats of P(incident) * E[deaths | incident].
+    s["expected_deaths_per_1000_arrivals"] = 1000.0 * s["expected_deaths_at_sea"] / arrived if arrived else 0.0
     s["mean_price_gbp"] = (
         s["revenue_gbp"] / s["places_sold"] if s["places_sold"] else float(daily["mean_price_gbp"].mean())
     )

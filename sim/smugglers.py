@@ -73,6 +73,7 @@ class SmugglingNetwork(mesa.Agent):
         self.queue_size = 0
         self.pending: set[_Recruitment] = set()
         self.places_sold = 0
+        self.loss_share = 0.0
 
     # ------------------------------------------------------------------------------------------ capacity
     @property
@@ -98,7 +99,11 @@ class SmugglingNetwork(mesa.Agent):
     # -------------------------------------------------------------------------------------------- supply
     def receive(self, kind: str, size: int, quality: float) -> None:
         self.on_order[kind] -= size
+        self.loss_share *= 0.9  # recent share of consignments lost to seizures (EWMA over consignments)
         if kind == BOAT:
+            # Networks that lose consignments to seizures make do with flimsier boats; rescue nearby, likewise.
+            quality = quality * (1.0 - self.cfg.flimsy_response * self.loss_share) + self.model.boat_quality_shift
+            quality = min(max(quality, 0.0), 1.0)
             self.boats += size
             self.quality_sum += size * quality
         else:
@@ -106,6 +111,7 @@ class SmugglingNetwork(mesa.Agent):
 
     def lose_order(self, kind: str, size: int) -> None:
         self.on_order[kind] -= size
+        self.loss_share += 0.1 * (1.0 - self.loss_share)
 
     def place_orders(self) -> None:
         """Keep enough boats and engines in stock or on order for the queue and the recent launch rate."""
@@ -157,7 +163,9 @@ class SmugglingNetwork(mesa.Agent):
         loads = np.full(n, carried // n, dtype=np.int64)
         loads[: carried % n] += 1
         geo = self.model.geo
-        utility = -cfg.patrol_avoidance * area_prevention - cfg.distance_aversion * geo.area_distance_km
+        # Networks weigh the log chance of getting away from each area's beach against the distance at sea.
+        utility = cfg.patrol_avoidance * np.log1p(-np.minimum(area_prevention, 1 - 1e-9))
+        utility -= cfg.distance_aversion * geo.area_distance_km
         utility[self.home_area] += 1.0
         p = np.exp(utility - utility.max())
         p /= p.sum()

@@ -60,6 +60,10 @@ class SupplyChain:
         first_days = self.nodes[kind][0][1].days
         self.model.schedule_event(c.reach_next_node, after=max(first_days, 1e-3))
 
+    def add_seizure(self, node: str, p: float) -> None:
+        """A policy's added chance of seizure at a node, combined with any other policy's."""
+        self.extra_seizure[node] = 1.0 - (1.0 - self.extra_seizure.get(node, 0.0)) * (1.0 - p)
+
     def seizure_prob(self, node: str, node_cfg: SupplyNodeConfig) -> float:
         return 1.0 - (1.0 - node_cfg.seizure_prob) * (1.0 - self.extra_seizure.get(node, 0.0))
 

@@ -24,6 +24,7 @@ def check_conservation(res: Results) -> None:
         assert (np.diff(d[s].values) >= 0).all(), s
     np.testing.assert_array_equal(np.diff(d["stock_arrived_uk"].values), d["people_arrived"].values[1:])
     np.testing.assert_array_equal(np.diff(d["stock_died"].values), d["deaths_at_sea"].values[1:])
+    np.testing.assert_array_equal(np.diff(d["stock_deterred"].values), d["people_deterred"].values[1:])
     assert (d[STOCKS] >= 0).all().all()
     # Boats: made = seized + in the supply chain + delivered; and
     # initial stock + delivered = in stock + launched + destroyed on beaches.

@@ -1,0 +1,15 @@
+"""Asylum decision capacity: more decisions a day shrink the backlog and with it the hotel bill."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.policies.base import PolicyLever
+
+if TYPE_CHECKING:
+    from sim.model import ChannelModel
+
+
+class AsylumProcessing(PolicyLever):
+    def setup(self, model: ChannelModel) -> None:
+        model.asylum.decisions_per_day = self.cfg.decisions_per_day * model.cfg.scale

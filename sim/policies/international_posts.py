@@ -1,0 +1,60 @@
+"""NCA officers posted abroad and UK officers at Europol.
+
+A post works where it sits: at a supply node it raises seizures, on a route leg it raises interceptions (people
+pushed back may switch to another route from the same origin: displacement), in a source region it cuts the
+recruitment that smugglers' advertising brings. Europol officers raise arrests of organisers and financiers.
+Which node, leg or nationality each country covers is the table below (an assumption, stated here).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.policies.base import PolicyLever, combine
+
+if TYPE_CHECKING:
+    from sim.model import ChannelModel
+
+# country -> (supply nodes, route nodes reached at the end of a leg, nationalities recruited there)
+POST_COVERAGE: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "bulgaria": (("bulgaria",), ("kapitan_andreevo",), ()),
+    "turkey": (("turkey",), ("istanbul", "izmir"), ("turkey",)),
+    "romania": ((), ("belgrade",), ()),
+    "austria": ((), ("vienna",), ()),
+    "germany": (("germany",), ("germany",), ()),
+    "greece": ((), ("greek_islands", "athens"), ()),
+    "italy": ((), ("ventimiglia",), ()),
+    "libya": ((), ("lampedusa",), ()),
+    "france": (("france_inland",), ("paris",), ()),
+    "southeast_asia": ((), (), ("vietnam",)),
+    "albania": ((), (), ("albania",)),
+    "iraq": ((), (), ("iraq",)),
+}
+
+
+class InternationalPosts(PolicyLever):
+    def setup(self, model: ChannelModel) -> None:
+        cfg, geo = self.cfg, model.geo
+        for country, officers in cfg.officers.items():
+            supply_nodes, route_nodes, nationalities = POST_COVERAGE[country]
+            for node in supply_nodes:
+                model.supply_chain.add_seizure(node, 1.0 - np.exp(-cfg.seizure_per_officer * officers))
+            p_leg = 1.0 - np.exp(-cfg.interception_per_officer * officers)
+            for r, nodes in enumerate(geo.leg_nodes):
+                for j, node in enumerate(nodes):
+                    if node in route_nodes:
+                        model.transit_interception_boost[r, j] = combine(model.transit_interception_boost[r, j], p_leg)
+            cut = 1.0 - np.exp(-cfg.recruitment_cut_per_officer * officers)
+            for nat in nationalities:
+                if nat in geo.nationality_names:
+                    k = geo.nationality_names.index(nat)
+                    model.recruitment_cut[k] = combine(model.recruitment_cut[k], cut)
+        boost = 1.0 + cfg.europol_arrest_boost_per_officer * cfg.europol_officers
+        for role in ("organisers", "financiers"):
+            model.nca.role_multiplier[role] *= boost
+
+    def daily_costs(self, model: ChannelModel) -> dict[str, float]:
+        officers = sum(self.cfg.officers.values()) + self.cfg.europol_officers
+        return {self.name: officers * self.cfg.cost_gbp_per_officer_year * model.cfg.scale / 365.0}

@@ -1,0 +1,173 @@
+"""Each lever works through its mechanism: paired seeds (common random numbers), stated tolerances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.cli import load_config
+from sim.config import ConfigError
+from tests.conftest import run_with
+
+SEEDS = range(10)
+SCALE = "scale=0.3"
+
+
+def outcomes(key: str, *overrides: str) -> np.ndarray:
+    return np.array([run_with(f"seed={s}", SCALE, *overrides).summary[key] for s in SEEDS], dtype=float)
+
+
+def test_more_seizures_cut_boats_more_than_people_and_do_not_lower_deaths_per_arrival():
+    lever = ("policy=[seizures]", "policy.seizures.rate_bulgaria=0.5", "policy.seizures.rate_germany=0.2")
+    boats0, boats1 = outcomes("boats_launched"), outcomes("boats_launched", *lever)
+    people0, people1 = outcomes("people_arrived"), outcomes("people_arrived", *lever)
+    ppb0, ppb1 = outcomes("people_per_boat"), outcomes("people_per_boat", *lever)
+    # Expected deaths (risk summed over boats) rather than realised deaths, which are a lottery of rare events.
+    d0 = outcomes("expected_deaths_per_1000_arrivals")
+    d1 = outcomes("expected_deaths_per_1000_arrivals", *lever)
+    assert (boats1 < boats0).all()
+    assert (ppb1 > ppb0).all()
+    # Relative fall in people smaller than the relative fall in boats (overcrowding absorbs part of the cut).
+    assert 1 - people1.mean() / people0.mean() < 1 - boats1.mean() / boats0.mean()
+    # Deaths per 1,000 arrivals not lower (tolerance: 5% of the baseline mean).
+    assert d1.mean() >= 0.95 * d0.mean()
+
+
+def test_more_beach_patrols_prevent_more_and_push_taxi_boats():
+    lever = ("policy=[beach_patrols]", "policy.beach_patrols.officers_per_night=2000")
+    assert (outcomes("launches_prevented", *lever) > outcomes("launches_prevented")).all()
+    taxi0, taxi1 = outcomes("taxi_boat_share"), outcomes("taxi_boat_share", *lever)
+    assert taxi1.mean() > taxi0.mean() + 0.05
+    assert (taxi1 > taxi0).sum() >= 9
+
+
+def test_patrols_push_launches_to_the_far_south_west():
+    lever = ("policy=[beach_patrols]", "policy.beach_patrols.officers_per_night=2500")
+
+    def sw_share(*ov: str) -> float:
+        shares = []
+        for s in SEEDS:
+            by_area = run_with(f"seed={s}", SCALE, *ov).summary["launch_attempts_by_area"]
+            shares.append(by_area["somme_authie_estuaries"] / max(sum(by_area.values()), 1))
+        return float(np.mean(shares))
+
+    assert sw_share(*lever) > sw_share()
+
+
+def test_deterrence_works_only_through_perceived_removal():
+    strong = (
+        "policy=[deterrence]",
+        "policy.deterrence.capacity_per_year=20000",
+        "policy.deterrence.response_strength=4",
+    )
+    none = ("policy=[deterrence]", "policy.deterrence.capacity_per_year=20000", "policy.deterrence.response_strength=0")
+    base_sold = outcomes("places_sold")
+    strong_sold = outcomes("places_sold", *strong)
+    assert (strong_sold < base_sold).all()
+    assert strong_sold.mean() < 0.9 * base_sold.mean()
+    assert outcomes("people_deterred", *strong).mean() > 100
+    # "No effect": attempts and arrivals exactly as without the scheme (same seeds), yet people are removed.
+    np.testing.assert_array_equal(outcomes("places_sold", *none), base_sold)
+    np.testing.assert_array_equal(outcomes("people_arrived", *none), outcomes("people_arrived"))
+    assert (outcomes("people_removed", *none) > outcomes("people_removed")).all()
+
+
+def test_a_post_on_the_balkan_route_displaces_flow_to_another_route():
+    lever = (
+        "policy=[international_posts]",
+        "policy.international_posts.officers={bulgaria: 20, austria: 0, romania: 0, libya: 0, southeast_asia: 0}",
+    )
+
+    def by_route(route: str, *ov: str) -> np.ndarray:
+        return np.array(
+            [run_with(f"seed={s}", SCALE, *ov).summary["coast_arrivals_by_route"][route] for s in SEEDS], dtype=float
+        )
+
+    balkan0, balkan1 = by_route("balkan"), by_route("balkan", *lever)
+    east0, east1 = by_route("eastern_med"), by_route("eastern_med", *lever)
+    assert balkan1.mean() < 0.95 * balkan0.mean()
+    assert east1.mean() > east0.mean()
+    assert east1.mean() / (east1.mean() + balkan1.mean()) > east0.mean() / (east0.mean() + balkan0.mean())
+
+
+def test_gang_disruption_cuts_capacity_for_a_while_then_it_recovers():
+    lever = (
+        "policy=[gang_disruption]",
+        "policy.gang_disruption.investigations=3000",
+        "policy.gang_disruption.start_date=2024-03-01",
+        "policy.gang_disruption.duration_days=60",
+    )
+    before, during, after = [], [], []
+    for s in SEEDS:
+        d = run_with(f"seed={s}", SCALE, *lever).daily.set_index("date")["network_strength"]
+        before.append(d["2024-02-01":"2024-02-28"].mean())
+        during.append(d["2024-04-15":"2024-04-30"].mean())
+        after.append(d["2024-10-01":"2024-12-31"].mean())
+    before, during, after = map(np.array, (before, during, after))
+    assert (during < 0.8 * before).all()
+    assert (after > during).all()
+    assert after.mean() > 0.9 * before.mean()
+
+
+def test_more_rescue_lowers_deaths_per_crossing_at_equal_boat_quality():
+    lever = (
+        "policy=[search_and_rescue]",
+        "policy.search_and_rescue.vessels=30",
+        "policy.search_and_rescue.wave_limit_rise_per_vessel_m=0",
+        "policy.search_and_rescue.quality_drop_per_vessel=0",
+    )
+    d0 = outcomes("expected_deaths_per_1000_arrivals")
+    d1 = outcomes("expected_deaths_per_1000_arrivals", *lever)
+    assert (d1 < d0).all()
+    assert d1.mean() < 0.8 * d0.mean()
+
+
+def test_rescue_moral_hazard_sends_boats_in_worse_weather():
+    lever = ("policy=[search_and_rescue]", "policy.search_and_rescue.vessels=30")
+    assert outcomes("crossing_days", *lever).mean() > outcomes("crossing_days").mean()
+
+
+def test_more_asylum_decisions_shrink_backlog_and_hotel_costs():
+    lever = ("policy=[asylum_processing]", "policy.asylum_processing.decisions_per_day=700")
+    assert (outcomes("asylum_backlog", *lever) < outcomes("asylum_backlog")).all()
+    assert (outcomes("hotel_cost_gbp", *lever) < outcomes("hotel_cost_gbp")).all()
+
+
+def test_returns_by_nationality_cut_that_nationality_most():
+    lever = ("policy=[returns]", "policy.returns.return_prob_by_nationality={albania: 0.9}")
+    r0 = [run_with(f"seed={s}", SCALE) for s in range(4)]
+    r1 = [run_with(f"seed={s}", SCALE, *lever) for s in range(4)]
+    assert sum(r.summary["people_removed"] for r in r1) > sum(r.summary["people_removed"] for r in r0)
+    assert sum(r.summary["people_deterred"] for r in r1) > sum(r.summary["people_deterred"] for r in r0)
+
+
+@pytest.mark.parametrize(
+    "scenario", ["baseline_2024", "border_security_2024", "third_country_removal", "patrols_and_rescue", "all_levers"]
+)
+def test_every_enabled_lever_reports_its_cost(scenario):
+    cfg = load_config([f"scenario={scenario}", SCALE, "days=60", "world.burn_in_days=30"])
+    res = run_with(f"scenario={scenario}", SCALE, "days=60", "world.burn_in_days=30")
+    items = res.summary["policy_cost_by_item_gbp"]
+    for name in cfg.policy.__dataclass_fields__:
+        if getattr(cfg.policy, name).enabled:
+            assert items.get(name, 0) > 0, name
+    assert res.summary["policy_cost_gbp"] == pytest.approx(sum(items.values()))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["policy=[seizurs]"], "policy=seizurs: unknown option; allowed: asylum_processing, beach_patrols"),
+        (["scenario=border_security"], "scenario=border_security: unknown option; allowed: all_levers"),
+        (["policy=[seizures]", "policy.seizures.rate_bulgaria=1.5"], "policy.seizures.rate_bulgaria=1.5: out of range"),
+        (
+            ["policy=[international_posts]", "+policy.international_posts.officers.narnia=3"],
+            "policy.international_posts.officers.narnia: unknown post; allowed: bulgaria",
+        ),
+    ],
+)
+def test_bad_lever_input_names_it_and_lists_options(overrides, message):
+    with pytest.raises(ConfigError) as err:
+        load_config(overrides)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
