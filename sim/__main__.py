@@ -18,6 +18,7 @@ from sim.cli import preflight, register_schema, to_simconfig
 from sim.config import ConfigError
 from sim.model import run
 from sim.outputs import write_run_folder
+from sim.policies import levers_on
 
 register_schema()
 
@@ -31,6 +32,7 @@ def hydra_main(cfg: DictConfig) -> dict:
     resolved = OmegaConf.to_yaml({k: v for k, v in OmegaConf.to_container(cfg, resolve=True).items() if k != "hydra"})
     write_run_folder(out_dir, results, resolved, sim_cfg.seed)
     if HydraConfig.get().mode.name == "RUN":
+        print(f"scenario {sim_cfg.scenario}, seed {sim_cfg.seed}, levers on: {', '.join(levers_on(sim_cfg)) or 'none'}")
         print(results.text_summary())
         print(
             f"wall time {results.wall_seconds:.2f} s, "

@@ -292,6 +292,13 @@ class EnforcementConfig:
     rescue_effect_per_vessel: float = param(
         0.08, "relative fall in fatal incidents per vessel", 0.0, 10.0, "assumption"
     )
+    interception_per_vessel: float = param(
+        0.3,
+        "hazard per vessel that an arriving boat is met at sea and its people transferred ashore",
+        0.0,
+        100.0,
+        "assumption: most boats in 2024 were intercepted rather than landing unseen",
+    )
     pilot_arrest_prob: float = param(0.08, "probability per landed boat", *PROB, "assumption")
     investigations: float = param(80.0, "live NCA investigations", 0.0, 10_000.0, "DESIGN.md: 70-90")
     arrest_rate_per_investigation: float = param(

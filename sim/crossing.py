@@ -27,6 +27,7 @@ class CrossingTally:
     taxi_launches: int = 0
     boats_failed: int = 0
     boats_arrived: int = 0
+    boats_intercepted: int = 0
     people_arrived: int = 0
     deaths: int = 0
     expected_deaths: float = 0.0
@@ -90,6 +91,7 @@ def resolve_launch(
     wave_m: float,
     distance_km: np.ndarray,
     rescue_factor: float,
+    interception_prob: float,
     pilot_arrest_prob: float,
     rng: np.random.Generator,
     tally: CrossingTally,
@@ -135,6 +137,7 @@ def resolve_launch(
         pop.state[aboard] = State.ARRIVED_UK
         tally.arrived_people.append(aboard)
         tally.boats_arrived += 1
+        tally.boats_intercepted += int(rng.random() < interception_prob)
         tally.people_arrived += aboard.size
         tally.pilots_arrested += int(rng.random() < pilot_arrest_prob)
     if sent_back:

@@ -83,6 +83,11 @@ class BorderForce(mesa.Agent):
         return 1.0 / (1.0 + self.cfg.rescue_effect_per_vessel * self.vessels)
 
     @property
+    def interception_prob(self) -> float:
+        """Chance that a boat reaching UK waters is met at sea (the rest land on beaches)."""
+        return float(1.0 - np.exp(-self.cfg.interception_per_vessel * self.vessels))
+
+    @property
     def daily_cost_gbp(self) -> float:
         return self.vessels * self.cfg.vessel_cost_gbp_per_day * self.model.cfg.scale
 

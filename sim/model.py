@@ -213,6 +213,7 @@ class ChannelModel(mesa.Model):
                 wave_m=wave,
                 distance_km=self.geo.area_distance_km,
                 rescue_factor=self.border_force.rescue_factor,
+                interception_prob=self.border_force.interception_prob,
                 pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
                 rng=sea_rng,
                 tally=tally,

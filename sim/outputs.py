@@ -74,6 +74,7 @@ _COUNTS = (
     "hotel_cost_gbp",
     "policy_cost_gbp",
     "boats_failed",
+    "boats_intercepted_at_sea",
     "boats_destroyed_on_beach",
 )
 
@@ -130,6 +131,7 @@ class DailyRecorder:
             "boats_failed": tally.boats_failed,
             "boats_destroyed_on_beach": tally.boats_destroyed,
             "boats_arrived": tally.boats_arrived,
+            "boats_intercepted_at_sea": tally.boats_intercepted,
             "people_arrived": tally.people_arrived,
             "deaths_at_sea": tally.deaths,
             "expected_deaths_at_sea": tally.expected_deaths,

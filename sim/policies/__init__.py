@@ -36,6 +36,11 @@ LEVERS: dict[str, type[PolicyLever]] = {
 }
 
 
+def levers_on(cfg: object) -> list[str]:
+    """Names of the levers a config switches on, in the fixed order of LEVERS."""
+    return [name for name in LEVERS if getattr(cfg.policy, name).enabled]  # type: ignore[attr-defined]
+
+
 def build_levers(model: ChannelModel) -> list[PolicyLever]:
     """The enabled levers of the model's config, set up in a fixed order."""
     levers = []
@@ -48,4 +53,4 @@ def build_levers(model: ChannelModel) -> list[PolicyLever]:
     return levers
 
 
-__all__ = ["LEVERS", "PolicyLever", "build_levers"]
+__all__ = ["LEVERS", "PolicyLever", "build_levers", "levers_on"]
