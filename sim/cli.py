@@ -84,21 +84,23 @@ def one_line(exc: BaseException) -> str:
     return first[:300]
 
 
-_HYDRA_FLAGS_WITH_VALUE = {
-    "--config-name",
-    "-cn",
-    "--config-path",
-    "-cp",
-    "--config-dir",
-    "-cd",
-    "--cfg",
-    "-c",
-    "--package",
-    "-p",
-    "--info",
-    "-i",
-    "--experimental-rerun",
-}
+_HYDRA_FLAGS_WITH_VALUE = frozenset(
+    {
+        "--config-name",
+        "-cn",
+        "--config-path",
+        "-cp",
+        "--config-dir",
+        "-cd",
+        "--cfg",
+        "-c",
+        "--package",
+        "-p",
+        "--info",
+        "-i",
+        "--experimental-rerun",
+    }
+)
 
 
 def split_argv(argv: list[str]) -> tuple[list[str], bool, str]:

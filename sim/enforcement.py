@@ -7,6 +7,7 @@ capacity lowers the chance that an incident is fatal; investigations arrest netw
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import mesa
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from sim.model import ChannelModel
 
 # Relative exposure of each role to arrest (assumption: coastal crews are the most visible).
-ROLE_EXPOSURE = {"organisers": 0.5, "facilitators": 1.0, "suppliers": 0.6, "financiers": 0.3}
+ROLE_EXPOSURE = MappingProxyType({"organisers": 0.5, "facilitators": 1.0, "suppliers": 0.6, "financiers": 0.3})
 
 
 class BeachPatrol(mesa.Agent):

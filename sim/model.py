@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from types import MappingProxyType
 
 import mesa
 import numpy as np
@@ -40,17 +41,19 @@ from sim.weather import wave_height_series
 
 # Named random streams: each mechanism draws from its own stream, so a change in one mechanism does not
 # reshuffle the draws of the others (common random numbers across scenarios). Never renumber.
-STREAMS = {
-    "weather": 0,
-    "population": 1,
-    "journeys": 2,
-    "coast": 3,
-    "launches": 4,
-    "sea": 5,
-    "enforcement": 6,
-    "supply": 7,
-    "policy": 8,
-}
+STREAMS = MappingProxyType(
+    {
+        "weather": 0,
+        "population": 1,
+        "journeys": 2,
+        "coast": 3,
+        "launches": 4,
+        "sea": 5,
+        "enforcement": 6,
+        "supply": 7,
+        "policy": 8,
+    }
+)
 
 
 class ChannelModel(mesa.Model):

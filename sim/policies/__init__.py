@@ -9,6 +9,8 @@ gives its spending. When a lever is off, the 2024 status quo of the enforcement 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from sim.policies.asylum_processing import AsylumProcessing
@@ -24,16 +26,18 @@ from sim.policies.seizures import Seizures
 if TYPE_CHECKING:
     from sim.model import ChannelModel
 
-LEVERS: dict[str, type[PolicyLever]] = {
-    "seizures": Seizures,
-    "international_posts": InternationalPosts,
-    "deterrence": Deterrence,
-    "beach_patrols": BeachPatrols,
-    "gang_disruption": GangDisruption,
-    "returns": Returns,
-    "search_and_rescue": SearchAndRescue,
-    "asylum_processing": AsylumProcessing,
-}
+LEVERS: Mapping[str, type[PolicyLever]] = MappingProxyType(
+    {
+        "seizures": Seizures,
+        "international_posts": InternationalPosts,
+        "deterrence": Deterrence,
+        "beach_patrols": BeachPatrols,
+        "gang_disruption": GangDisruption,
+        "returns": Returns,
+        "search_and_rescue": SearchAndRescue,
+        "asylum_processing": AsylumProcessing,
+    }
+)
 
 
 def levers_on(cfg: object) -> list[str]:

@@ -8,6 +8,8 @@ Which node, leg or nationality each country covers is the table below (an assump
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,20 +20,22 @@ if TYPE_CHECKING:
     from sim.model import ChannelModel
 
 # country -> (supply nodes, route nodes reached at the end of a leg, nationalities recruited there)
-POST_COVERAGE: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "bulgaria": (("bulgaria",), ("kapitan_andreevo",), ()),
-    "turkey": (("turkey",), ("istanbul", "izmir"), ("turkey",)),
-    "romania": ((), ("belgrade",), ()),
-    "austria": ((), ("vienna",), ()),
-    "germany": (("germany",), ("germany",), ()),
-    "greece": ((), ("greek_islands", "athens"), ()),
-    "italy": ((), ("ventimiglia",), ()),
-    "libya": ((), ("lampedusa",), ()),
-    "france": (("france_inland",), ("paris",), ()),
-    "southeast_asia": ((), (), ("vietnam",)),
-    "albania": ((), (), ("albania",)),
-    "iraq": ((), (), ("iraq",)),
-}
+POST_COVERAGE: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
+    {
+        "bulgaria": (("bulgaria",), ("kapitan_andreevo",), ()),
+        "turkey": (("turkey",), ("istanbul", "izmir"), ("turkey",)),
+        "romania": ((), ("belgrade",), ()),
+        "austria": ((), ("vienna",), ()),
+        "germany": (("germany",), ("germany",), ()),
+        "greece": ((), ("greek_islands", "athens"), ()),
+        "italy": ((), ("ventimiglia",), ()),
+        "libya": ((), ("lampedusa",), ()),
+        "france": (("france_inland",), ("paris",), ()),
+        "southeast_asia": ((), (), ("vietnam",)),
+        "albania": ((), (), ("albania",)),
+        "iraq": ((), (), ("iraq",)),
+    }
+)
 
 
 class InternationalPosts(PolicyLever):
