@@ -2,9 +2,11 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
+DASH   := $(VENV)/.installed-dashboard
+CLUSTER := $(VENV)/.installed-cluster
 ARGS   ?=
 
-.PHONY: run test test-slow lint format bench clean venv
+.PHONY: run test test-slow lint format bench bench-sweep clean venv calibrate validate dashboard report
 
 venv: $(STAMP)
 
@@ -18,12 +20,23 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+# The dashboard's packages (Solara, Playwright): for `make dashboard` and for the browser test in `make test`.
+$(DASH): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev,dashboard]"
+	@touch $(DASH)
+
+# The cluster launchers (submitit, Ray): for sweeps on a cluster and for their tests in `make test`.
+$(CLUSTER): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev,cluster]"
+	@touch $(CLUSTER)
+
 ## Run the default scenario (2024, full scale); extra Hydra overrides via ARGS="seed=3 policy=..."
 run: $(STAMP)
 	$(PY) -m sim $(ARGS)
 
 ## Lint and the test suite (what CI runs); slow checks are excluded
-test: $(STAMP)
+test: $(STAMP) $(DASH) $(CLUSTER)
+	scripts/install-browser
 	$(PY) -m ruff check sim tests benchmarks
 	$(PY) -m pytest -m "not slow" -q
 
@@ -39,9 +52,29 @@ format: $(STAMP)
 	$(PY) -m ruff format sim tests benchmarks
 	$(PY) -m ruff check --fix sim tests benchmarks
 
+## Calibration to 2024 (ABC-SMC; QUICK=1 for a few minutes) and the validation scorecard (docs/validation.md)
+calibrate: $(STAMP)
+	$(PY) -m sim.calibrate $(if $(QUICK),--quick) $(ARGS)
+
+validate: $(STAMP)
+	$(PY) -m sim.validate --write-doc $(ARGS)
+
+## Classroom dashboard (Mesa SolaraViz) on localhost; prints its address. Overrides for every run: ARGS="scale=0.5"
+dashboard: $(DASH)
+	$(PY) -m sim.dashboard $(ARGS)
+
+## Scenario report of a sweep folder (HTML and PDF): make report SWEEP=results/experiments/policy_mix
+report: $(STAMP)
+	@test -n "$(SWEEP)" || { echo "usage: make report SWEEP=SWEEP_DIR [ARGS='--baseline NAME --out DIR']"; exit 2; }
+	$(PY) -m sim.report $(SWEEP) $(ARGS)
+
 ## Speed and memory benchmark: migrant-days per second at 1x and 10x population
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmark.py
+
+## Sweep throughput: full-scale runs per minute with 1 and 2 workers -> benchmarks/output/sweep_throughput.json
+bench-sweep: $(STAMP)
+	$(PY) benchmarks/sweep_throughput.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

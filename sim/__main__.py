@@ -19,6 +19,7 @@ from sim.config import ConfigError
 from sim.model import run
 from sim.outputs import write_run_folder
 from sim.policies import levers_on
+from sim.sweep import config_key, preflight_sweep, run_sweep_job, skip_hydra_recheck, task_config
 
 register_schema()
 
@@ -26,11 +27,13 @@ register_schema()
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
 def hydra_main(cfg: DictConfig) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    if HydraConfig.get().mode.name == "MULTIRUN":
+        return run_sweep_job(cfg)  # reuses finished runs, records a failure and lets the sweep go on (sim/sweep.py)
     sim_cfg = to_simconfig(cfg)
     results = run(sim_cfg)
     out_dir = Path(HydraConfig.get().runtime.output_dir)
-    resolved = OmegaConf.to_yaml({k: v for k, v in OmegaConf.to_container(cfg, resolve=True).items() if k != "hydra"})
-    write_run_folder(out_dir, results, resolved, sim_cfg.seed)
+    plain = task_config(cfg)
+    write_run_folder(out_dir, results, OmegaConf.to_yaml(plain), sim_cfg.seed, extra={"config_key": config_key(plain)})
     if HydraConfig.get().mode.name == "RUN":
         print(f"scenario {sim_cfg.scenario}, seed {sim_cfg.seed}, levers on: {', '.join(levers_on(sim_cfg)) or 'none'}")
         print(results.text_summary())
@@ -44,7 +47,10 @@ def hydra_main(cfg: DictConfig) -> dict:
 
 def main() -> None:
     try:
-        preflight(sys.argv[1:])
+        if preflight_sweep(sys.argv[1:]):  # -m: every run, swept values of the config included (sim/sweep.py)
+            skip_hydra_recheck()
+        else:
+            preflight(sys.argv[1:])
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)

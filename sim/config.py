@@ -95,16 +95,22 @@ class WorldConfig:
 @dataclass
 class MigrationConfig:
     annual_entrants: float = param(
-        52_000.0,
+        55_300.0,
         "people entering the routes per year",
         0.0,
         10_000_000.0,
-        "calibrated to 2024 arrivals (36,816) given prevention, give-up and time in transit",
+        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 43,000-80,200",
     )
     entry_seasonal_amplitude: float = param(
-        0.35, "relative amplitude", 0.0, 1.0, "assumption: arrivals in Europe peak in summer"
+        0.596,
+        "relative amplitude",
+        0.0,
+        1.0,
+        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 0.12-0.99",
     )
-    entry_peak_day: int = param(200, "day of year", 1, 366, "assumption: mid-July peak of entries")
+    entry_peak_day: int = param(
+        168, "day of year", 1, 366, "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 129-233"
+    )
     funds_median_gbp: float = param(3_600.0, "GBP", 0.0, 100_000.0, "assumption near reported prices")
     funds_sigma: float = param(0.55, "log-sd", 0.0, 3.0, "assumption")
     daily_savings_gbp: float = param(
@@ -157,11 +163,11 @@ class SmugglingConfig:
         0.04, "relative change per week", 0.0, 1.0, "assumption: prices follow scarcity of places"
     )
     launch_wave_limit_m: float = param(
-        0.78,
+        0.837,
         "m significant wave height",
         0.0,
         5.0,
-        "calibrated to 151 crossing days (2024); The Times 2023: rarely above about 0.5 m",
+        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 0.65-1.06; The Times 2023: about 0.5 m",
     )
     launch_wave_limit_sd_m: float = param(0.12, "m", 0.0, 2.0, "assumption: networks differ in risk taking")
     initial_taxi_share: float = param(
@@ -202,14 +208,18 @@ class SupplyNodeConfig:
 @dataclass
 class SupplyChainConfig:
     boats_per_week: float = param(
-        24.0,
+        23.2,
         "boats per week from makers (Turkey)",
         0.0,
         100_000.0,
-        "calibrated: about 1,100-1,300 boats a year reach the coast (695 arrived in 2024, many lost on beaches)",
+        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 18.3-32.9",
     )
     engines_per_week: float = param(
-        26.0, "engines per week from makers (China)", 0.0, 100_000.0, "calibrated like boats"
+        25.1,
+        "engines per week from makers (China)",
+        0.0,
+        100_000.0,
+        "calibrated (ABC-SMC, data/calibration/2024): posterior median (in proportion to boats)",
     )
     consignment_size: int = param(5, "items per lorry/container", 1, 1_000, "assumption: 40 seized ~ lorries")
     boat_cost_gbp: float = param(1_000.0, "GBP", 0.0, 1_000_000.0, "DESIGN.md: about GBP 1,000")
@@ -239,10 +249,10 @@ class WeatherConfig:
 @dataclass
 class CrossingConfig:
     incident_base_prob: float = param(
-        0.02,
+        0.0198,
         "probability per launch at reference load, calm sea",
         *PROB,
-        "calibrated: 30 fatal incidents at sea in 2024 (IOM)",
+        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 0.0074-0.044 (IOM: 77 dead at sea)",
     )
     reference_load: float = param(50.0, "people", 1.0, 300.0, "reference crowding")
     crowding_exponent: float = param(
@@ -269,11 +279,11 @@ class EnforcementConfig:
     beach_officers: float = param(800.0, "officers per night", 0.0, 100_000.0, "DESIGN.md: about 800 nightly")
     beach_area_weights: dict[str, float] = field(default_factory=dict)
     prevention_per_officer_km: float = param(
-        0.12,
+        0.119,
         "prevention hazard per officer per km of beach",
         0.0,
         100.0,
-        "calibrated to a prevention share of 0.45 (2024)",
+        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 0.061-0.30 (prevention share 0.45)",
     )
     taxi_prevention_factor: float = param(
         0.35, "relative prevention of taxi launches", *PROB, "assumption: police cannot act at sea"

@@ -75,9 +75,7 @@ def _require_columns(frame: pd.DataFrame, path: Path, columns: Iterable[str]) ->
         raise ObservedDataError(f"{path}: missing column {', '.join(repr(c) for c in missing)}")
 
 
-def _numbers(
-    frame: pd.DataFrame, path: Path, column: str, *, required: bool, upper: float | None = None
-) -> pd.Series:
+def _numbers(frame: pd.DataFrame, path: Path, column: str, *, required: bool, upper: float | None = None) -> pd.Series:
     """A column as floats: blank or NA is missing (refused if required); text or negative values are refused."""
     raw = frame[column].str.strip()
     blank = raw.isin(["", "NA", "NaN", "nan"])
@@ -85,7 +83,9 @@ def _numbers(
     bad = values.isna() & ~blank
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ObservedDataError(f"{path}: column {column!r}, row {row + 2}: {frame[column].iloc[row]!r} is not a number")
+        raise ObservedDataError(
+            f"{path}: column {column!r}, row {row + 2}: {frame[column].iloc[row]!r} is not a number"
+        )
     if required and blank.any():
         row = int(np.flatnonzero(blank.to_numpy())[0])
         raise ObservedDataError(f"{path}: column {column!r}, row {row + 2}: value missing")

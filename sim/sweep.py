@@ -1,0 +1,743 @@
+"""Sweeps: the task of one run inside a sweep, the sweep table, resuming, and the progress display.
+
+``python -m sim -m scenario=baseline_2024,border_security_2024 seed='range(20)'`` runs every combination through
+Hydra's launcher (joblib on all local cores by default; ``hydra/launcher=slurm`` or ``ray`` on a cluster). Each
+run writes its own folder ``SWEEP_DIR/<job_num>/`` (DESIGN.md section 4). This module adds:
+
+- ``run_sweep_job``: the task of one run in a sweep. A run already finished in its folder with the same resolved
+  configuration is not run again; a run that raises is recorded as failed (``metadata.json`` with ``status:
+  failed`` and the error) and the sweep goes on.
+- ``SweepCallback``: a Hydra callback in the launching process. Launchers run jobs in other processes (joblib's
+  workers, Ray workers, Slurm jobs), so job callbacks do not reach it; instead every job drops a small marker file
+  in ``SWEEP_DIR/.sweep/done/`` and a thread in the launching process picks them up, updates the sweep table and
+  prints a progress line to stderr. This needs the sweep folder on a file system the workers share (always the
+  case on one machine, and the usual set-up on a Slurm cluster).
+- the sweep table ``sweep_runs.parquet`` and ``sweep_runs.csv``: one row per run (columns ``TABLE_COLUMNS``, then
+  every scalar of summary.json, then the mappings flattened as ``<name>.<key>``), rewritten atomically as runs
+  finish. The run folders are the truth: ``python -m sim.sweep SWEEP_DIR`` rebuilds the table from them.
+- resuming: running the same sweep again (same ``hydra.sweep.dir``) reuses every finished run whose resolved
+  configuration (``config_key``, seed included) is unchanged and redoes failed or missing ones. When the job list
+  changed (say more seeds were added, which renumbers the jobs), finished runs are moved to the folder of their
+  new job number before any job starts; finished runs of settings no longer in the sweep are moved to
+  ``.sweep/superseded/`` rather than overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import hashlib
+import itertools
+import json
+import logging
+import os
+import shutil
+import sys
+import threading
+import time
+import traceback
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
+
+from sim.config import ConfigError
+
+log = logging.getLogger(__name__)
+
+TABLE_NAME = "sweep_runs"
+TABLE_COLUMNS = (
+    "job_num",
+    "run_dir",
+    "scenario",
+    "seed",
+    "overrides",
+    "config_key",
+    "status",
+    "error",
+    "wall_seconds",
+)
+FINISHED, FAILED, SKIPPED = "finished", "failed", "skipped"
+BOOKKEEPING = ".sweep"  # markers, staging and superseded runs; never a run folder
+DEFAULT_SUBDIR = "${hydra.job.num}"
+RUN_FILES = ("metadata.json", "summary.json", "daily.parquet", "daily.csv", "config.yaml")
+
+
+class SweepError(ValueError):
+    """A folder that is not a sweep folder, or whose table is unreadable; one line."""
+
+
+# -------------------------------------------------------------------------------------------- config key
+def task_config(cfg: DictConfig) -> dict[str, Any]:
+    """The resolved configuration of a run, without Hydra's own section (what config.yaml holds)."""
+    plain = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(plain, dict)
+    return {k: v for k, v in plain.items() if k != "hydra"}
+
+
+def config_key(plain: dict[str, Any]) -> str:
+    """A stable hash of a resolved configuration (seed included): equal keys, identical runs."""
+    text = json.dumps(plain, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def one_line_error(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())[:500]
+
+
+# ------------------------------------------------------------------------------------------ one sweep job
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        with open(path) as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    from sim.outputs import _json_default, atomic_write_text
+
+    atomic_write_text(path, json.dumps(data, indent=2, default=_json_default) + "\n")
+
+
+def finished_run(run_dir: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(metadata, summary) of a finished run in ``run_dir`` with configuration ``key``, else None."""
+    meta = _read_json(run_dir / "metadata.json")
+    if not meta or meta.get("status") != FINISHED or meta.get("config_key") != key:
+        return None
+    summary = _read_json(run_dir / "summary.json")
+    if summary is None or not ((run_dir / "daily.parquet").is_file() or (run_dir / "daily.csv").is_file()):
+        return None
+    return meta, summary
+
+
+def _clear_run_files(run_dir: Path) -> None:
+    """Remove what a previous attempt left (metadata first, so a half-written folder never looks finished)."""
+    for name in RUN_FILES:
+        (run_dir / name).unlink(missing_ok=True)
+
+
+def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
+    """The task of one run in a multirun: reuse, run, or record the failure; never raise an ordinary exception."""
+    from sim.cli import to_simconfig
+    from sim.model import run
+    from sim.outputs import git_revision, package_versions, write_run_folder
+
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    sweep_dir = Path(hc.sweep.dir).resolve()
+    job_num = int(hc.job.num)
+    overrides = " ".join(str(o) for o in hc.overrides.task)
+    plain = task_config(cfg)
+    key = config_key(plain)
+    extra = {
+        "job_num": job_num,
+        "overrides": overrides,
+        "config_key": key,
+        "scenario": str(plain.get("scenario", "")),
+    }
+    status = FAILED
+    summary: dict[str, Any] | None = None
+    t0 = time.perf_counter()
+    try:
+        found = finished_run(out_dir, key)
+        if found is not None:
+            status = SKIPPED
+            meta, summary = found
+            if meta.get("job_num") != job_num or meta.get("overrides") != overrides:
+                meta.update({"job_num": job_num, "overrides": overrides})
+                _write_json(out_dir / "metadata.json", meta)
+            log.info("job %d: finished run with the same configuration found in %s; not run again", job_num, out_dir)
+            return summary
+        _clear_run_files(out_dir)
+        sim_cfg = to_simconfig(cfg)
+        results = run(sim_cfg)
+        resolved = OmegaConf.to_yaml(plain)
+        write_run_folder(out_dir, results, resolved, sim_cfg.seed, extra={**extra, "error": ""})
+        status = FINISHED
+        summary = results.summary
+        return summary
+    except Exception as exc:
+        status = FAILED
+        log.exception("job %d (%s) failed", job_num, overrides)
+        meta = {
+            "seed": plain.get("seed"),
+            "wall_seconds": round(time.perf_counter() - t0, 4),
+            "status": FAILED,
+            "error": one_line_error(exc),
+            "traceback": traceback.format_exc(),
+            **extra,
+            "versions": package_versions(),
+            "git_revision": git_revision(),
+        }
+        try:
+            _write_json(out_dir / "metadata.json", meta)
+        except OSError:
+            log.exception("job %d: could not record the failure in %s", job_num, out_dir)
+        return None
+    finally:
+        try:
+            rel = os.path.relpath(out_dir.resolve(), sweep_dir)
+            _write_json(
+                sweep_dir / BOOKKEEPING / "done" / f"{job_num}.json",
+                {"job_num": job_num, "run_dir": rel, "status": status},
+            )
+        except OSError:
+            log.exception("job %d: could not write its progress marker", job_num)
+
+
+# ------------------------------------------------------------------------------------------------ table
+def _flatten(summary: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    scalars: dict[str, Any] = {}
+    mappings: dict[str, Any] = {}
+    for k, v in summary.items():
+        if isinstance(v, dict):
+            for kk, vv in v.items():
+                mappings[f"{k}.{kk}"] = vv
+        elif isinstance(v, (list, tuple)):
+            continue
+        else:
+            scalars[k] = v
+    return scalars, mappings
+
+
+def _legacy_fields(run_dir: Path) -> dict[str, Any]:
+    """job number, overrides, scenario and key of a run folder written before sweeps recorded them."""
+    out: dict[str, Any] = {}
+    if run_dir.name.isdigit():
+        out["job_num"] = int(run_dir.name)
+    try:
+        ov = OmegaConf.load(run_dir / ".hydra" / "overrides.yaml")
+        out["overrides"] = " ".join(str(o) for o in ov)
+    except Exception:
+        pass
+    try:
+        conf = OmegaConf.to_container(OmegaConf.load(run_dir / "config.yaml"))
+        assert isinstance(conf, dict)
+        out["scenario"] = conf.get("scenario", "")
+        out["config_key"] = config_key(conf)
+    except Exception:
+        pass
+    return out
+
+
+def run_row(sweep_dir: Path, run_dir: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
+    """(fixed columns, summary scalars, flattened mappings) of one run folder, or None if it has no metadata."""
+    meta = _read_json(run_dir / "metadata.json")
+    if meta is None:
+        return None
+    if "job_num" not in meta:
+        meta = {**_legacy_fields(run_dir), **meta}
+    status = str(meta.get("status", FINISHED))
+    summary = _read_json(run_dir / "summary.json") if status == FINISHED else None
+    if status == FINISHED and summary is None:
+        status, meta["error"] = FAILED, "summary.json missing or unreadable"
+    fixed = {
+        "job_num": int(meta.get("job_num", -1)),
+        "run_dir": os.path.relpath(run_dir.resolve(), sweep_dir.resolve()),
+        "scenario": str(meta.get("scenario", "")),
+        "seed": meta.get("seed"),
+        "overrides": str(meta.get("overrides", "")),
+        "config_key": str(meta.get("config_key", "")),
+        "status": status,
+        "error": str(meta.get("error", "") or ""),
+        "wall_seconds": meta.get("wall_seconds"),
+    }
+    scalars, mappings = _flatten(summary or {})
+    return fixed, scalars, mappings
+
+
+def table_frame(rows: Sequence[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]) -> pd.DataFrame:
+    """The sweep table: contract columns, then summary scalars, then flattened mappings; sorted by job."""
+    scalar_cols: dict[str, None] = {}
+    mapping_cols: dict[str, None] = {}
+    records = []
+    for fixed, scalars, mappings in sorted(rows, key=lambda r: (r[0]["job_num"], r[0]["run_dir"])):
+        scalar_cols.update(dict.fromkeys(k for k in scalars if k not in TABLE_COLUMNS))
+        mapping_cols.update(dict.fromkeys(mappings))
+        records.append({**scalars, **mappings, **fixed})
+    columns = [*TABLE_COLUMNS, *scalar_cols, *mapping_cols]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for col in ("scenario", "overrides", "config_key", "status", "error", "run_dir"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
+    frame["job_num"] = frame["job_num"].astype("int64")
+    frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
+    frame["wall_seconds"] = pd.to_numeric(frame["wall_seconds"], errors="coerce").astype("float64")
+    return frame
+
+
+def write_table(sweep_dir: Path, frame: pd.DataFrame) -> None:
+    from sim.outputs import atomic_write_frame
+
+    atomic_write_frame(Path(sweep_dir) / f"{TABLE_NAME}.parquet", frame)
+    atomic_write_frame(Path(sweep_dir) / f"{TABLE_NAME}.csv", frame)
+
+
+def scan_runs(sweep_dir: Path) -> list[Path]:
+    """Every run folder (a folder with metadata.json) under a sweep folder, outside the bookkeeping folder."""
+    sweep_dir = Path(sweep_dir)
+    out = []
+    for meta in sweep_dir.rglob("metadata.json"):
+        rel = meta.parent.relative_to(sweep_dir)
+        if (rel.parts and rel.parts[0] == BOOKKEEPING) or meta.parent == sweep_dir:
+            continue
+        out.append(meta.parent)
+    return out
+
+
+def rebuild_table(sweep_dir: Path, jobs: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rebuild the sweep table from the run folders (restricted to the current job list when it is known)."""
+    rows = []
+    for run_dir in scan_runs(sweep_dir):
+        row = run_row(sweep_dir, run_dir)
+        if row is None or not _belongs(row[0], jobs):
+            continue
+        rows.append(row)
+    frame = table_frame(rows)
+    write_table(sweep_dir, frame)
+    return frame
+
+
+def _belongs(fixed: dict[str, Any], jobs: Sequence[str] | None) -> bool:
+    if jobs is None:
+        return True
+    n = fixed["job_num"]
+    return 0 <= n < len(jobs) and fixed["overrides"] == jobs[n]
+
+
+def read_table(sweep_dir: str | Path) -> pd.DataFrame:
+    """The sweep table of a sweep folder (rebuilt from its run folders if the table is missing)."""
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise SweepError(f"{sweep_dir}: no such folder")
+    parquet, csv = sweep_dir / f"{TABLE_NAME}.parquet", sweep_dir / f"{TABLE_NAME}.csv"
+    if parquet.is_file() or csv.is_file():
+        path = parquet if parquet.is_file() else csv
+        try:
+            frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        except Exception as exc:
+            raise SweepError(f"{path}: cannot read the sweep table ({one_line_error(exc)})") from None
+        missing = [c for c in TABLE_COLUMNS if c not in frame.columns]
+        if missing:
+            raise SweepError(f"{path}: not a sweep table (missing columns: {', '.join(missing)})")
+        return frame
+    if (sweep_dir / "multirun.yaml").is_file() and scan_runs(sweep_dir):
+        return rebuild_table(sweep_dir)
+    raise SweepError(f"{sweep_dir}: not a sweep folder (no {TABLE_NAME}.parquet or .csv, no multirun.yaml with runs)")
+
+
+# ------------------------------------------------------------------------------------------- job list
+def _merge_sweep_overrides(lines: Sequence[str]) -> list[str]:
+    """Later overrides of the same key replace earlier ones, keeping the first position (as BasicSweeper does)."""
+    parsed = OverridesParser.create().parse_overrides(list(lines))
+    merged: OrderedDict[str, str] = OrderedDict()
+    for ov in parsed:
+        merged[ov.get_key_element()] = ov.input_line
+    return list(merged.values())
+
+
+def expand_jobs(config: DictConfig) -> list[str] | None:
+    """The override string of every job, in job-number order, exactly as Hydra's BasicSweeper numbers them.
+
+    None when another sweeper is configured or the sweep cannot be expanded here (a glob over a group).
+    """
+    try:
+        sweeper = config.hydra.sweeper
+        if not str(sweeper.get("_target_", "")).endswith("BasicSweeper"):
+            return None
+        node = sweeper.get("params")
+        params = OmegaConf.to_container(node, resolve=False) if isinstance(node, DictConfig) else {}
+        assert isinstance(params, dict)
+        lines = [f"{k}={v}" for k, v in params.items()]
+        lines += [str(o) for o in config.hydra.overrides.task]
+        parsed = OverridesParser.create().parse_overrides(lines)
+        batches = BasicSweeper.split_arguments(parsed, None)
+    except Exception:
+        return None
+    return [" ".join(job) for job in batches[0]]
+
+
+_LAUNCHER_PLUGINS = {
+    "slurm": "hydra_plugins.hydra_submitit_launcher",
+    "submitit_slurm": "hydra_plugins.hydra_submitit_launcher",
+    "submitit_local": "hydra_plugins.hydra_submitit_launcher",
+    "ray": "hydra_plugins.hydra_ray_launcher",
+    "ray_cluster": "hydra_plugins.hydra_ray_launcher",
+}
+
+
+def _check_launcher_installed(name: str) -> None:
+    import importlib.util
+
+    module = _LAUNCHER_PLUGINS.get(name)
+    if module is not None and importlib.util.find_spec(module) is None:
+        raise ConfigError(
+            f"hydra/launcher={name}: the launcher is not installed; install the cluster extra: "
+            'pip install -e ".[cluster]"'
+        )
+
+
+def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
+    """Validate every run of a sweep before anything runs; return how many runs there are (0 if not ``-m``).
+
+    The swept values are those of the command line and of the config (``hydra.sweeper.params``, as in the
+    experiments), merged as Hydra's sweeper merges them. Every combination of the swept values other than the seed
+    is composed and checked (each value on its own beyond ``max_combinations``); seeds only label replicates, so a
+    sweep over integer seeds is checked at its smallest and largest seed (every integer between is then valid).
+    Raises ConfigError (one line naming the key and value) on the first bad one.
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.cli import CONFIG_DIR, load_config, one_line, register_schema, split_argv
+
+    overrides, multirun, config_name = split_argv(argv)
+    if not multirun:
+        return 0
+    register_schema()
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+        for ov in parsed:
+            if ov.get_key_element() == "hydra/launcher":
+                _check_launcher_installed(str(ov.value()))
+        fixed_all = [o.input_line for o in parsed if not o.is_sweep_override()]
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(config_name=config_name, overrides=fixed_all, return_hydra_config=True)
+        node = cfg.hydra.sweeper.get("params")
+        params = OmegaConf.to_container(node, resolve=False) if isinstance(node, DictConfig) else {}
+        assert isinstance(params, dict)
+        lines = _merge_sweep_overrides([f"{k}={v}" for k, v in params.items()] + list(overrides))
+        merged = OverridesParser.create().parse_overrides(lines)
+    except (HydraException, OmegaConfBaseException) as exc:
+        raise ConfigError(one_line(exc)) from None
+    fixed: list[str] = []
+    axes: list[list[str]] = []
+    seeds: list[str] = []
+    total = 1
+    for ov in merged:
+        key = ov.get_key_element()
+        if key.startswith("hydra"):
+            continue
+        if not ov.is_sweep_override():
+            fixed.append(ov.input_line)
+            continue
+        values = [str(v) for v in ov.sweep_string_iterator()]
+        total *= len(values)
+        if key == "seed" and values and all(v.lstrip("-").isdigit() for v in values):
+            ints = sorted({int(v) for v in values})
+            seeds = [f"seed={ints[0]}"] + ([f"seed={ints[-1]}"] if len(ints) > 1 else [])
+        else:
+            axes.append([f"{key}={v}" for v in values])
+    n_combos = 1
+    for ax in axes:
+        n_combos *= len(ax)
+    if n_combos <= max_combinations:
+        combos = [list(c) for c in itertools.product(*axes)] if axes else [[]]
+    else:
+        combos = [[v] for ax in axes for v in ax]
+    for i, combo in enumerate(combos):
+        for seed in seeds if i == 0 else seeds[:1]:
+            load_config([*fixed, *combo, seed], config_name)
+        if not seeds:
+            load_config([*fixed, *combo], config_name)
+    return total
+
+
+_SKIP_RECHECK = False
+
+
+def skip_hydra_recheck() -> None:
+    """After ``preflight_sweep`` has checked every run: stop Hydra's basic sweeper from composing every job's config
+    a second time, serially, in the launching process before launching (about 0.15 s a run, so minutes before the
+    first of thousands of runs starts). Each job still composes its own config where it runs. This process only;
+    applied by ``SweepCallback.on_multirun_start`` (Hydra re-executes its plugin modules when it scans them)."""
+    global _SKIP_RECHECK
+    _SKIP_RECHECK = True
+
+
+def _apply_skip_recheck() -> None:
+    from hydra._internal.core_plugins import basic_sweeper
+
+    def validate_batch_is_legal(self: Any, batch: Sequence[Sequence[str]]) -> None:
+        return None
+
+    basic_sweeper.BasicSweeper.validate_batch_is_legal = validate_batch_is_legal  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------------------------------------- resume
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def arrange_for_resume(sweep_dir: Path, jobs: Sequence[str]) -> tuple[int, int]:
+    """Put each finished run in the folder of the job that has its overrides, before any job starts.
+
+    Job folders are named by job number, so a sweep that gained values is numbered anew. A finished run whose
+    overrides belong to another job is moved there; one whose overrides are in no job is moved to
+    ``.sweep/superseded/`` (kept, not overwritten). Returns (runs moved to another job, runs superseded).
+    """
+    sweep_dir = Path(sweep_dir)
+    want = {ov: i for i, ov in enumerate(jobs)}
+    holders: dict[int, tuple[str, str]] = {}  # folder number -> (overrides, status)
+    for d in sweep_dir.iterdir() if sweep_dir.is_dir() else ():
+        if d.is_dir() and d.name.isdigit():
+            meta = _read_json(d / "metadata.json")
+            if meta is not None and "overrides" in meta:
+                holders[int(d.name)] = (str(meta["overrides"]), str(meta.get("status", "")))
+    moves: dict[int, int] = {}  # from folder -> to folder
+    taken: set[int] = set()
+    for n, (ov, status) in holders.items():
+        if status == FINISHED and ov in want and want[ov] == n:
+            taken.add(n)
+    for n, (ov, status) in sorted(holders.items()):
+        if status != FINISHED or ov not in want or want[ov] == n or want[ov] in taken:
+            continue
+        moves[n] = want[ov]
+        taken.add(want[ov])
+    evict = [
+        n
+        for n, (ov, status) in holders.items()
+        if n not in moves and status == FINISHED and (ov not in want or want[ov] != n) and n < len(jobs)
+    ]
+    if not moves and not evict:
+        return 0, 0
+    book = sweep_dir / BOOKKEEPING
+    stage = book / "stage" / _stamp()
+    superseded = book / "superseded" / _stamp()
+    stage.mkdir(parents=True, exist_ok=True)
+    for n in moves:
+        os.replace(sweep_dir / str(n), stage / str(n))
+    for n in evict:
+        superseded.mkdir(parents=True, exist_ok=True)
+        os.replace(sweep_dir / str(n), superseded / str(n))
+    for src, dst in moves.items():
+        target = sweep_dir / str(dst)
+        if target.exists():  # a failed or partial attempt in the folder the finished run belongs in
+            superseded.mkdir(parents=True, exist_ok=True)
+            os.replace(target, superseded / str(dst))
+        os.replace(stage / str(src), target)
+    shutil.rmtree(stage, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        stage.parent.rmdir()  # only if empty
+    return len(moves), len(evict)
+
+
+# -------------------------------------------------------------------------------------- progress, table
+def _hms(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class _Monitor:
+    """Lives in the launching process: picks up the markers jobs drop, keeps the table and prints progress."""
+
+    def __init__(self, sweep_dir: Path, jobs: list[str] | None, progress_every: float, poll_seconds: float) -> None:
+        self.sweep_dir = sweep_dir
+        self.jobs = jobs
+        self.total = len(jobs) if jobs is not None else None
+        self.progress_every = progress_every
+        self.poll_seconds = poll_seconds
+        self.done_dir = sweep_dir / BOOKKEEPING / "done"
+        self.rows: dict[int, tuple[dict, dict, dict]] = {}  # by job number
+        self.seen: set[str] = set()
+        self.counts = {FINISHED: 0, FAILED: 0, SKIPPED: 0}
+        self.start = time.monotonic()
+        self.last_print = 0.0
+        self.lock = threading.Lock()
+        self.stop_event = threading.Event()
+        self.tty = sys.stderr.isatty()
+        self.thread = threading.Thread(target=self._loop, name="sweep-monitor", daemon=True)
+        self.finished = False
+        self.dirty = False
+        self.next_write = 0.0
+
+    def begin(self) -> None:
+        if self.done_dir.exists():
+            shutil.rmtree(self.done_dir)
+        self.done_dir.mkdir(parents=True, exist_ok=True)
+        for run_dir in scan_runs(self.sweep_dir):
+            row = run_row(self.sweep_dir, run_dir)
+            if row is not None and _belongs(row[0], self.jobs):
+                self.rows[row[0]["job_num"]] = row
+        self._write()
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.stop_event.wait(self.poll_seconds):
+            try:
+                self.poll()
+            except Exception:  # the display must never stop a sweep
+                log.exception("sweep monitor")
+
+    def poll(self, final: bool = False) -> None:
+        with self.lock:
+            new = 0
+            try:
+                names = sorted(p.name for p in os.scandir(self.done_dir) if p.name.endswith(".json"))
+            except OSError:
+                names = []
+            for name in names:
+                if name in self.seen:
+                    continue
+                marker = _read_json(self.done_dir / name)
+                if marker is None:
+                    continue
+                self.seen.add(name)
+                new += 1
+                status = str(marker.get("status", FAILED))
+                self.counts[status if status in self.counts else FAILED] += 1
+                job_num = int(marker.get("job_num", -1))
+                self.rows.pop(job_num, None)
+                row = run_row(self.sweep_dir, self.sweep_dir / str(marker.get("run_dir", "")))
+                if row is not None:
+                    self.rows[job_num] = row
+                self.dirty = True
+            if self.dirty and (final or time.monotonic() >= self.next_write):
+                self._write()
+            if new or final or self.tty:  # on a terminal the line is rewritten in place, elapsed time ticking
+                self._progress(final)
+
+    def _write(self) -> None:
+        """Rewrite the table; with thousands of rows, not more often than every 20 times what a write takes."""
+        t0 = time.monotonic()
+        try:
+            write_table(self.sweep_dir, table_frame(list(self.rows.values())))
+        except OSError:
+            log.exception("could not write the sweep table")
+        took = time.monotonic() - t0
+        self.dirty = False
+        self.next_write = time.monotonic() + max(0.0, 20 * took - self.poll_seconds)
+
+    def line(self) -> str:
+        done = self.counts[FINISHED] + self.counts[SKIPPED]
+        failed = self.counts[FAILED]
+        processed = done + failed
+        elapsed = time.monotonic() - self.start
+        reused = f" ({self.counts[SKIPPED]} reused)" if self.counts[SKIPPED] else ""
+        if self.total is None:
+            return f"sweep: {done} done{reused}, {failed} failed, elapsed {_hms(elapsed)}"
+        remaining = max(self.total - processed, 0)
+        eta = _hms(elapsed / processed * remaining) if processed else "?"
+        return (
+            f"sweep: {processed}/{self.total} runs, {done} done{reused}, {failed} failed, {remaining} remaining, "
+            f"elapsed {_hms(elapsed)}, ETA {eta}"
+        )
+
+    def _progress(self, final: bool) -> None:
+        now = time.monotonic()
+        if not final and not self.tty and now - self.last_print < self.progress_every:
+            return
+        self.last_print = now
+        text = self.line()
+        if self.tty:
+            sys.stderr.write("\r\033[K" + text + ("\n" if final else ""))
+        else:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        self.stop_event.set()
+        if self.thread.is_alive() and threading.current_thread() is not self.thread:
+            self.thread.join(timeout=10)
+        self.poll(final=True)
+        if self.counts[FAILED]:
+            sys.stderr.write(f"sweep: {self.counts[FAILED]} run(s) failed; see the error column of the table\n")
+        sys.stderr.write(f"sweep table: {self.sweep_dir / (TABLE_NAME + '.parquet')} (and .csv)\n")
+        sys.stderr.flush()
+
+
+def _pin_sweep_dir(config: DictConfig, sweep_dir: Path) -> None:
+    """Make every job see the sweep folder as an absolute path (the one this process resolved).
+
+    Jobs compose their config anew from the launching process's Hydra overrides; a relative ``hydra.sweep.dir``
+    would be resolved against the worker's working directory, which on a cluster need not be this one.
+    """
+    if os.path.isabs(str(config.hydra.sweep.dir)):
+        return
+    quoted = "'" + str(sweep_dir).replace("\\", "\\\\").replace("'", "\\'") + "'"
+    with read_write(config.hydra), open_dict(config.hydra):
+        kept = [o for o in config.hydra.overrides.hydra if not str(o).startswith("hydra.sweep.dir=")]
+        config.hydra.overrides.hydra = [*kept, f"hydra.sweep.dir={quoted}"]
+
+
+_MONITORS: dict[int, _Monitor] = {}  # kept out of the callback object, which Hydra pickles to the workers
+
+
+class SweepCallback(Callback):
+    """Hydra callback (``hydra.callbacks.sweep``): resume arrangement, sweep table and progress display."""
+
+    def __init__(self, progress_every: float = 10.0, poll_seconds: float = 0.5) -> None:
+        self.progress_every = float(progress_every)
+        self.poll_seconds = float(poll_seconds)
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        _pin_sweep_dir(config, sweep_dir)
+        jobs = expand_jobs(config)
+        if _SKIP_RECHECK and jobs is not None:
+            _apply_skip_recheck()
+        subdir = OmegaConf.to_container(config.hydra.sweep, resolve=False).get("subdir")  # type: ignore[union-attr]
+        if jobs is not None and subdir == DEFAULT_SUBDIR:
+            moved, superseded = arrange_for_resume(sweep_dir, jobs)
+            if moved or superseded:
+                print(
+                    f"sweep: {moved} finished run(s) moved to their new job folders, "
+                    f"{superseded} of settings no longer swept moved to {BOOKKEEPING}/superseded/",
+                    file=sys.stderr,
+                )
+        monitor = _Monitor(sweep_dir, jobs, self.progress_every, self.poll_seconds)
+        monitor.begin()
+        _MONITORS[id(self)] = monitor
+        atexit.register(monitor.finish)
+        total = "?" if jobs is None else len(jobs)
+        print(f"sweep: {total} runs into {sweep_dir}", file=sys.stderr, flush=True)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        monitor = _MONITORS.pop(id(self), None)
+        if monitor is not None:
+            monitor.finish()
+
+
+# --------------------------------------------------------------------------------------------------- CLI
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m sim.sweep", description="Rebuild a sweep table from its run folders.")
+    p.add_argument("sweep_dir", help="a sweep folder (hydra.sweep.dir)")
+    args = p.parse_args(argv)
+    sweep_dir = Path(args.sweep_dir)
+    if not sweep_dir.is_dir() or not (sweep_dir / "multirun.yaml").is_file():
+        print(f"error: {sweep_dir}: not a sweep folder (no multirun.yaml)", file=sys.stderr)
+        return 2
+    jobs = None
+    try:
+        jobs = expand_jobs(OmegaConf.load(sweep_dir / "multirun.yaml"))  # type: ignore[arg-type]
+    except Exception:
+        jobs = None
+    frame = rebuild_table(sweep_dir, jobs)
+    counts = frame["status"].value_counts().to_dict()
+    print(
+        f"{sweep_dir / (TABLE_NAME + '.parquet')}: {len(frame)} runs "
+        f"({counts.get(FINISHED, 0)} finished, {counts.get(FAILED, 0)} failed"
+        + (f", {len(jobs) - len(frame)} missing" if jobs is not None else "")
+        + ")"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

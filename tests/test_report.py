@@ -1,0 +1,332 @@
+"""Scenario report (sim/report.py): a small sweep folder gives an HTML and a PDF report with the expected content.
+
+The sweep folder is built here, to the sweep contract (sweep_runs.parquet/.csv plus one run folder per row), by
+running the model directly; the report must not depend on the sweep machinery.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from omegaconf import OmegaConf
+
+from sim import report
+from sim.cli import compose_raw, load_config
+from sim.model import run
+from sim.outputs import atomic_write_frame, write_run_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+# A whole year at a tenth of the population: about 0.8 s a run, enough boats and deaths to chart.
+SMALL = ["scale=0.1", "world.burn_in_days=60"]
+SEEDS = (0, 1, 2)
+# (name written into the table and config.yaml, overrides): a relabelled override stands for a scenario.
+SPECS = (
+    ("baseline_2024", ["scenario=baseline_2024"]),
+    ("more_patrols", ["scenario=baseline_2024", "enforcement.beach_officers=1500"]),
+    ("border_security_2024", ["scenario=border_security_2024"]),
+)
+
+
+def _scalars(summary: dict) -> dict:
+    row = {}
+    for k, v in summary.items():
+        if isinstance(v, dict):
+            row.update({f"{k}.{kk}": vv for kk, vv in v.items()})
+        else:
+            row[k] = v
+    return row
+
+
+def build_sweep(
+    path: Path, specs=SPECS, seeds=SEEDS, small=SMALL, failed: tuple[tuple[str, int], ...] = ()
+) -> pd.DataFrame:
+    """A sweep folder to the contract of issue 4: a row per run, a folder per finished run.
+
+    ``failed`` lists (name, seed) pairs recorded as failed runs (no folder, an error message) instead of being run.
+    """
+    rows = []
+    job = 0
+    for name, overrides in specs:
+        for seed in seeds:
+            ovr = [*small, *overrides, f"seed={seed}"]
+            config_key = hashlib.sha1(
+                " ".join(sorted(o for o in ovr if not o.startswith("seed="))).encode()
+            ).hexdigest()
+            row = {
+                "job_num": job,
+                "run_dir": str(job),
+                "scenario": name,
+                "seed": seed,
+                "overrides": " ".join(o for o in ovr if o not in small),
+                "config_key": config_key[:12],
+            }
+            if (name, seed) in failed:
+                row.update(
+                    status="failed", error="Traceback (most recent call last):\nRuntimeError: boom", wall_seconds=0.1
+                )
+            else:
+                cfg = load_config(ovr)
+                results = run(cfg)
+                plain = OmegaConf.to_container(compose_raw(ovr), resolve=True)
+                plain.pop("hydra", None)
+                plain["scenario"] = name
+                write_run_folder(path / str(job), results, OmegaConf.to_yaml(plain), seed)
+                row.update(status="finished", error="", wall_seconds=results.wall_seconds, **_scalars(results.summary))
+            rows.append(row)
+            job += 1
+    table = pd.DataFrame(rows)
+    atomic_write_frame(path / "sweep_runs.parquet", table)
+    atomic_write_frame(path / "sweep_runs.csv", table)
+    return table
+
+
+@pytest.fixture(scope="session")
+def sweep_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sweep")
+    build_sweep(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def built(sweep_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    files = report.write_report(sweep_dir, out=out)
+    return files, files.html.read_text(encoding="utf-8"), files.pdf.read_bytes()
+
+
+def _pdf_pages(data: bytes) -> list[bytes]:
+    """Page objects of a PDF (matplotlib writes them uncompressed): '/Type /Page' but not '/Type /Pages'."""
+    return re.findall(rb"/Type\s*/Page(?![s\w])[^>]*", data)
+
+
+def _visible_text(html: str) -> str:
+    text = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r'src="data:[^"]*"', "", text)
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def test_small_sweep_writes_both_files(built):
+    files, html, pdf = built
+    assert files.html.name == "report.html" and files.pdf.name == "report.pdf"
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert files.failed_runs == 0
+
+
+def test_pdf_has_the_expected_pages(built):
+    files, _, pdf = built
+    pages = _pdf_pages(pdf)
+    assert len(pages) == files.pages
+    # Six sections, each from a new page; the first and the last run over more than one page.
+    assert list(files.section_pages) == ["summary", "tradeoff", "year", "side-effects", "observed", "technical"]
+    starts = list(files.section_pages.values())
+    assert starts == sorted(set(starts)) and starts[0] == 1
+    assert 6 <= files.pages <= 12
+    # Every page is A4 portrait (595 x 842 points).
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert len(boxes) == files.pages
+    assert all(abs(float(w) - 595.44) < 1 and abs(float(h) - 841.68) < 1 for w, h in boxes)
+    assert b"policy scenarios compared" in pdf  # document title in the metadata
+
+
+def test_html_is_self_contained_with_headline_table_and_images(built):
+    _, html, _ = built
+    assert not re.search(r'(src|href)="(https?:)?//', html), "the report must not load anything from the network"
+    assert "<link" not in html and "<script" not in html
+    headline = re.search(r'<table id="headline">.*?</table>', html, re.S)
+    assert headline, "headline table missing"
+    table = headline.group(0)
+    for label in (
+        "People arrived in the UK",
+        "Boats arrived",
+        "People per boat",
+        "Deaths at sea",
+        "Deaths per 1,000 arrivals",
+        "People stopped on French beaches",
+        "Enforcement and policy cost",
+        "Asylum hotel cost",
+    ):
+        assert label in table
+    for name in ("Baseline 2024", "More patrols", "Border security 2024"):
+        assert name in table
+    assert table.count("<tr>") == 1 + len(report.HEADLINE)
+    assert "95% interval" in html and re.search(r"[\u2212+]\d+%|no clear change", table)
+    images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)"', html)
+    assert len(images) == 4  # trade-off, year, side effects, monthly pattern
+    for _, data in images:
+        png = base64.b64decode(data)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def test_headline_numbers_come_from_the_runs(built, sweep_dir):
+    _, html, _ = built
+    table = pd.read_parquet(sweep_dir / "sweep_runs.parquet")
+    base = table[table["scenario"] == "baseline_2024"]["people_arrived"].mean()
+    headline = re.search(r'<table id="headline">.*?</table>', html, re.S).group(0)
+    row = re.search(r"People arrived in the UK</th>(.*?)</tr>", headline, re.S).group(1)
+    first = re.search(r'<td class="num hl">([^<]+)<', row).group(1)
+    assert first == report.fmt_count(base)
+    # The change in plain words matches the paired differences of the table.
+    by_seed = {n: table[table["scenario"] == n].set_index("seed")["people_arrived"] for n in table["scenario"].unique()}
+    diff = by_seed["border_security_2024"] - by_seed["baseline_2024"]
+    c = report.change(by_seed["baseline_2024"].to_dict(), by_seed["border_security_2024"].to_dict())
+    assert c.paired and c.diff == pytest.approx(diff.mean())
+    assert report.describe_change("people_arrived", c) in html.replace("&quot;", '"')
+
+
+def test_reader_text_has_no_raw_variable_names(built):
+    _, html, _ = built
+    # The technical appendix may name settings for analysts; everything before it is for readers.
+    reader = _visible_text(html.split('<section id="technical">')[0])
+    for key in (
+        *report.HEADLINE,
+        "taxi_boat_share",
+        "mean_price_gbp",
+        "coast_arrivals",
+        "launch_attempts",
+        "baseline_2024",
+        "border_security_2024",
+        "more_patrols",
+        "beach_officers",
+    ):
+        assert key not in reader, key
+    assert "nan" not in reader.split() and "n/a" not in reader
+
+
+def test_scenario_settings_and_versions_are_listed(built):
+    _, html, _ = built
+    tech = html.split('<section id="technical">')[1]
+    diff = re.search(r'<table id="config-diff">.*?</table>', tech, re.S).group(0)
+    assert "enforcement.beach_officers" in diff and "1500" in diff.replace(",", "")
+    assert "Lever: seizures of boats and engines upstream" in diff
+    assert "seeds" in tech.lower() and "0\u20132" in tech
+    assert "Mesa 3.5" in tech
+
+
+def test_failed_runs_are_reported(sweep_dir, tmp_path):
+    # The same runs, with two of them recorded as failed (and their folders gone).
+    sweep = tmp_path / "sweep"
+    shutil.copytree(sweep_dir, sweep)
+    table = pd.read_parquet(sweep / "sweep_runs.parquet")
+    bad = (table["scenario"] == "more_patrols") & table["seed"].isin([1, 2])
+    table.loc[bad, "status"] = "failed"
+    table.loc[bad, "error"] = "Traceback (most recent call last):\nMemoryError: out of memory in launches"
+    for d in table.loc[bad, "run_dir"]:
+        shutil.rmtree(sweep / d)
+    table.loc[bad, "people_arrived"] = np.nan
+    atomic_write_frame(sweep / "sweep_runs.parquet", table)
+    atomic_write_frame(sweep / "sweep_runs.csv", table)
+    files = report.write_report(sweep)
+    html = files.html.read_text()
+    assert files.failed_runs == 2
+    box = re.search(r'<div class="box warning" id="failed-runs".*?</div>', html, re.S)
+    assert box and html.index('id="failed-runs"') < html.index('id="headline"'), "failure notice must come first"
+    assert "2 of 9 simulation runs failed" in box.group(0)
+    assert "More patrols: 2 failed (seeds 1, 2; 1 left)" in box.group(0)
+    assert "MemoryError: out of memory in launches" in html
+    assert len(_pdf_pages(files.pdf.read_bytes())) == files.pages
+
+
+def test_a_finished_row_without_results_counts_as_failed(sweep_dir, tmp_path):
+    sweep = tmp_path / "sweep"
+    shutil.copytree(sweep_dir, sweep)
+    (sweep / "4" / "daily.parquet").unlink()
+    files = report.write_report(sweep, out=tmp_path / "out")
+    html = files.html.read_text()
+    assert files.failed_runs == 1
+    assert "daily.parquet missing" in html and 'id="failed-runs"' in html
+
+
+def test_baseline_can_be_chosen(sweep_dir, tmp_path):
+    sweep = report.load_sweep(sweep_dir, baseline="more_patrols")
+    assert sweep.baseline.scenario == "more_patrols" and sweep.groups[0] is sweep.baseline
+    with pytest.raises(report.ReportError, match=r"no scenario 'nonsense'.*baseline_2024"):
+        report.load_sweep(sweep_dir, baseline="nonsense")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p, "not a sweep folder"),
+        (lambda p: (p / "summary.json").write_text("{}") and p, "a single run folder"),
+        (lambda p: p / "missing", "no such folder"),
+        (lambda p: (p / "sweep_runs.csv").write_text("a,b\n1,2\n") and p, "missing column"),
+    ],
+)
+def test_a_folder_that_is_not_a_sweep_gives_one_clear_line(tmp_path, capsys, make, message):
+    path = make(tmp_path)
+    assert report.main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "report.html").exists() and not (tmp_path / "report.pdf").exists()
+
+
+def test_command_line(sweep_dir, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.report", str(sweep_dir), "--out", str(out), "--baseline", "baseline_2024"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "report.html").is_file() and (out / "report.pdf").is_file()
+    assert "pages" in proc.stdout
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.report", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert proc.returncode == 2 and "not a sweep folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_statistics():
+    # Paired change: the same seeds, a constant shift, so the interval has no width.
+    c = report.change({0: 10.0, 1: 20.0, 2: 30.0}, {0: 8.0, 1: 18.0, 2: 28.0})
+    assert c.paired and c.diff == pytest.approx(-2.0) and c.lo == pytest.approx(-2.0) and c.clear
+    assert report.describe_change("people_arrived", c).startswith("10% fewer people arriving (2 fewer")
+    # Noise around zero: no clear change.
+    c = report.change({0: 10.0, 1: 20.0, 2: 30.0}, {0: 12.0, 1: 17.0, 2: 31.0})
+    assert not c.clear and report.describe_change("deaths_at_sea", c).startswith("no clear change in deaths at sea")
+    p = report.mean_interval([1.0, 2.0, 3.0])
+    assert p.mean == 2.0 and p.lo == pytest.approx(2 - 4.302653 / np.sqrt(3)) and p.hi > 3.0
+    assert report.fmt_count(36512.4) == "36,500" and report.fmt_count(77.4) == "77"
+    assert report.fmt_value("policy_cost_gbp", 452_300_000) == "£452m"
+    assert report.split_overrides("scenario=x policy=[a,b] seed=1") == ["scenario=x", "policy=[a,b]", "seed=1"]
+    assert report.split_overrides('["a=1", "seed=2"]') == ["a=1", "seed=2"]
+    assert report.split_overrides("a=1,b=2") == ["a=1", "b=2"]
+
+
+def test_cost_per_crossing_averted_is_not_given_without_a_clear_fall(sweep_dir):
+    sweep = report.load_sweep(sweep_dir)
+    doc = report.build_document(sweep)
+    side = next(s for s in doc.sections if s.id == "side-effects")
+    table = next(b for b in side.blocks if isinstance(b, report.Table) and b.id == "cost-per-crossing")
+    base = sweep.baseline
+    for row in table.rows:
+        g = next(x for x in sweep.groups if x.name == row[0])
+        da = report.change(base.by_seed("people_arrived"), g.by_seed("people_arrived"))
+        if da.clear and da.diff < 0:
+            dc = report.change(base.by_seed("policy_cost_gbp"), g.by_seed("policy_cost_gbp"))
+            assert row[3] in (
+                report.fmt_gbp(dc.diff / -da.diff),
+                f"saves {report.fmt_gbp(dc.diff / da.diff)} per crossing averted",
+            )
+        else:
+            assert row[3] == "no crossings averted"
+
+
+def test_observed_comparison_uses_2024_and_the_2021_2023_pattern(built):
+    _, html, _ = built
+    sec = html.split('<section id="observed">')[1].split("</section>")[0]
+    assert "Observed 2024" in sec and "36,816" in sec and "695" in sec  # data/annual_reference.csv, 2024
+    assert "average monthly shares of 2021-2023" in sec
+    assert "divided by 0.1" in sec  # small-scale runs are scaled up for this comparison only
