@@ -118,7 +118,8 @@ def split_argv(argv: list[str]) -> tuple[list[str], bool, str]:
         elif arg in _HYDRA_FLAGS_WITH_VALUE:
             if arg in ("--config-name", "-cn") and i + 1 < len(argv):
                 config_name = argv[i + 1]
-            skip = arg not in ("--info", "-i")
+            # --info takes an optional word (plugins, config, ...); the others always take a value.
+            skip = arg not in ("--info", "-i") or (i + 1 < len(argv) and "=" not in argv[i + 1])
         elif arg.startswith("--config-name="):
             config_name = arg.split("=", 1)[1]
         elif arg.startswith("-"):
