@@ -163,16 +163,23 @@ def declared_default(key: str) -> float:
     return float(node)
 
 
+def check_window(key: str, low: float, high: float, log: bool, what: str = "prior") -> None:
+    """A search window (prior, sensitivity box) must be non-empty, inside the declared range, positive if log."""
+    declared_low, declared_high = declared_range(key)
+    if not low < high:
+        raise ConfigError(f"{key}: {what} bounds [{low}, {high}] are empty")
+    if (declared_low is not None and low < declared_low) or (declared_high is not None and high > declared_high):
+        raise ConfigError(
+            f"{key}: {what} [{low}, {high}] is outside the declared range [{declared_low}, {declared_high}]"
+        )
+    if log and low <= 0:
+        raise ConfigError(f"{key}: a log-uniform {what} needs positive bounds")
+
+
 def check_priors(params: Sequence[FreeParameter] = FREE_PARAMETERS) -> None:
     """Every prior must lie inside its declared range (and be strictly positive if log-uniform)."""
     for p in params:
-        low, high = declared_range(p.key)
-        if not p.low < p.high:
-            raise ConfigError(f"{p.key}: prior bounds [{p.low}, {p.high}] are empty")
-        if (low is not None and p.low < low) or (high is not None and p.high > high):
-            raise ConfigError(f"{p.key}: prior [{p.low}, {p.high}] is outside the declared range [{low}, {high}]")
-        if p.log and p.low <= 0:
-            raise ConfigError(f"{p.key}: a log-uniform prior needs positive bounds")
+        check_window(p.key, p.low, p.high, p.log)
         for tied in p.tied:
             declared_range(tied)
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.calibrate import FREE_PARAMETERS, declared_default, declared_range
+from sim.calibrate import FREE_PARAMETERS, check_window, declared_default
 from sim.config import ConfigError
 from sim.outputs import atomic_write_frame, atomic_write_text
 
@@ -86,13 +86,7 @@ def check_parameters(params: Sequence[Parameter]) -> None:
     if len(set(keys)) != len(keys):
         raise ConfigError("sensitivity parameters: a key appears twice")
     for p in params:
-        low, high = declared_range(p.key)
-        if not p.low < p.high:
-            raise ConfigError(f"{p.key}: empty range [{p.low}, {p.high}]")
-        if (low is not None and p.low < low) or (high is not None and p.high > high):
-            raise ConfigError(f"{p.key}: [{p.low}, {p.high}] is outside the declared range [{low}, {high}]")
-        if p.log and p.low <= 0:
-            raise ConfigError(f"{p.key}: a log scale needs positive bounds")
+        check_window(p.key, p.low, p.high, p.log, what="sensitivity range")
 
 
 def problem(params: Sequence[Parameter]) -> dict:
