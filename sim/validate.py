@@ -32,7 +32,8 @@ import multiprocessing as mp
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +221,6 @@ class Observed:
     annual: pd.DataFrame
     daily: pd.DataFrame
     pattern_years: tuple[int, ...] = obs.PATTERN_YEARS
-    _cache: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Observed:
@@ -233,42 +233,35 @@ class Observed:
         sel = self.daily[self.daily["date"].dt.year == year]
         return obs.monthly_totals(sel["date"], sel["people"]).droplevel("year").reindex(range(1, 13), fill_value=0)
 
-    @property
+    @cached_property
     def shares(self) -> pd.Series:
-        if "shares" not in self._cache:
-            self._cache["shares"] = obs.monthly_shares(self.daily, self.pattern_years)
-        return self._cache["shares"]
+        return obs.monthly_shares(self.daily, self.pattern_years)
 
-    @property
+    @cached_property
     def year_to_year_ard(self) -> float:
         """Mean over the pattern years of the ARD of a year's monthly shares against the average of the others."""
-        if "ard" not in self._cache:
-            values = []
-            for y in self.pattern_years:
-                others = [o for o in self.pattern_years if o != y]
-                ref = obs.monthly_shares(self.daily, others)
-                own = self.monthly(y)
-                values.append(ard(own / own.sum(), ref))
-            self._cache["ard"] = float(np.mean(values))
-        return self._cache["ard"]
+        values = []
+        for y in self.pattern_years:
+            others = [o for o in self.pattern_years if o != y]
+            own = self.monthly(y)
+            values.append(ard(own / own.sum(), obs.monthly_shares(self.daily, others)))
+        return float(np.mean(values))
 
-    @property
+    @cached_property
     def normalised_sizes(self) -> np.ndarray:
-        if "sizes" not in self._cache:
-            self._cache["sizes"] = obs.observed_normalised_sizes(self.pattern_years, self.daily)
-        return self._cache["sizes"]
+        return obs.observed_normalised_sizes(self.pattern_years, self.daily)
 
-    @property
+    @cached_property
     def year_to_year_ks(self) -> float:
         """Largest KS distance between the normalised people-per-crossing-day distributions of two pattern years."""
-        if "ks" not in self._cache:
-            parts = [obs.observed_normalised_sizes([y], self.daily) for y in self.pattern_years]
-            self._cache["ks"] = max(
+        parts = [obs.observed_normalised_sizes([y], self.daily) for y in self.pattern_years]
+        return float(
+            max(
                 stats.ks_2samp(parts[i], parts[j]).statistic
                 for i in range(len(parts))
                 for j in range(i + 1, len(parts))
             )
-        return float(self._cache["ks"])
+        )
 
     def pattern(self, year: int) -> tuple[dict[str, float], str]:
         """Daily pattern statistics of the year if observed, else the mean over the pattern years."""
