@@ -6,7 +6,7 @@ DASH   := $(VENV)/.installed-dashboard
 CLUSTER := $(VENV)/.installed-cluster
 ARGS   ?=
 
-.PHONY: run test test-slow lint format bench bench-sweep clean venv calibrate validate dashboard report
+.PHONY: run test test-slow lint format bench bench-sweep clean venv calibrate validate sensitivity dashboard report
 
 venv: $(STAMP)
 
@@ -37,7 +37,7 @@ run: $(STAMP)
 ## Lint and the test suite (what CI runs); slow checks are excluded
 test: $(STAMP) $(DASH) $(CLUSTER)
 	scripts/install-browser
-	$(PY) -m ruff check sim tests benchmarks
+	$(PY) -m ruff check sim tests benchmarks hydra_plugins
 	$(PY) -m pytest -m "not slow" -q
 
 ## Slow checks: 10-seed calibration targets at full scale and other long tests
@@ -45,12 +45,12 @@ test-slow: $(STAMP)
 	$(PY) -m pytest -m slow -q
 
 lint: $(STAMP)
-	$(PY) -m ruff check sim tests benchmarks
-	$(PY) -m ruff format --check sim tests benchmarks
+	$(PY) -m ruff check sim tests benchmarks hydra_plugins
+	$(PY) -m ruff format --check sim tests benchmarks hydra_plugins
 
 format: $(STAMP)
-	$(PY) -m ruff format sim tests benchmarks
-	$(PY) -m ruff check --fix sim tests benchmarks
+	$(PY) -m ruff format sim tests benchmarks hydra_plugins
+	$(PY) -m ruff check --fix sim tests benchmarks hydra_plugins
 
 ## Calibration to 2024 (ABC-SMC; QUICK=1 for a few minutes) and the validation scorecard (docs/validation.md)
 calibrate: $(STAMP)
@@ -58,6 +58,14 @@ calibrate: $(STAMP)
 
 validate: $(STAMP)
 	$(PY) -m sim.validate --write-doc $(ARGS)
+
+## Sensitivity analysis as sweeps (resumable): Morris screening, then Sobol' indices of the top 8 (~20 min on
+## 2 cores); tables and plots -> docs/sensitivity/. Overrides for both sweeps: ARGS="hydra/launcher=slurm"
+sensitivity: $(STAMP)
+	$(PY) -m sim -m +experiment=sensitivity $(ARGS)
+	$(PY) -m sim.sensitivity results/experiments/sensitivity --doc docs/sensitivity/morris.md
+	$(PY) -m sim -m +experiment=sensitivity_sobol $(ARGS)
+	$(PY) -m sim.sensitivity results/experiments/sensitivity_sobol --doc docs/sensitivity/sobol.md
 
 ## Classroom dashboard (Mesa SolaraViz) on localhost; prints its address. Overrides for every run: ARGS="scale=0.5"
 dashboard: $(DASH)

@@ -7,8 +7,8 @@ returns a weighted sample from the approximate posterior, not a point.
 
 Method (ABC-SMC: Toni et al. 2009, J R Soc Interface 6:187; Beaumont et al. 2009, Biometrika 96:983):
 
-- Priors are uniform on the bounds given below, on a log scale for rates and sizes; the bounds must lie inside
-  each parameter's declared range in ``sim/config.py`` (read from the dataclass field metadata and checked).
+- Priors are uniform on each parameter's plausible range declared in ``sim/config.py`` (``plausible=``), on a
+  log scale for rates and sizes; the bounds must lie inside the declared validity range (checked).
 - Each simulation is one full-scale 2024 run with its own seed, so the posterior includes the model's noise.
 - Distance: the root mean square of the relative differences of the six targets, each divided by its tolerance
   (``sim.validate.TOLERANCE``: 25%, deaths 50%), and of the L1 distance between monthly shares divided by how far
@@ -52,7 +52,7 @@ import pandas as pd
 
 from sim import observed as obs
 from sim import validate as V
-from sim.config import ConfigError, SimConfig
+from sim.config import ConfigError, declared_default, declared_range, plausible_range
 from sim.outputs import atomic_write_frame, atomic_write_text, git_revision, package_versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,40 +76,34 @@ class FreeParameter:
     why: str = ""
 
 
+def prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> FreeParameter:
+    """A free parameter whose prior is uniform (log-uniform if ``log``) on its declared plausible range."""
+    low, high = plausible_range(key)
+    return FreeParameter(key, float(low), float(high), log, integer, tied, why)
+
+
 FREE_PARAMETERS: tuple[FreeParameter, ...] = (
-    FreeParameter(
-        "migration.annual_entrants", 30_000.0, 90_000.0, True, why="demand: sets arrivals given losses on the way"
-    ),
-    FreeParameter(
+    prior("migration.annual_entrants", True, why="demand: sets arrivals given losses on the way"),
+    prior(
         "migration.entry_seasonal_amplitude",
-        0.0,
-        1.0,
         False,
         why="the seasonal swing of entries: shapes the June-October peak (whole declared range)",
     ),
-    FreeParameter(
+    prior(
         "migration.entry_peak_day",
-        120.0,
-        260.0,
         False,
         integer=True,
         why="when entries peak (May-September); arrivals follow one to three months later",
     ),
-    FreeParameter(
+    prior(
         "supply_chain.boats_per_week",
-        12.0,
-        48.0,
         True,
         tied=("supply_chain.engines_per_week",),
         why="boat supply (engines in proportion): sets boats and people per boat",
     ),
-    FreeParameter(
-        "smuggling.launch_wave_limit_m", 0.5, 1.1, False, why="wave height above which networks do not launch"
-    ),
-    FreeParameter(
-        "enforcement.prevention_per_officer_km", 0.04, 0.4, True, why="beach patrol effectiveness: prevention share"
-    ),
-    FreeParameter("crossing.incident_base_prob", 0.005, 0.08, True, why="fatal incident risk: deaths at sea"),
+    prior("smuggling.launch_wave_limit_m", False, why="wave height above which networks do not launch"),
+    prior("enforcement.prevention_per_officer_km", True, why="beach patrol effectiveness: prevention share"),
+    prior("crossing.incident_base_prob", True, why="fatal incident risk: deaths at sea"),
 )
 
 TARGET_NAMES = tuple(obs.TARGETS)
@@ -134,35 +128,6 @@ class Settings:
 
 
 # ------------------------------------------------------------------------------------------- parameters
-def _field(key: str) -> dataclasses.Field:
-    node: Any = SimConfig
-    parts = key.split(".")
-    for i, part in enumerate(parts):
-        fields = {f.name: f for f in dataclasses.fields(node)}
-        if part not in fields:
-            raise ConfigError(f"{key}: unknown config key")
-        f = fields[part]
-        if i == len(parts) - 1:
-            return f
-        node = f.default_factory if f.default_factory is not dataclasses.MISSING else type(f.default)  # type: ignore[misc]
-    raise ConfigError(f"{key}: unknown config key")  # pragma: no cover
-
-
-def declared_range(key: str) -> tuple[float | None, float | None]:
-    """The allowed range of a parameter as declared in sim/config.py."""
-    f = _field(key)
-    if "range" not in f.metadata:
-        raise ConfigError(f"{key}: not a declared parameter")
-    return f.metadata["range"]
-
-
-def declared_default(key: str) -> float:
-    node: Any = SimConfig()
-    for part in key.split("."):
-        node = getattr(node, part)
-    return float(node)
-
-
 def check_window(key: str, low: float, high: float, log: bool, what: str = "prior") -> None:
     """A search window (prior, sensitivity box) must be non-empty, inside the declared range, positive if log."""
     declared_low, declared_high = declared_range(key)

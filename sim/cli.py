@@ -23,6 +23,8 @@ MAX_PREFLIGHT_COMBINATIONS = 256
 
 def register_schema() -> None:
     ConfigStore.instance().store(name=SCHEMA_NAME, node=SimConfig)
+    # hydra/sweeper=design: registered on import (Hydra imports it too, but only once its plugin scan has run).
+    import hydra_plugins.channel_abm_sweeper.design_sweeper  # noqa: F401
 
 
 def to_simconfig(cfg: DictConfig) -> SimConfig:

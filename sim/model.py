@@ -37,7 +37,7 @@ from sim.outputs import DailyRecorder, Results
 from sim.policies import build_levers
 from sim.smugglers import SmugglingNetwork
 from sim.supply_chain import BOAT, ENGINE, Maker, SupplyChain
-from sim.weather import wave_height_series
+from sim.weather import wave_height_series, winter_weight
 
 # Named random streams: each mechanism draws from its own stream, so a change in one mechanism does not
 # reshuffle the draws of the others (common random numbers across scenarios). Never renumber.
@@ -76,6 +76,8 @@ class ChannelModel(mesa.Model):
         self.dates = [first + dt.timedelta(days=i) for i in range(self.total_days)]
         doy = np.array([d.timetuple().tm_yday for d in self.dates])
         self.wave = wave_height_series(cfg.weather, doy, self.streams["weather"])
+        # The sea state as networks judge it for a launch: a winter day counts as rougher than its waves.
+        self.launch_wave = self.wave + cfg.smuggling.winter_wave_margin_m * winter_weight(cfg.weather, doy)
         pop_rng = self.streams["population"]
         self.population = Population(
             cfg.migration,
@@ -199,7 +201,7 @@ class ChannelModel(mesa.Model):
         rng = self.streams["launches"]
         sea_rng = self.streams["sea"]
         for network, queue in zip(self.networks, queues, strict=True):
-            plan = network.plan_launches(queue.size, wave, p_beach, rng)
+            plan = network.plan_launches(queue.size, float(self.launch_wave[self.day]), p_beach, rng)
             if plan is None:
                 continue
             prevented, returned = resolve_launch(

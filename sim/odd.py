@@ -39,6 +39,11 @@ TABLES = [
 ]
 
 
+def _num(x: float) -> str:
+    """A plausible bound as the range column shows numbers, to six significant digits (12.9828, not 12.98275...)."""
+    return C._fmt(float(f"{x:.6g}") if isinstance(x, float) else x)
+
+
 def _flat_rows(cls: type, prefix: str) -> list[dict]:
     import dataclasses
 
@@ -47,12 +52,14 @@ def _flat_rows(cls: type, prefix: str) -> list[dict]:
         if "unit" not in f.metadata:
             continue
         low, high = f.metadata["range"]
+        plausible = f.metadata.get("plausible")
         rows.append(
             {
                 "key": prefix + f.name,
                 "default": f.default,
                 "unit": f.metadata["unit"],
                 "range": f"[{C._fmt(low)}, {C._fmt(high)}]" if low is not None else "",
+                "plausible": f"[{_num(plausible[0])}, {_num(plausible[1])}]" if plausible is not None else "",
                 "source": f.metadata["source"],
             }
         )
@@ -66,10 +73,12 @@ def parameters_markdown() -> str:
         if not rows:
             continue
         out.append(f"#### {title}\n")
-        out.append("| parameter | default | unit | range | source |")
-        out.append("|---|---|---|---|---|")
+        out.append("| parameter | default | unit | declared range | plausible | source |")
+        out.append("|---|---|---|---|---|---|")
         for r in rows:
-            out.append(f"| `{r['key']}` | {r['default']} | {r['unit']} | {r['range']} | {r['source']} |")
+            out.append(
+                f"| `{r['key']}` | {r['default']} | {r['unit']} | {r['range']} | {r['plausible']} | {r['source']} |"
+            )
         out.append("")
     return "\n".join(out)
 

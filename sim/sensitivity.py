@@ -1,92 +1,173 @@
-"""Global sensitivity analysis with SALib: Morris screening and Sobol indices.
+"""Global sensitivity analysis with SALib: the sampling design of a sweep, and the analysis of its runs.
 
-``python -m sim.sensitivity --method morris|sobol [--n N] [--out DIR]`` samples the parameters in
-:data:`PARAMETERS`, runs the model once per sample row (2024, full scale, one fixed seed so that every row sees
-the same weather and draws: common random numbers), and analyses three outcomes: ``people_arrived``,
-``deaths_at_sea`` and ``people_per_boat`` (boats, crossing days and prevention share are recorded as well).
+Run it with the sweep machinery (parallel on any Hydra launcher, resumable, a sweep table like any sweep)::
 
-Parameter ranges: each parameter varies over a box that lies inside the range declared for it in
-``sim/config.py`` (checked; read from the dataclass metadata). The declared ranges are validity limits (a
-probability in [0, 1], up to ten million entrants a year), far wider than any plausible 2024 value, so the box
-is the calibration prior for the calibrated parameters (``sim.calibrate.FREE_PARAMETERS``) and a stated window
-around the default for the others. Sampling is on the unit cube; parameters marked ``log`` are mapped on a log
-scale, integers are rounded. Morris mu* (mean absolute elementary effect) is therefore in outcome units per
-whole width of a parameter's box, comparable across parameters; the table also divides it by the mean outcome.
+    python -m sim -m +experiment=sensitivity          # Morris screening of every behavioural parameter
+    python -m sim -m +experiment=sensitivity_sobol    # Sobol indices of the most influential ones
+    python -m sim.sensitivity SWEEP_DIR               # (re)analyse; done automatically when the sweep ends
 
-Runs are parallel (process pool) and resumable: the sample is written once (``sample.csv``), each row's result
-goes to ``runs/row_NNNNN.json`` (atomic write) as soon as it finishes, and rows already done are skipped, so an
-interrupted analysis continues where it stopped. Outputs in ``--out`` (default ``results/sensitivity/METHOD``):
-``indices.csv`` and ``indices.md`` (the table) and ``indices.png`` (the plot).
+The design sweeper (``hydra/sweeper=design``, ``hydra_plugins/channel_abm_sweeper``) asks :class:`Design` for
+the sample and launches one job per sample row (times any ordinary swept values, such as several seeds), each
+job's overrides being the row's parameter values. Each run is therefore an ordinary run folder whose resolved
+configuration holds the values, and resuming works as for any sweep: a finished run with the same configuration
+is not run again. The sweep folder also gets ``design.json`` (the specification and the parameter boxes) and
+``design.csv`` (every row on the unit cube and in parameter units).
 
-Sobol over all parameters needs N x (k + 2) runs (N a power of two); ``--top K`` restricts it to the K most
-influential parameters of an earlier Morris screening (``--morris DIR``), the usual two-step design.
+Parameter boxes are the plausible ranges declared for each parameter in ``sim/config.py`` (``plausible=``),
+nothing chosen here. The default set is every numeric parameter with a plausible range in the groups of
+:data:`DEFAULT_GROUPS`, less :data:`NOT_SWEPT` (prices of enforcement, which change costs, not behaviour, and a
+normalisation constant).
+Sampling is on the unit cube; a parameter whose plausible range spans a factor of :data:`LOG_SPAN` or more (and
+is positive) is mapped on a log scale, integers are rounded. Morris mu* (mean absolute elementary effect) is
+therefore in outcome units per whole plausible range, comparable across parameters; the table also divides it
+by the mean outcome.
+
+Every run of one design row uses the same seed (common random numbers: the same weather and the same draws
+wherever the parameters do not change them); with several seeds swept as well, each row's outcome is the mean
+over seeds. Morris trajectories with a failed or missing run are left out of the analysis (said in the table);
+Sobol' needs every row.
+
+Outputs in the sweep folder: ``sensitivity.csv`` (indices), ``sensitivity.md`` (the table, with the parameter
+boxes) and ``sensitivity.png`` (the plot).
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
+import dataclasses
 import json
-import logging
 import math
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.calibrate import FREE_PARAMETERS, check_window, declared_default
-from sim.config import ConfigError
+from sim.config import ConfigError, declared_default, plausible_parameters, plausible_range
 from sim.outputs import atomic_write_frame, atomic_write_text
 
-ROOT = Path(__file__).resolve().parent.parent
-OUTCOMES = ("people_arrived", "deaths_at_sea", "people_per_boat")
-RECORDED = (*OUTCOMES, "boats_arrived", "crossing_days", "prevention_share", "taxi_boat_share")
+OUTCOMES = ("people_arrived", "deaths_at_sea", "expected_deaths_at_sea", "people_per_boat")
+METHODS = ("morris", "sobol")
+DEFAULT_GROUPS = ("migration", "smuggling", "supply_chain", "weather", "crossing", "enforcement")
+NOT_SWEPT = {  # parameters of the default groups left out of the default design, and why
+    "enforcement.officer_cost_gbp_per_night": "prices enforcement: changes costs, not behaviour",
+    "enforcement.vessel_cost_gbp_per_day": "prices enforcement: changes costs, not behaviour",
+    "enforcement.investigation_cost_gbp_per_day": "prices enforcement: changes costs, not behaviour",
+    "crossing.reference_load": "the load at which crowding risk is 1: a normalisation of incident_base_prob",
+}
+LOG_SPAN = 4.0  # a plausible range spanning this factor or more is sampled on a log scale
+DESIGN_JSON, DESIGN_CSV = "design.json", "design.csv"
+INDICES = "sensitivity"  # sensitivity.csv, .md, .png
 
 
 @dataclass(frozen=True)
 class Parameter:
+    """A parameter's box: its plausible range, sampled on a log scale or not, rounded if an integer."""
+
     key: str
     low: float
     high: float
     log: bool = False
     integer: bool = False
-    tied: tuple[str, ...] = ()
 
 
-def _from_calibration() -> list[Parameter]:
-    return [Parameter(p.key, p.low, p.high, p.log, p.integer, p.tied) for p in FREE_PARAMETERS]
+def parameter(key: str) -> Parameter:
+    """The box of a declared parameter, read from its plausible range in sim/config.py."""
+    low, high = plausible_range(key)
+    return Parameter(
+        key,
+        float(low),
+        float(high),
+        log=low > 0 and high / low >= LOG_SPAN,
+        integer=isinstance(declared_default(key), int) and not isinstance(declared_default(key), bool),
+    )
 
 
-# The calibrated parameters over their priors, and behavioural/enforcement parameters over a window around the
-# 2024 default (about +-50%, or the plausible span where the default is a reported figure).
-PARAMETERS: tuple[Parameter, ...] = (
-    *_from_calibration(),
-    Parameter("migration.purchase_rate_per_day", 0.15, 0.6),
-    Parameter("migration.give_up_per_day", 0.003, 0.012, log=True),
-    Parameter("migration.risk_tolerance_mean", 0.3, 0.9),
-    Parameter("migration.death_news_sensitivity", 0.0, 0.3),
-    Parameter("smuggling.networks", 10, 30, integer=True),
-    Parameter("smuggling.comfortable_load", 25, 50, integer=True),
-    Parameter("smuggling.max_load", 65, 110, integer=True),
-    Parameter("crossing.crowding_exponent", 0.8, 2.4),
-    Parameter("crossing.mass_casualty_prob", 0.05, 0.2),
-    Parameter("enforcement.beach_officers", 400.0, 1200.0),
-    Parameter("enforcement.rescue_vessels", 4.0, 12.0),
-    Parameter("enforcement.taxi_prevention_factor", 0.15, 0.6),
-    Parameter("weather.wave_summer_m", 0.5, 0.75),
-)
+def default_keys() -> list[str]:
+    return [k for k in plausible_parameters(DEFAULT_GROUPS) if k not in NOT_SWEPT]
 
 
-def check_parameters(params: Sequence[Parameter]) -> None:
-    keys = [p.key for p in params]
-    if len(set(keys)) != len(keys):
-        raise ConfigError("sensitivity parameters: a key appears twice")
-    for p in params:
-        check_window(p.key, p.low, p.high, p.log, what="sensitivity range")
+@dataclass(frozen=True)
+class DesignSpec:
+    """What a design sweeper is configured with (``hydra.sweeper.*``, see DesignSweeperConf)."""
+
+    method: str = "morris"
+    n: int = 10
+    sample_seed: int = 0
+    parameters: tuple[str, ...] = ()  # dotted keys or group names; empty: DEFAULT_GROUPS
+    top: int | None = None  # Sobol' after screening: the `top` most influential parameters of `screening`
+    screening: str | None = None  # a Morris sweep folder (with sensitivity.csv)
+    num_levels: int = 4
+
+    @classmethod
+    def from_mapping(cls, node: Mapping[str, Any]) -> DesignSpec:
+        fields = {f.name for f in dataclasses.fields(cls)}
+        kw = {k: v for k, v in dict(node).items() if k in fields}
+        kw["parameters"] = tuple(str(p) for p in (kw.get("parameters") or ()))
+        return cls(**kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "parameters": list(self.parameters)}
+
+
+def check_spec(spec: DesignSpec) -> None:
+    if spec.method not in METHODS:
+        raise ConfigError(f"hydra.sweeper.method={spec.method}: unknown; allowed: {', '.join(METHODS)}")
+    if not isinstance(spec.n, int) or spec.n < 2:
+        raise ConfigError(f"hydra.sweeper.n={spec.n}: must be an integer >= 2")
+    if spec.method == "sobol" and spec.n & (spec.n - 1):
+        raise ConfigError(f"hydra.sweeper.n={spec.n}: Sobol' sampling needs a power of two (e.g. 32, 64, 128)")
+    if spec.num_levels < 2 or spec.num_levels % 2:
+        raise ConfigError(f"hydra.sweeper.num_levels={spec.num_levels}: must be an even integer >= 2")
+    if (spec.top is None) != (spec.screening is None):
+        raise ConfigError("hydra.sweeper.top and hydra.sweeper.screening: give both (Sobol' after Morris) or neither")
+    if spec.top is not None and spec.top < 1:
+        raise ConfigError(f"hydra.sweeper.top={spec.top}: must be >= 1")
+
+
+def resolve_keys(spec: DesignSpec) -> list[str]:
+    """The parameter keys of a design: named keys and groups, or the screening's top ones, or the default set."""
+    candidates: list[str] = []
+    for item in spec.parameters or DEFAULT_GROUPS:
+        if "." in item:
+            candidates.append(item)
+        else:
+            try:
+                group = [k for k in plausible_parameters((item,)) if k not in NOT_SWEPT]
+            except ConfigError:
+                group = []
+            if not group:
+                raise ConfigError(
+                    f"hydra.sweeper.parameters: {item} is neither a parameter key nor a group with plausible ranges"
+                )
+            candidates += group
+    if len(set(candidates)) != len(candidates):
+        raise ConfigError("hydra.sweeper.parameters: a parameter appears twice")
+    if spec.screening is not None:
+        assert spec.top is not None
+        ranked = top_parameters(Path(spec.screening), spec.top)
+        candidates = [k for k in ranked if k in candidates] if spec.parameters else ranked
+    return candidates
+
+
+def top_parameters(screening_dir: Path, k: int) -> list[str]:
+    """The k most influential parameters of a Morris screening: largest mu* relative to the largest mu* of the
+    same outcome, over the outcomes (so that no outcome's scale dominates the choice)."""
+    path = Path(screening_dir) / f"{INDICES}.csv"
+    if not path.is_file():
+        raise ConfigError(
+            f"hydra.sweeper.screening={screening_dir}: no {INDICES}.csv; run the Morris screening first "
+            "(python -m sim -m +experiment=sensitivity)"
+        )
+    table = pd.read_csv(path)
+    if "mu_star" not in table.columns:
+        raise ConfigError(f"hydra.sweeper.screening={screening_dir}: not a Morris screening (no mu_star column)")
+    table["score"] = table["mu_star"] / table.groupby("outcome")["mu_star"].transform("max").replace(0, 1)
+    best = table.groupby("parameter")["score"].max().sort_values(ascending=False, kind="stable")
+    return list(best.index[:k])
 
 
 def problem(params: Sequence[Parameter]) -> dict:
@@ -107,147 +188,162 @@ def to_values(u: np.ndarray, params: Sequence[Parameter]) -> np.ndarray:
 
 
 def to_overrides(values: Sequence[float], params: Sequence[Parameter]) -> list[str]:
-    out = []
-    for v, p in zip(values, params, strict=True):
-        out.append(f"{p.key}={round(v)}" if p.integer else f"{p.key}={float(v):.6g}")
-        for tied in p.tied:
-            out.append(f"{tied}={float(v) * declared_default(tied) / declared_default(p.key):.6g}")
-    return out
+    return [
+        f"{p.key}={round(v)}" if p.integer else f"{p.key}={float(v):.6g}" for v, p in zip(values, params, strict=True)
+    ]
 
 
-def generate_sample(method: str, params: Sequence[Parameter], n: int, seed: int) -> np.ndarray:
+def generate_sample(spec: DesignSpec, params: Sequence[Parameter]) -> np.ndarray:
     """Rows of the unit cube: Morris trajectories (n x (k + 1) rows) or Sobol' (n x (k + 2) rows, first order)."""
     prob = problem(params)
-    if method == "morris":
+    if spec.method == "morris":
         from SALib.sample import morris
 
-        return morris.sample(prob, n, num_levels=4, seed=seed)
-    if method == "sobol":
-        from SALib.sample import sobol
+        return morris.sample(prob, spec.n, num_levels=spec.num_levels, seed=spec.sample_seed)
+    from SALib.sample import sobol
 
-        if n & (n - 1):
-            raise ConfigError(f"--n {n}: Sobol' sampling needs a power of two (e.g. 32, 64, 128)")
-        return sobol.sample(prob, n, calc_second_order=False, seed=seed)
-    raise ConfigError(f"--method {method}: unknown; allowed: morris, sobol")
+    return sobol.sample(prob, spec.n, calc_second_order=False, seed=spec.sample_seed)
 
 
-# ------------------------------------------------------------------------------------------------ running
-def _run_row(task: tuple[int, list[str], str]) -> tuple[int, dict]:
-    index, overrides, out_dir = task
-    from sim.cli import load_config
-    from sim.model import run
+class Design:
+    """A sampling design: its parameters, the unit-cube sample and the overrides of each row."""
 
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-    t0 = time.perf_counter()
-    cfg = load_config(overrides)
-    summary = run(cfg).summary
-    result = {
-        "row": index,
-        "overrides": overrides,
-        "outcomes": {k: float(summary[k]) for k in RECORDED},
-        "wall_seconds": round(time.perf_counter() - t0, 3),
-    }
-    atomic_write_text(Path(out_dir) / "runs" / f"row_{index:05d}.json", json.dumps(result) + "\n")
-    return index, result
-
-
-class Study:
-    """One sensitivity study on disk: problem, sample, one result file per row."""
-
-    def __init__(
-        self,
-        out: Path,
-        method: str,
-        params: Sequence[Parameter],
-        n: int,
-        seed: int = 0,
-        base: Sequence[str] = (),
-    ) -> None:
-        check_parameters(params)
-        self.out, self.method, self.params, self.n, self.seed = Path(out), method, tuple(params), n, seed
-        self.base = list(base)
-        self.spec = {
-            "method": method,
-            "n": n,
-            "seed": seed,
-            "base_overrides": self.base,
-            "parameters": [
-                {"key": p.key, "low": p.low, "high": p.high, "log": p.log, "integer": p.integer, "tied": list(p.tied)}
-                for p in self.params
-            ],
-            "outcomes": list(OUTCOMES),
-        }
-        spec_path = self.out / "study.json"
-        if spec_path.is_file():
-            saved = json.loads(spec_path.read_text())
-            if saved != self.spec:
-                raise ConfigError(f"{spec_path}: a study with other settings exists in this folder; use another --out")
-        sample_path = self.out / "sample.csv"
-        if sample_path.is_file():
-            self.u = pd.read_csv(sample_path).to_numpy()
-        else:
-            self.u = generate_sample(method, self.params, n, seed)
-            atomic_write_frame(sample_path, pd.DataFrame(self.u, columns=[p.key for p in self.params]))
-        atomic_write_text(spec_path, json.dumps(self.spec, indent=2) + "\n")
+    def __init__(self, spec: DesignSpec, params: Sequence[Parameter], u: np.ndarray) -> None:
+        self.spec, self.params, self.u = spec, tuple(params), np.asarray(u, dtype=float)
         self.values = to_values(self.u, self.params)
 
-    def overrides(self, i: int) -> list[str]:
-        return [*self.base, f"seed={self.seed}", *to_overrides(self.values[i], self.params)]
+    @classmethod
+    def build(cls, spec: DesignSpec) -> Design:
+        """Check the specification and draw the sample (deterministic: the same spec gives the same rows)."""
+        check_spec(spec)
+        params = [parameter(k) for k in resolve_keys(spec)]
+        if len(params) < 2:
+            raise ConfigError("hydra.sweeper.parameters: a design needs at least two parameters")
+        return cls(spec, params, generate_sample(spec, params))
 
-    def done(self) -> dict[int, dict]:
-        out = {}
-        for f in sorted((self.out / "runs").glob("row_*.json")):
-            try:
-                r = json.loads(f.read_text())
-            except json.JSONDecodeError:
-                continue  # a torn file cannot exist (atomic writes), but never trust it
-            if r.get("overrides") == self.overrides(r["row"]):
-                out[r["row"]] = r
-        return out
+    @property
+    def keys(self) -> list[str]:
+        return [p.key for p in self.params]
 
-    def run(self, jobs: int | None = None, log=print) -> dict[int, dict]:
-        from sim.validate import default_jobs, process_pool
+    def __len__(self) -> int:
+        return len(self.u)
 
-        done = self.done()
-        todo = [i for i in range(len(self.u)) if i not in done]
-        log(f"{self.method}: {len(self.u)} runs in the design, {len(done)} already done, {len(todo)} to run")
-        jobs = min(jobs or default_jobs(), max(len(todo), 1))
-        tasks = [(i, self.overrides(i), str(self.out)) for i in todo]
-        t0, finished = time.perf_counter(), 0
-        if jobs <= 1:
-            for t in tasks:
-                i, r = _run_row(t)
-                done[i] = r
-        else:
-            with process_pool(jobs) as pool:
-                for fut in cf.as_completed([pool.submit(_run_row, t) for t in tasks]):
-                    i, r = fut.result()
-                    done[i] = r
-                    finished += 1
-                    if finished % 20 == 0 or finished == len(tasks):
-                        log(f"  {finished}/{len(tasks)} runs ({time.perf_counter() - t0:.0f} s)")
-        return done
+    def row_overrides(self, i: int) -> list[str]:
+        return to_overrides(self.values[i], self.params)
 
-    def outputs(self, done: dict[int, dict]) -> pd.DataFrame:
-        missing = [i for i in range(len(self.u)) if i not in done]
-        if missing:
-            raise ConfigError(f"{len(missing)} rows of the design have no result yet (first: {missing[0]}); run again")
-        return pd.DataFrame([done[i]["outcomes"] for i in range(len(self.u))])
+    def corner_overrides(self) -> list[list[str]]:
+        """Every parameter at the low end of its box, then every one at the high end (what preflight composes)."""
+        return [to_overrides(to_values(np.full(len(self.params), c), self.params)[0], self.params) for c in (0, 1)]
+
+    def jobs(self, combos: Sequence[Sequence[str]]) -> list[list[str]]:
+        """The overrides of every job: design rows (outer) times the other swept values (inner)."""
+        clash = {ov.split("=", 1)[0].lstrip("+~") for combo in combos for ov in combo} & set(self.keys)
+        if clash:
+            raise ConfigError(
+                f"{sorted(clash)[0]}: varied by the sensitivity design; do not set or sweep it as well "
+                "(or leave it out of hydra.sweeper.parameters)"
+            )
+        return [[*combo, *self.row_overrides(i)] for i in range(len(self)) for combo in combos]
+
+    def description(self, n_combos: int) -> dict[str, Any]:
+        return {
+            "spec": self.spec.to_dict(),
+            "rows": len(self),
+            "runs_per_row": n_combos,
+            "parameters": [dataclasses.asdict(p) for p in self.params],
+            "outcomes": list(OUTCOMES),
+        }
+
+    def frame(self) -> pd.DataFrame:
+        cols: dict[str, Any] = {"row": np.arange(len(self))}
+        cols.update({p.key: self.values[:, j] for j, p in enumerate(self.params)})
+        cols.update({f"u.{p.key}": self.u[:, j] for j, p in enumerate(self.params)})
+        return pd.DataFrame(cols)
+
+    def write(self, sweep_dir: Path, n_combos: int) -> None:
+        sweep_dir = Path(sweep_dir)
+        atomic_write_text(sweep_dir / DESIGN_JSON, json.dumps(self.description(n_combos), indent=2) + "\n")
+        atomic_write_frame(sweep_dir / DESIGN_CSV, self.frame())
 
 
 # ------------------------------------------------------------------------------------------------ analysis
-def analyse(study: Study, y: pd.DataFrame) -> pd.DataFrame:
-    prob = problem(study.params)
-    rows = []
+@dataclass
+class SweepData:
+    """A sensitivity sweep read back: its design, the outcome of every analysed row, and what is left out."""
+
+    design: Design
+    y: pd.DataFrame  # one row per analysed design row, columns OUTCOMES
+    rows: np.ndarray  # design row numbers analysed
+    runs: int  # finished runs used
+    left_out: str  # what was dropped and why ("" if nothing)
+
+
+def read_sweep(sweep_dir: Path) -> SweepData:
+    """Match every finished run of the sweep table to its design row (job number // runs per row)."""
+    from sim.sweep import FINISHED, SKIPPED, read_table
+
+    sweep_dir = Path(sweep_dir)
+    path = sweep_dir / DESIGN_JSON
+    if not path.is_file():
+        raise ConfigError(f"{sweep_dir}: not a sensitivity sweep (no {DESIGN_JSON}; run one with hydra/sweeper=design)")
+    try:
+        desc = json.loads(path.read_text())
+        spec = DesignSpec.from_mapping(desc["spec"])
+        params = [Parameter(**p) for p in desc["parameters"]]
+        per_row = int(desc["runs_per_row"])
+        frame = pd.read_csv(sweep_dir / DESIGN_CSV)
+        u = frame[[f"u.{p.key}" for p in params]].to_numpy(dtype=float)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{sweep_dir}: unreadable design ({type(exc).__name__}: {exc})") from None
+    design = Design(spec, params, u)
+    table = read_table(sweep_dir)
+    ok = table[table["status"].isin([FINISHED, SKIPPED])].copy()
+    missing_cols = [o for o in OUTCOMES if o not in ok.columns]
+    if missing_cols:
+        raise ConfigError(f"{sweep_dir}: the sweep table has no {missing_cols[0]} column")
+    ok["design_row"] = ok["job_num"].astype(int) // per_row
+    ok = ok[ok["design_row"] < len(design)]
+    counts = ok.groupby("design_row").size()
+    complete = set(counts[counts == per_row].index)
+    means = ok[ok["design_row"].isin(complete)].groupby("design_row")[list(OUTCOMES)].mean()
+    k = len(params)
+    if spec.method == "morris":
+        width = k + 1
+        keep = [t for t in range(len(design) // width) if all(t * width + j in complete for j in range(width))]
+        rows = np.array([t * width + j for t in keep for j in range(width)], dtype=int)
+        dropped = len(design) // width - len(keep)
+        left_out = f"{dropped} of {len(design) // width} trajectories incomplete, left out" if dropped else ""
+        if len(keep) < 2:
+            raise ConfigError(
+                f"{sweep_dir}: {len(keep)} complete Morris trajectories (need 2); run the sweep command again"
+            )
+    else:
+        absent = [i for i in range(len(design)) if i not in complete]
+        if absent:
+            raise ConfigError(
+                f"{sweep_dir}: {len(absent)} design rows have no finished run yet (first: row {absent[0]}); "
+                "Sobol' needs every row: run the sweep command again"
+            )
+        rows, left_out = np.arange(len(design)), ""
+    y = means.loc[rows].reset_index(drop=True)
+    return SweepData(design, y, rows, int(ok["design_row"].isin(set(rows.tolist())).sum()), left_out)
+
+
+def analyse(design: Design, y: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Indices for every outcome: Morris mu*, mu, sigma (and mu* relative to the mean outcome), or Sobol' S1/ST."""
+    rows = np.arange(len(design)) if rows is None else rows
+    prob = problem(design.params)
+    x = design.u[rows]
+    out = []
     for outcome in OUTCOMES:
         values = y[outcome].to_numpy(dtype=float)
-        mean = float(values.mean()) or 1.0
-        if study.method == "morris":
+        mean = float(np.mean(values)) or 1.0
+        if design.spec.method == "morris":
             from SALib.analyze import morris
 
-            res = morris.analyze(prob, study.u, values, num_levels=4, seed=study.seed)
+            res = morris.analyze(prob, x, values, num_levels=design.spec.num_levels, seed=design.spec.sample_seed)
             for j, name in enumerate(prob["names"]):
-                rows.append(
+                out.append(
                     {
                         "outcome": outcome,
                         "parameter": name,
@@ -262,9 +358,9 @@ def analyse(study: Study, y: pd.DataFrame) -> pd.DataFrame:
         else:
             from SALib.analyze import sobol
 
-            res = sobol.analyze(prob, values, calc_second_order=False, seed=study.seed)
+            res = sobol.analyze(prob, values, calc_second_order=False, seed=design.spec.sample_seed)
             for j, name in enumerate(prob["names"]):
-                rows.append(
+                out.append(
                     {
                         "outcome": outcome,
                         "parameter": name,
@@ -274,27 +370,40 @@ def analyse(study: Study, y: pd.DataFrame) -> pd.DataFrame:
                         "ST_conf": float(res["ST_conf"][j]),
                     }
                 )
-    table = pd.DataFrame(rows)
-    key = "mu_star" if study.method == "morris" else "ST"
+    table = pd.DataFrame(out)
+    key = "mu_star" if design.spec.method == "morris" else "ST"
     table["rank"] = table.groupby("outcome")[key].rank(ascending=False, method="first").astype(int)
     return table.sort_values(["outcome", "rank"], ignore_index=True)
 
 
-def to_markdown(table: pd.DataFrame, study: Study, y: pd.DataFrame) -> str:
-    method = study.method
+def _shown(path: Path) -> str:
+    """A path as a reader of the project would type it: relative to the project root when inside it."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        return str(Path(path).resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def to_markdown(table: pd.DataFrame, data: SweepData, sweep_dir: Path) -> str:
+    design, y = data.design, data.y
+    method = design.spec.method
     lines = [
         f"# Sensitivity analysis: {'Morris screening' if method == 'morris' else 'Sobol indices'}",
         "",
-        f"Generated by `python -m sim.sensitivity --method {method} --n {study.n}` ({len(study.u)} runs, seed "
-        f"{study.seed}, base overrides: {' '.join(study.base) or 'none'}).",
+        f"Generated by `python -m sim.sensitivity {_shown(sweep_dir)}` from {data.runs} runs over "
+        f"{len(data.rows)} design rows (design: {json.dumps(design.spec.to_dict())}).",
+    ]
+    if data.left_out:
+        lines += ["", f"**Left out:** {data.left_out}."]
+    lines += [
         "",
-        "Parameter boxes (all inside the declared ranges of sim/config.py):",
+        "Parameter boxes: the plausible ranges declared in sim/config.py.",
         "",
         "| parameter | low | high | scale |",
         "|---|---:|---:|---|",
     ]
-    for p in study.params:
-        lines.append(f"| `{p.key}` | {p.low:g} | {p.high:g} | {'log' if p.log else 'linear'} |")
+    lines += [f"| `{p.key}` | {p.low:g} | {p.high:g} | {'log' if p.log else 'linear'} |" for p in design.params]
     for outcome in OUTCOMES:
         sub = table[table["outcome"] == outcome]
         vals = y[outcome]
@@ -306,102 +415,95 @@ def to_markdown(table: pd.DataFrame, study: Study, y: pd.DataFrame) -> str:
         ]
         if method == "morris":
             lines += [
-                "| rank | parameter | mu* | mu* 95% conf. | mu* / mean outcome | sigma |",
-                "|---:|---|---:|---:|---:|---:|",
+                "| rank | parameter | mu* | mu* 95% conf. | mu* / mean outcome | mu | sigma |",
+                "|---:|---|---:|---:|---:|---:|---:|",
             ]
-            for _, r in sub.iterrows():
-                lines.append(
-                    f"| {r['rank']} | `{r['parameter']}` | {r['mu_star']:,.3g} | {r['mu_star_conf']:,.3g} | "
-                    f"{r['mu_star_relative']:.2f} | {r['sigma']:,.3g} |"
-                )
+            lines += [
+                f"| {r['rank']} | `{r['parameter']}` | {r['mu_star']:,.3g} | {r['mu_star_conf']:,.3g} | "
+                f"{r['mu_star_relative']:.3f} | {r['mu']:,.3g} | {r['sigma']:,.3g} |"
+                for _, r in sub.iterrows()
+            ]
         else:
             lines += ["| rank | parameter | S1 | S1 conf. | ST | ST conf. |", "|---:|---|---:|---:|---:|---:|"]
-            for _, r in sub.iterrows():
-                lines.append(
-                    f"| {r['rank']} | `{r['parameter']}` | {r['S1']:.3f} | {r['S1_conf']:.3f} | {r['ST']:.3f} | "
-                    f"{r['ST_conf']:.3f} |"
-                )
+            lines += [
+                f"| {r['rank']} | `{r['parameter']}` | {r['S1']:.3f} | {r['S1_conf']:.3f} | {r['ST']:.3f} | "
+                f"{r['ST_conf']:.3f} |"
+                for _, r in sub.iterrows()
+            ]
     lines.append("")
     return "\n".join(lines)
 
 
-def plot(table: pd.DataFrame, method: str, path: Path) -> None:
+def plot(table: pd.DataFrame, method: str, path: Path, max_bars: int = 20) -> None:
+    """One panel per outcome, the most influential ``max_bars`` parameters (the table has them all)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(5.2 * len(OUTCOMES), 0.32 * table["parameter"].nunique() + 1.8))
+    n_bars = min(max_bars, table["parameter"].nunique())
+    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(4.6 * len(OUTCOMES), 0.3 * n_bars + 1.9))
     for ax, outcome in zip(axes, OUTCOMES, strict=True):
-        sub = table[table["outcome"] == outcome].sort_values("rank", ascending=False)
-        names = [n.split(".")[-1] for n in sub["parameter"]]
-        y = np.arange(len(sub))
+        sub = table[(table["outcome"] == outcome) & (table["rank"] <= n_bars)].sort_values("rank", ascending=False)
+        names = [n.split(".", 1)[-1] for n in sub["parameter"]]
+        pos = np.arange(len(sub))
         if method == "morris":
-            ax.barh(y, sub["mu_star_relative"], xerr=sub["mu_star_conf_relative"], color="tab:blue")
+            ax.barh(pos, sub["mu_star_relative"], xerr=sub["mu_star_conf_relative"], color="tab:blue")
             ax.set_xlabel("mu* / mean outcome")
         else:
-            ax.barh(y - 0.2, sub["ST"].clip(lower=0), height=0.4, label="total (ST)", color="tab:orange")
-            ax.barh(y + 0.2, sub["S1"].clip(lower=0), height=0.4, label="first order (S1)", color="tab:blue")
+            ax.barh(pos - 0.2, sub["ST"].clip(lower=0), height=0.4, label="total (ST)", color="tab:orange")
+            ax.barh(pos + 0.2, sub["S1"].clip(lower=0), height=0.4, label="first order (S1)", color="tab:blue")
             ax.set_xlabel("Sobol index")
             ax.legend(fontsize=8, loc="lower right")
-        ax.set_yticks(y, names, fontsize=8)
-        ax.set_title(outcome)
-    fig.suptitle("Morris screening" if method == "morris" else "Sobol indices", fontsize=11)
+        ax.set_yticks(pos, names, fontsize=7)
+        ax.set_title(outcome, fontsize=10)
+    title = "Morris screening" if method == "morris" else "Sobol indices"
+    fig.suptitle(f"{title} over the plausible ranges (top {n_bars} per outcome)", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
-def top_parameters(morris_dir: Path, k: int) -> list[Parameter]:
-    """The k most influential parameters of a Morris study: largest mu*, relative to the largest mu* of the same
-    outcome, over the outcomes (so that no outcome's scale dominates the choice)."""
-    table = pd.read_csv(Path(morris_dir) / "indices.csv")
-    table["score"] = table["mu_star"] / table.groupby("outcome")["mu_star"].transform("max")
-    best = table.groupby("parameter")["score"].max().sort_values(ascending=False)
-    keep = set(best.index[:k])
-    return [p for p in PARAMETERS if p.key in keep]
+def analyse_sweep(sweep_dir: Path, log: Any = print, doc: Path | None = None) -> pd.DataFrame:
+    """Read a sensitivity sweep, compute the indices and write sensitivity.csv, .md and .png into its folder
+    (and, with ``doc``, the table to that markdown file with the plot beside it under the same stem)."""
+    sweep_dir = Path(sweep_dir)
+    data = read_sweep(sweep_dir)
+    table = analyse(data.design, data.y, data.rows)
+    method = data.design.spec.method
+    atomic_write_frame(sweep_dir / f"{INDICES}.csv", table)
+    text = to_markdown(table, data, sweep_dir)
+    atomic_write_text(sweep_dir / f"{INDICES}.md", text)
+    plot(table, method, sweep_dir / f"{INDICES}.png")
+    if doc is not None:
+        doc = Path(doc)
+        doc.parent.mkdir(parents=True, exist_ok=True)
+        picture = doc.with_suffix(".png")
+        plot(table, method, picture)
+        heading, rest = text.split("\n", 1)
+        atomic_write_text(doc, f"{heading}\n\n![{method}]({picture.name})\n{rest}")
+        log(f"wrote {doc} and {picture}")
+    key = "mu_star_relative" if method == "morris" else "ST"
+    for outcome in OUTCOMES:
+        sub = table[table["outcome"] == outcome].head(3)
+        tops = ", ".join(f"{p.split('.', 1)[-1]} ({v:.2f})" for p, v in zip(sub["parameter"], sub[key], strict=True))
+        log(f"{outcome:22s} most influential: {tops}")
+    if data.left_out:
+        log(f"left out: {data.left_out}")
+    log(f"wrote {sweep_dir / (INDICES + '.csv')}, {INDICES}.md, {INDICES}.png")
+    return table
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m sim.sensitivity", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--method", choices=("morris", "sobol"), required=True)
-    ap.add_argument("--n", type=int, default=None, help="Morris trajectories (default 10) or Sobol' N (default 64)")
-    ap.add_argument("--out", type=Path, help="study folder (default results/sensitivity/METHOD)")
-    ap.add_argument("--jobs", type=int, default=None, help="processes (default: all available cores)")
-    ap.add_argument("--seed", type=int, default=0, help="model seed of every run and sampling seed")
-    ap.add_argument("--params", help="comma-separated keys (default: all in sim.sensitivity.PARAMETERS)")
-    ap.add_argument("--top", type=int, help="Sobol: only the TOP most influential parameters of --morris")
-    ap.add_argument("--morris", type=Path, default=ROOT / "results" / "sensitivity" / "morris")
-    ap.add_argument("-o", "--override", action="append", default=[], help="Hydra override for every run")
-    ap.add_argument("--analyse-only", action="store_true", help="do not run missing rows; analyse what is there")
+    ap.add_argument("sweep_dir", type=Path, help="a sensitivity sweep folder (python -m sim -m +experiment=...)")
+    ap.add_argument("--doc", type=Path, help="also write the table to this markdown file, the plot beside it")
     a = ap.parse_args(argv)
-    n = a.n or (10 if a.method == "morris" else 64)
-    out = a.out or ROOT / "results" / "sensitivity" / a.method
+    from sim.sweep import SweepError
+
     try:
-        params: list[Parameter] = list(PARAMETERS)
-        if a.params:
-            keys = [k.strip() for k in a.params.split(",") if k.strip()]
-            known = {p.key: p for p in PARAMETERS}
-            unknown = [k for k in keys if k not in known]
-            if unknown:
-                raise ConfigError(f"--params: unknown {', '.join(unknown)}; allowed: {', '.join(known)}")
-            params = [known[k] for k in keys]
-        elif a.top:
-            params = top_parameters(a.morris, a.top)
-        study = Study(out, a.method, params, n, a.seed, a.override)
-        done = study.done() if a.analyse_only else study.run(a.jobs, log=lambda m: print(m, flush=True))
-        y = study.outputs(done)
-        table = analyse(study, y)
-        atomic_write_frame(out / "indices.csv", table)
-        atomic_write_text(out / "indices.md", to_markdown(table, study, y))
-        plot(table, a.method, out / "indices.png")
-        key = "mu_star_relative" if a.method == "morris" else "ST"
-        for outcome in OUTCOMES:
-            sub = table[table["outcome"] == outcome].head(3)
-            tops = ", ".join(f"{p.split('.')[-1]} ({v:.2f})" for p, v in zip(sub["parameter"], sub[key], strict=True))
-            print(f"{outcome:16s} most influential: {tops}")
-        print(f"wrote {out / 'indices.csv'}, indices.md, indices.png")
-    except (ConfigError, FileNotFoundError) as exc:
+        analyse_sweep(a.sweep_dir, doc=a.doc)
+    except (ConfigError, SweepError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

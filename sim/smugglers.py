@@ -151,7 +151,8 @@ class SmugglingNetwork(mesa.Agent):
     def plan_launches(
         self, queue_size: int, wave: float, area_prevention: np.ndarray, rng: np.random.Generator
     ) -> LaunchPlan | None:
-        """Decide today's launches: how many boats, how full, from where, beach or taxi."""
+        """Decide today's launches: how many boats, how full, from where, beach or taxi. ``wave`` is the sea state
+        as judged for launching (wave height plus the winter margin, ChannelModel.launch_wave)."""
         cfg = self.cfg
         self.queue_size = queue_size
         n_max = min(self.boats, self.engines, self.crews)

@@ -347,6 +347,11 @@ def _merge_sweep_overrides(lines: Sequence[str]) -> list[str]:
     return list(merged.values())
 
 
+def is_design_sweeper(sweeper: Any) -> bool:
+    """Whether ``hydra.sweeper`` is the design sweeper (sensitivity designs, hydra_plugins/channel_abm_sweeper)."""
+    return str(sweeper.get("_target_", "")).endswith(".DesignSweeper")
+
+
 def expand_jobs(config: DictConfig) -> list[str] | None:
     """The override string of every job, in job-number order, exactly as Hydra's BasicSweeper numbers them.
 
@@ -354,6 +359,10 @@ def expand_jobs(config: DictConfig) -> list[str] | None:
     """
     try:
         sweeper = config.hydra.sweeper
+        if is_design_sweeper(sweeper):
+            from hydra_plugins.channel_abm_sweeper.design_sweeper import job_overrides
+
+            return [" ".join(job) for job in job_overrides(sweeper, [str(o) for o in config.hydra.overrides.task])[1]]
         if not str(sweeper.get("_target_", "")).endswith("BasicSweeper"):
             return None
         node = sweeper.get("params")
@@ -452,7 +461,22 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
             load_config([*fixed, *combo, seed], config_name)
         if not seeds:
             load_config([*fixed, *combo], config_name)
+    if is_design_sweeper(cfg.hydra.sweeper):
+        total *= _preflight_design(cfg.hydra.sweeper, merged, [*fixed, *combos[0], *seeds[:1]], config_name)
     return total
+
+
+def _preflight_design(sweeper: DictConfig, merged: Sequence[Any], base: list[str], config_name: str) -> int:
+    """A sensitivity design: its specification, no key both designed and set otherwise, and every parameter at
+    the low and at the high end of its box composing into a valid configuration. Returns the number of rows."""
+    from hydra_plugins.channel_abm_sweeper.design_sweeper import design_of
+    from sim.cli import load_config
+
+    design = design_of(sweeper)
+    design.jobs([[f"{ov.get_key_element()}=" for ov in merged if not ov.get_key_element().startswith("hydra")]])
+    for corner in design.corner_overrides():
+        load_config([*base, *corner], config_name)
+    return len(design)
 
 
 _SKIP_RECHECK = False
@@ -489,7 +513,9 @@ def arrange_for_resume(sweep_dir: Path, jobs: Sequence[str]) -> tuple[int, int]:
     ``.sweep/superseded/`` (kept, not overwritten). Returns (runs moved to another job, runs superseded).
     """
     sweep_dir = Path(sweep_dir)
-    want = {ov: i for i, ov in enumerate(jobs)}
+    want: dict[str, list[int]] = {}  # overrides -> job numbers (a sampling design may repeat a row)
+    for i, ov in enumerate(jobs):
+        want.setdefault(ov, []).append(i)
     holders: dict[int, tuple[str, str]] = {}  # folder number -> (overrides, status)
     for d in sweep_dir.iterdir() if sweep_dir.is_dir() else ():
         if d.is_dir() and d.name.isdigit():
@@ -499,17 +525,19 @@ def arrange_for_resume(sweep_dir: Path, jobs: Sequence[str]) -> tuple[int, int]:
     moves: dict[int, int] = {}  # from folder -> to folder
     taken: set[int] = set()
     for n, (ov, status) in holders.items():
-        if status == FINISHED and ov in want and want[ov] == n:
+        if status == FINISHED and n in want.get(ov, ()):
             taken.add(n)
     for n, (ov, status) in sorted(holders.items()):
-        if status != FINISHED or ov not in want or want[ov] == n or want[ov] in taken:
+        if status != FINISHED or n in want.get(ov, ()):
             continue
-        moves[n] = want[ov]
-        taken.add(want[ov])
+        free = [j for j in want.get(ov, ()) if j not in taken]
+        if free:
+            moves[n] = free[0]
+            taken.add(free[0])
     evict = [
         n
         for n, (ov, status) in holders.items()
-        if n not in moves and status == FINISHED and (ov not in want or want[ov] != n) and n < len(jobs)
+        if n not in moves and status == FINISHED and n not in want.get(ov, ()) and n < len(jobs)
     ]
     if not moves and not evict:
         return 0, 0
@@ -712,6 +740,16 @@ class SweepCallback(Callback):
         monitor = _MONITORS.pop(id(self), None)
         if monitor is not None:
             monitor.finish()
+        if is_design_sweeper(config.hydra.sweeper):  # a sensitivity design: analyse it (sim/sensitivity.py)
+            from sim.sensitivity import analyse_sweep
+
+            def say(message: str) -> None:
+                print(f"sensitivity: {message}", file=sys.stderr, flush=True)
+
+            try:
+                analyse_sweep(Path(str(config.hydra.sweep.dir)).resolve(), log=say)
+            except (ConfigError, SweepError) as exc:
+                say(f"not analysed: {exc}")
 
 
 # --------------------------------------------------------------------------------------------------- CLI

@@ -28,3 +28,8 @@ def wave_height_series(cfg: WeatherConfig, day_of_year: np.ndarray, rng: np.rand
         prev = phi * prev + shocks[i]
         anomaly[i] = prev
     return np.exp(log_mean + anomaly)
+
+
+def winter_weight(cfg: WeatherConfig, day_of_year: np.ndarray) -> np.ndarray:
+    """0 on the calmest day of the year, 1 half a year later: how far into winter a day is."""
+    return 0.5 * (1.0 - np.cos(2 * np.pi * (np.asarray(day_of_year) - cfg.calmest_day) / 365.25))

@@ -30,7 +30,7 @@ def test_a_prior_outside_its_declared_range_is_refused():
     bad = C.FreeParameter("crossing.incident_base_prob", 0.01, 1.5, False)
     with pytest.raises(ConfigError, match=r"incident_base_prob: prior \[0.01, 1.5\] is outside the declared range"):
         C.check_priors([bad])
-    with pytest.raises(ConfigError, match="unknown config key"):
+    with pytest.raises(ConfigError, match=r"crossing\.nope: not a declared parameter"):
         C.check_priors([C.FreeParameter("crossing.nope", 0.0, 1.0, False)])
     with pytest.raises(ConfigError, match="log-uniform prior needs positive bounds"):
         C.check_priors([C.FreeParameter("migration.entry_seasonal_amplitude", 0.0, 1.0, True)])
@@ -196,3 +196,10 @@ def test_small_real_calibration_writes_accepted_set_and_provenance(tmp_path):
     doc = tmp_path / "calibration.md"
     C.write_doc(out, doc)
     assert "| `migration.annual_entrants` |" in doc.read_text()
+
+
+def test_the_shipped_calibration_used_the_priors_declared_now():
+    """Priors are the plausible ranges of sim/config.py; changing one means the shipped posterior is stale."""
+    saved = json.loads((C.ROOT / "data" / "calibration" / "2024" / "provenance.json").read_text())
+    used = {p["key"]: (p["low"], p["high"], p["log"]) for p in saved["settings"]["parameters"]}
+    assert used == {p.key: (p.low, p.high, p.log) for p in C.FREE_PARAMETERS}
