@@ -291,11 +291,29 @@ class Results:
 
 
 # -------------------------------------------------------------------------------------------------- writing
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Files get the permissions an ordinary open() would give (mkstemp makes them owner-only), so that colleagues
+# sharing a results folder on a cluster can read them. Read once, at import, before any thread starts.
+FILE_MODE = 0o666 & ~_read_umask()
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """A temporary file in the target's folder (so the final rename is atomic), with ordinary permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, FILE_MODE)
+    return fd, tmp
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write to a temporary file in the same folder, then rename over the target."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
@@ -309,8 +327,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def atomic_write_frame(path: Path, frame: pd.DataFrame) -> None:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(path)
     os.close(fd)
     try:
         if path.suffix == ".parquet":

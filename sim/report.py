@@ -38,7 +38,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -2157,28 +2156,19 @@ def write_report(sweep_dir: str | Path, baseline: str | None = None, out: str | 
     out_dir.mkdir(parents=True, exist_ok=True)
     images = {id(b): chart_png(b) for s in doc.sections for b in s.blocks if isinstance(b, Chart)}
     html_path, pdf_path = out_dir / "report.html", out_dir / "report.pdf"
-    from sim.outputs import atomic_write_text
+    from sim.outputs import atomic_write_text, temp_beside
 
     atomic_write_text(html_path, render_html(doc, images))
-    _readable(html_path)
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".report.pdf.", suffix=".tmp")
+    fd, tmp = temp_beside(pdf_path)
     os.close(fd)
     try:
         writer = PdfWriter(Path(tmp), doc)
         pages = writer.render()
         os.replace(tmp, pdf_path)
-        _readable(pdf_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return ReportFiles(html_path, pdf_path, pages, writer.section_pages, len(sweep.failed))
-
-
-def _readable(path: Path) -> None:
-    """Files made by mkstemp are private (0600); a report is meant to be shared: 0666 less the umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -376,6 +376,26 @@ def analyse(design: Design, y: pd.DataFrame, rows: np.ndarray | None = None) -> 
     return table.sort_values(["outcome", "rank"], ignore_index=True)
 
 
+HOW_TO_READ = {
+    "morris": (
+        "How to read: mu* is the mean absolute elementary effect: the change of the outcome when one parameter "
+        "moves one Morris step (2/3 of its plausible range with num_levels 4) with the others held, divided by the "
+        "step, so in outcome units per whole plausible range, averaged over trajectories through the whole box; "
+        '"mu* / mean outcome" scales it by the outcome\'s mean over the design. sigma large against mu* means '
+        "the effect depends on the other parameters (interactions or non-linearity). The 95% confidence of mu* is "
+        "a bootstrap over trajectories: with 10 trajectories, ranks whose intervals overlap are not distinguished. "
+        "Screening answers which parameters matter at all; use the Sobol indices for how much."
+    ),
+    "sobol": (
+        "How to read: S1 is the share of the outcome's variance over the box explained by the parameter alone, ST "
+        "the share in which it takes part (alone or with others); ST - S1 is its interactions. The box is the "
+        "parameters below, the others held at their defaults. Confidence: 95% bootstrap; a small negative S1 "
+        "within its confidence is zero. The model's own noise (one seed per row, common random numbers) is part "
+        "of the variance that no parameter explains, so the ST do not sum to 1."
+    ),
+}
+
+
 def _shown(path: Path) -> str:
     """A path as a reader of the project would type it: relative to the project root when inside it."""
     root = Path(__file__).resolve().parent.parent
@@ -396,6 +416,7 @@ def to_markdown(table: pd.DataFrame, data: SweepData, sweep_dir: Path) -> str:
     ]
     if data.left_out:
         lines += ["", f"**Left out:** {data.left_out}."]
+    lines += ["", HOW_TO_READ[method]]
     lines += [
         "",
         "Parameter boxes: the plausible ranges declared in sim/config.py.",

@@ -672,8 +672,11 @@ CAUSES = (
     (
         "December-February",
         "Winter crossings: people keep reaching the coast in winter, wait there, and networks launch on every winter "
-        "day calm enough by their wave limit, which does not depend on the season. Observed crossings are rarer in "
-        "winter than the sea state alone implies (cold water, long nights, fewer people arriving in the camps).",
+        "day calm enough by their wave limit, which does not depend on the season by default. Observed crossings are "
+        "rarer in winter than the sea state alone implies (cold water, long nights, fewer people arriving in the "
+        "camps). A seasonal margin on the wave limit (smuggling.winter_wave_margin_m) exists but is off: calibrated "
+        "jointly with the other parameters it stayed unconstrained and left the winter share at 0.17, because one "
+        "simulated year's monthly shares are too noisy to inform it.",
     ),
     (
         "seasonal pattern",

@@ -51,3 +51,19 @@ def test_more_beach_officers_prevent_more():
     base = [run_with(f"seed={s}").summary["prevention_share"] for s in SEEDS]
     more = [run_with(f"seed={s}", "enforcement.beach_officers=2000").summary["prevention_share"] for s in SEEDS]
     assert np.mean(more) > np.mean(base) + 0.05
+
+
+def _winter_share_of_launches(r) -> float:
+    d = r.daily
+    month = np.array([date.month for date in d["date"]])
+    launched = d["boats_launched"].to_numpy()
+    return float(launched[np.isin(month, (12, 1, 2))].sum() / max(launched.sum(), 1))
+
+
+def test_a_winter_margin_moves_launches_out_of_winter_and_none_is_off():
+    base = [run_with(f"seed={s}") for s in SEEDS]
+    margin = [run_with(f"seed={s}", "smuggling.winter_wave_margin_m=0.5") for s in SEEDS]
+    shares = [(_winter_share_of_launches(b), _winter_share_of_launches(m)) for b, m in zip(base, margin, strict=True)]
+    assert all(m < 0.8 * b for b, m in shares), shares
+    zero = run_with("seed=0", "smuggling.winter_wave_margin_m=0.0")
+    assert zero.summary == base[0].summary  # the default is 0: no margin, the same run
