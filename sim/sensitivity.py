@@ -485,15 +485,78 @@ def plot(table: pd.DataFrame, method: str, path: Path, max_bars: int = 20) -> No
     plt.close(fig)
 
 
-def analyse_sweep(sweep_dir: Path, log: Any = print, doc: Path | None = None) -> pd.DataFrame:
+def agreement(table: pd.DataFrame, other: pd.DataFrame, k: int = 10) -> pd.DataFrame:
+    """How far two independent designs of the same method agree, per outcome: how many of the top k parameters
+    they share, and the Spearman rank correlation of the index (mu* or ST) over all parameters."""
+    from scipy.stats import spearmanr
+
+    key = "mu_star" if "mu_star" in table.columns else "ST"
+    if key not in other.columns:
+        raise ConfigError("--replicate: the other design used another method")
+    rows = []
+    for outcome in OUTCOMES:
+        a = table[table["outcome"] == outcome].set_index("parameter")[key]
+        b = other[other["outcome"] == outcome].set_index("parameter")[key]
+        if set(a.index) != set(b.index):
+            raise ConfigError("--replicate: the other design varied other parameters")
+        top_a, top_b = set(a.nlargest(k).index), set(b.nlargest(k).index)
+        rows.append(
+            {
+                "outcome": outcome,
+                "top_k": min(k, len(a)),
+                "shared_in_top_k": len(top_a & top_b),
+                "spearman": float(spearmanr(a, b.loc[a.index]).statistic),
+                "same_first": a.idxmax() == b.idxmax(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _agreement_markdown(agree: pd.DataFrame, other_dir: Path) -> str:
+    lines = [
+        "",
+        "## Stability: against an independent design",
+        "",
+        f"The same analysis of another sample (`{_shown(other_dir)}`, another `sample_seed`): how many of the top "
+        "parameters the two share, and the rank correlation of the index over all parameters. Low agreement means "
+        "the ranking below the shared ones is noise: raise `n`.",
+        "",
+        "| outcome | shared in top k | k | Spearman rank correlation | same first parameter |",
+        "|---|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {r.outcome} | {r.shared_in_top_k} | {r.top_k} | {r.spearman:.2f} | {'yes' if r.same_first else 'no'} |"
+        for r in agree.itertuples()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def analyse_sweep(
+    sweep_dir: Path, log: Any = print, doc: Path | None = None, replicate: Path | None = None
+) -> pd.DataFrame:
     """Read a sensitivity sweep, compute the indices and write sensitivity.csv, .md and .png into its folder
-    (and, with ``doc``, the table to that markdown file with the plot beside it under the same stem)."""
+    (and, with ``doc``, the table to that markdown file with the plot beside it under the same stem). With
+    ``replicate``, an independent design's folder (already analysed), the markdown says how far the two agree."""
     sweep_dir = Path(sweep_dir)
     data = read_sweep(sweep_dir)
     table = analyse(data.design, data.y, data.rows)
     method = data.design.spec.method
+    agree = None
+    if replicate is not None:
+        path = Path(replicate) / f"{INDICES}.csv"
+        if not path.is_file():
+            raise ConfigError(f"--replicate {replicate}: no {INDICES}.csv (analyse that sweep first)")
+        agree = agreement(table, pd.read_csv(path))
     atomic_write_frame(sweep_dir / f"{INDICES}.csv", table)
     text = to_markdown(table, data, sweep_dir)
+    if agree is not None:
+        assert replicate is not None
+        text += _agreement_markdown(agree, Path(replicate))
+        for r in agree.itertuples():
+            log(
+                f"{r.outcome:22s} agreement with {replicate}: {r.shared_in_top_k}/{r.top_k} shared in top {r.top_k}, "
+                f"Spearman {r.spearman:.2f}"
+            )
     atomic_write_text(sweep_dir / f"{INDICES}.md", text)
     plot(table, method, sweep_dir / f"{INDICES}.png")
     if doc is not None:
@@ -519,11 +582,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m sim.sensitivity", description=__doc__.split("\n\n")[0])
     ap.add_argument("sweep_dir", type=Path, help="a sensitivity sweep folder (python -m sim -m +experiment=...)")
     ap.add_argument("--doc", type=Path, help="also write the table to this markdown file, the plot beside it")
+    ap.add_argument("--replicate", type=Path, help="an independent design of the same method: report the agreement")
     a = ap.parse_args(argv)
     from sim.sweep import SweepError
 
     try:
-        analyse_sweep(a.sweep_dir, doc=a.doc)
+        analyse_sweep(a.sweep_dir, doc=a.doc, replicate=a.replicate)
     except (ConfigError, SweepError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

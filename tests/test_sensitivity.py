@@ -245,3 +245,19 @@ def test_bad_design_on_the_command_line_is_one_line_and_writes_nothing(tmp_path)
         [sys.executable, "-m", "sim.sensitivity", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
     )
     assert p.returncode == 2 and "not a sensitivity sweep" in p.stderr
+
+
+def test_two_independent_designs_are_compared(tmp_path):
+    keys = ("migration.annual_entrants", "crossing.incident_base_prob", "smuggling.max_load", "smuggling.networks")
+
+    def table(seed: int, method: str = "morris", n: int = 8) -> pd.DataFrame:
+        design = S.Design.build(S.DesignSpec(method=method, n=n, sample_seed=seed, parameters=keys))
+        v = design.values
+        y = pd.DataFrame({o: 0.7 * v[:, 0] + 300 * v[:, 1] + 0.01 * v[:, 3] for o in S.OUTCOMES})
+        return S.analyse(design, y)
+
+    agree = S.agreement(table(1), table(2), k=2)
+    assert agree["shared_in_top_k"].tolist() == [2] * len(S.OUTCOMES)
+    assert agree["same_first"].all() and (agree["spearman"] > 0.7).all()
+    with pytest.raises(ConfigError, match="another method"):
+        S.agreement(table(1), table(2, "sobol", 16))
