@@ -706,7 +706,7 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
         "## Posterior",
         "",
         "Weighted quantiles of the accepted set. Priors are uniform (log-uniform for rates and sizes) on the",
-        "bounds shown, which lie inside the ranges declared in `sim/config.py`.",
+        "bounds shown: the plausible ranges declared in `sim/config.py`, inside the declared (validity) ranges.",
         "",
         "| parameter | prior | declared range | default before | posterior median | 5-95% | share of prior |",
         "|---|---|---|---:|---:|---:|---:|",
