@@ -235,14 +235,18 @@ class Design:
         """Every parameter at the low end of its box, then every one at the high end (what preflight composes)."""
         return [to_overrides(to_values(np.full(len(self.params), c), self.params)[0], self.params) for c in (0, 1)]
 
-    def jobs(self, combos: Sequence[Sequence[str]]) -> list[list[str]]:
-        """The overrides of every job: design rows (outer) times the other swept values (inner)."""
-        clash = {ov.split("=", 1)[0].lstrip("+~") for combo in combos for ov in combo} & set(self.keys)
+    def check_not_set(self, keys: Sequence[str]) -> None:
+        """A key the design varies must not also be set or swept otherwise (one of the two would be lost)."""
+        clash = {k.lstrip("+~") for k in keys} & set(self.keys)
         if clash:
             raise ConfigError(
                 f"{sorted(clash)[0]}: varied by the sensitivity design; do not set or sweep it as well "
                 "(or leave it out of hydra.sweeper.parameters)"
             )
+
+    def jobs(self, combos: Sequence[Sequence[str]]) -> list[list[str]]:
+        """The overrides of every job: design rows (outer) times the other swept values (inner)."""
+        self.check_not_set([ov.split("=", 1)[0] for combo in combos for ov in combo])
         return [[*combo, *self.row_overrides(i)] for i in range(len(self)) for combo in combos]
 
     def description(self, n_combos: int) -> dict[str, Any]:

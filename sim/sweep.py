@@ -473,7 +473,7 @@ def _preflight_design(sweeper: DictConfig, merged: Sequence[Any], base: list[str
     from sim.cli import load_config
 
     design = design_of(sweeper)
-    design.jobs([[f"{ov.get_key_element()}=" for ov in merged if not ov.get_key_element().startswith("hydra")]])
+    design.check_not_set([ov.get_key_element() for ov in merged if not ov.get_key_element().startswith("hydra")])
     for corner in design.corner_overrides():
         load_config([*base, *corner], config_name)
     return len(design)
