@@ -61,6 +61,7 @@ NOT_SWEPT = {  # parameters of the default groups left out of the default design
 LOG_SPAN = 4.0  # a plausible range spanning this factor or more is sampled on a log scale
 DESIGN_JSON, DESIGN_CSV = "design.json", "design.csv"
 INDICES = "sensitivity"  # sensitivity.csv, .md, .png
+INDEX_COLUMNS = {"morris": ("mu_star", "mu_star_conf", "mu", "sigma"), "sobol": ("S1", "S1_conf", "ST", "ST_conf")}
 
 
 @dataclass(frozen=True)
@@ -339,41 +340,27 @@ def analyse(design: Design, y: pd.DataFrame, rows: np.ndarray | None = None) -> 
     prob = problem(design.params)
     x = design.u[rows]
     out = []
+    method = design.spec.method
+    # Bootstrap seed of the confidence intervals: SALib ignores a seed of 0 (`if seed:`), which would leave the
+    # intervals of sample_seed 0 unseeded and different at every analysis.
+    boot = design.spec.sample_seed + 1
     for outcome in OUTCOMES:
         values = y[outcome].to_numpy(dtype=float)
         mean = float(np.mean(values)) or 1.0
-        if design.spec.method == "morris":
+        if method == "morris":
             from SALib.analyze import morris
 
-            res = morris.analyze(prob, x, values, num_levels=design.spec.num_levels, seed=design.spec.sample_seed)
-            for j, name in enumerate(prob["names"]):
-                out.append(
-                    {
-                        "outcome": outcome,
-                        "parameter": name,
-                        "mu_star": float(res["mu_star"][j]),
-                        "mu_star_conf": float(res["mu_star_conf"][j]),
-                        "mu": float(res["mu"][j]),
-                        "sigma": float(res["sigma"][j]),
-                        "mu_star_relative": float(res["mu_star"][j]) / mean,
-                        "mu_star_conf_relative": float(res["mu_star_conf"][j]) / mean,
-                    }
-                )
+            res = morris.analyze(prob, x, values, num_levels=design.spec.num_levels, seed=boot)
         else:
             from SALib.analyze import sobol
 
-            res = sobol.analyze(prob, values, calc_second_order=False, seed=design.spec.sample_seed)
-            for j, name in enumerate(prob["names"]):
-                out.append(
-                    {
-                        "outcome": outcome,
-                        "parameter": name,
-                        "S1": float(res["S1"][j]),
-                        "S1_conf": float(res["S1_conf"][j]),
-                        "ST": float(res["ST"][j]),
-                        "ST_conf": float(res["ST_conf"][j]),
-                    }
-                )
+            res = sobol.analyze(prob, values, calc_second_order=False, seed=boot)
+        for j, name in enumerate(prob["names"]):
+            row = {"outcome": outcome, "parameter": name, **{k: float(res[k][j]) for k in INDEX_COLUMNS[method]}}
+            if method == "morris":
+                row["mu_star_relative"] = row["mu_star"] / mean
+                row["mu_star_conf_relative"] = row["mu_star_conf"] / mean
+            out.append(row)
     table = pd.DataFrame(out)
     key = "mu_star" if design.spec.method == "morris" else "ST"
     table["rank"] = table.groupby("outcome")[key].rank(ascending=False, method="first").astype(int)
