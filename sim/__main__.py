@@ -19,7 +19,7 @@ from sim.config import ConfigError
 from sim.model import run
 from sim.outputs import write_run_folder
 from sim.policies import levers_on
-from sim.sweep import config_key, preflight_sweep, run_sweep_job, skip_hydra_recheck, task_config
+from sim.sweeps.sweep import config_key, preflight_sweep, run_sweep_job, skip_hydra_recheck, task_config
 
 register_schema()
 
@@ -28,7 +28,7 @@ register_schema()
 def hydra_main(cfg: DictConfig) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     if HydraConfig.get().mode.name == "MULTIRUN":
-        return run_sweep_job(cfg)  # reuses finished runs, records a failure and lets the sweep go on (sim/sweep.py)
+        return run_sweep_job(cfg)  # reuses finished runs, records a failure and lets the sweep go on (sim/sweeps/sweep.py)
     sim_cfg = to_simconfig(cfg)
     results = run(sim_cfg)
     out_dir = Path(HydraConfig.get().runtime.output_dir)
@@ -47,7 +47,7 @@ def hydra_main(cfg: DictConfig) -> dict:
 
 def main() -> None:
     try:
-        if preflight_sweep(sys.argv[1:]):  # -m: every run, swept values of the config included (sim/sweep.py)
+        if preflight_sweep(sys.argv[1:]):  # -m: every run, swept values of the config included (sim/sweeps/sweep.py)
             skip_hydra_recheck()
         else:
             preflight(sys.argv[1:])

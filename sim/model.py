@@ -63,11 +63,8 @@ class ChannelModel(mesa.Model):
         validate(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
-        seq = np.random.SeedSequence(cfg.seed)
-        self.streams = {
-            name: np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=(i,)))
-            for name, i in STREAMS.items()
-        }
+        self._entropy = np.random.SeedSequence(cfg.seed).entropy
+        self.streams = {name: self.substream(name) for name in STREAMS}
         self.geo = build_geography(cfg.world)
         self.burn_in = cfg.world.burn_in_days
         self.total_days = self.burn_in + cfg.days
@@ -124,6 +121,11 @@ class ChannelModel(mesa.Model):
         self.recorder = DailyRecorder(self)
         self.wall_seconds = 0.0
         self.policies = build_levers(self)
+
+    def substream(self, mechanism: str, *keys: int) -> np.random.Generator:
+        """A generator of its own for one mechanism, or for one agent of it (``substream("launches", k)`` for
+        network k): drawing from it never shifts another agent's or mechanism's draws (common random numbers)."""
+        return np.random.default_rng(np.random.SeedSequence(self._entropy, spawn_key=(STREAMS[mechanism], *keys)))
 
     def day_index(self, iso_date: str) -> int:
         """Model day (0 = first burn-in day) of a calendar date."""

@@ -6,6 +6,7 @@ overlap; reports, sweeps and the dashboard all read them from here.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -376,10 +377,23 @@ def git_revision() -> str:
         return "unknown"
 
 
+# The files a finished run folder holds besides metadata.json, whose checksums metadata.json records.
+RUN_FILES = ("summary.json", "daily.parquet", "config.yaml")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def write_run_folder(
     out_dir: Path, results: Results, resolved_config_yaml: str, seed: int, extra: dict | None = None
 ) -> None:
-    """Write summary.json, daily.parquet, config.yaml, then metadata.json: its presence marks a finished run."""
+    """Write summary.json, daily.parquet, config.yaml, then metadata.json: its presence marks a finished run, and it
+    records the other files' checksums so that a damaged or edited run is recognised (``run_folder_damage``)."""
     out_dir = Path(out_dir)
     atomic_write_text(out_dir / "summary.json", json.dumps(results.summary, indent=2, default=_json_default) + "\n")
     atomic_write_frame(out_dir / "daily.parquet", results.daily)
@@ -392,7 +406,41 @@ def write_run_folder(
         "git_revision": git_revision(),
         "platform": platform.platform(),
         "status": "finished",
+        "checksums": {name: file_sha256(out_dir / name) for name in RUN_FILES},
     }
     if extra:
         meta.update(extra)
     atomic_write_text(out_dir / "metadata.json", json.dumps(meta, indent=2, default=_json_default) + "\n")
+
+
+def run_folder_damage(run_dir: Path) -> str | None:
+    """Why a run folder cannot be trusted as finished (one line), or None if it is intact.
+
+    The one definition of a damaged run that resume, report, compare and validate share: metadata.json missing or
+    unreadable, a run file missing, or a file whose SHA-256 differs from the checksum recorded when it was written.
+    Folders written before checksums were recorded are checked for presence and readable JSON only.
+    """
+    run_dir = Path(run_dir)
+    meta_path = run_dir / "metadata.json"
+    if not meta_path.is_file():
+        return "metadata.json missing (the run did not finish)"
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, ValueError):
+        return "metadata.json unreadable"
+    if not isinstance(meta, dict):
+        return "metadata.json unreadable"
+    for name in RUN_FILES:
+        if not (run_dir / name).is_file():
+            return f"{name} missing"
+    sums = meta.get("checksums")
+    if isinstance(sums, dict):
+        for name in RUN_FILES:
+            if sums.get(name) != file_sha256(run_dir / name):
+                return f"{name} damaged or edited (checksum differs from metadata.json)"
+        return None
+    try:
+        json.loads((run_dir / "summary.json").read_text())
+    except (OSError, ValueError):
+        return "summary.json unreadable"
+    return None

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import observed as obs
-from sim import validate as V
 from sim.cli import load_config
 from sim.config import SimConfig
+from sim.evidence import observed as obs
+from sim.evidence import validate as V
 from sim.model import run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import calibrate as C
-from sim import observed as obs
 from sim.config import ConfigError
+from sim.evidence import calibrate as C
+from sim.evidence import observed as obs
 
 # ----------------------------------------------------------------------------------------------- priors
 

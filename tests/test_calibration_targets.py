@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import observed as obs
-from sim import validate as V
+from sim.evidence import observed as obs
+from sim.evidence import validate as V
 
 pytestmark = pytest.mark.slow
 SEEDS = range(10)

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import compare as C
-from sim import sweep as S
+from sim.results import compare as C
+from sim.sweeps import sweep as S
 
 ROOT = Path(__file__).resolve().parent.parent
 T975 = {2: 4.302652729911275, 3: 3.182446305284263}  # Student t quantiles, by degrees of freedom

@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from sim import observed as obs
+from sim.evidence import observed as obs
 
 
 @pytest.fixture

@@ -29,7 +29,8 @@ NOT_BEHAVIOURAL = ("SimConfig.seed", "SimConfig.days", "SimConfig.scale")
 
 SCALAR_GROUPS = ("migration", "smuggling", "supply_chain", "weather", "crossing", "enforcement", "asylum")
 
-# Calibration priors (sim.calibrate.FREE_PARAMETERS) and the established sensitivity windows: fixed, not chosen here.
+# Calibration priors (sim.evidence.calibrate.FREE_PARAMETERS) and the established sensitivity windows:
+# fixed, not chosen here.
 REQUIRED = {
     "migration.annual_entrants": (30_000, 90_000),
     "migration.entry_seasonal_amplitude": (0.0, 1.0),

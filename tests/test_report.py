@@ -1,4 +1,4 @@
-"""Scenario report (sim/report.py): a small sweep folder gives an HTML and a PDF report with the expected content.
+"""Scenario report (sim/report/): a small sweep folder gives an HTML and a PDF report with the expected content.
 
 The sweep folder is built here, to the sweep contract (sweep_runs.parquet/.csv plus one run folder per row), by
 running the model directly; the report must not depend on the sweep machinery.
@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 from omegaconf import OmegaConf
 
-from sim import report
 from sim.cli import compose_raw, load_config
 from sim.model import run
 from sim.outputs import atomic_write_frame, write_run_folder
+from sim.report import report
 
 ROOT = Path(__file__).resolve().parent.parent
 # A whole year at a tenth of the population: about 0.8 s a run, enough boats and deaths to chart.

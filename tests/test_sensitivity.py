@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import sensitivity as S
-from sim import sweep as W
 from sim.config import ConfigError, plausible_range
+from sim.evidence import sensitivity as S
+from sim.sweeps import sweep as W
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["days=60", "scale=0.05", "world.burn_in_days=30"]

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from omegaconf import OmegaConf
 
-from sim import sweep as S
 from sim.outputs import SUMMARY_OUTCOMES
+from sim.sweeps import sweep as S
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["days=60", "scale=0.05", "world.burn_in_days=30"]

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import observed as obs
-from sim import validate as V
 from sim.cli import load_config
+from sim.evidence import observed as obs
+from sim.evidence import validate as V
 from sim.model import run
 from sim.outputs import write_run_folder
 

@@ -3,7 +3,7 @@
 Hydra's basic sweeper runs full grids; a sampling design is a list of rows instead. ``hydra/sweeper=design``
 (``experiments/sensitivity.yaml``) launches one job per design row, times any ordinary swept values (``params``
 and ``key=a,b`` on the command line, e.g. several seeds), on whatever launcher is configured (joblib locally,
-Slurm or Ray on a cluster). The design itself is :class:`sim.sensitivity.Design`; the sweep folder, table,
+Slurm or Ray on a cluster). The design itself is :class:`sim.evidence.sensitivity.Design`; the sweep folder, table,
 resuming and progress line are the same as for any sweep (``sim/sweep.py``).
 
 Hydra requires sweepers to live in the ``hydra_plugins`` namespace package, hence this small module outside
@@ -28,7 +28,7 @@ class DesignSweeperConf:
     method: str = "morris"  # morris (screening) or sobol (variance-based indices)
     n: int = 10  # Morris trajectories, or Sobol' base sample size (a power of two)
     sample_seed: int = 0  # seed of the SALib sample (the model's seed is the ordinary `seed` key)
-    parameters: list[str] = field(default_factory=list)  # keys or groups; empty: sim.sensitivity.DEFAULT_GROUPS
+    parameters: list[str] = field(default_factory=list)  # keys or groups; empty: DEFAULT_GROUPS
     top: int | None = None  # with screening: the `top` most influential parameters of a Morris sweep
     screening: str | None = None  # folder of a finished Morris sweep (its sensitivity.csv)
     num_levels: int = 4  # Morris grid levels
@@ -41,7 +41,7 @@ ConfigStore.instance().store(group="hydra/sweeper", name="design", node=DesignSw
 
 def design_of(sweeper_cfg: Any) -> Any:
     """The Design a sweeper configuration (``hydra.sweeper``) asks for; raises sim.config.ConfigError."""
-    from sim.sensitivity import Design, DesignSpec
+    from sim.evidence.sensitivity import Design, DesignSpec
 
     plain = OmegaConf.to_container(sweeper_cfg, resolve=True) if OmegaConf.is_config(sweeper_cfg) else sweeper_cfg
     return Design.build(DesignSpec.from_mapping(plain))
@@ -95,7 +95,7 @@ class DesignSweeper(BasicSweeper):
         returns: list[list[JobReturn]] = []
         first = 0
         while not self.is_done():
-            batch = self.get_job_batch()  # every run was composed and checked by sim.sweep.preflight_sweep
+            batch = self.get_job_batch()  # every run was composed and checked by sim.sweeps.sweep.preflight_sweep
             results = self.launcher.launch(batch, initial_job_idx=first)
             for r in results:
                 _ = r.return_value

@@ -740,8 +740,8 @@ class SweepCallback(Callback):
         monitor = _MONITORS.pop(id(self), None)
         if monitor is not None:
             monitor.finish()
-        if is_design_sweeper(config.hydra.sweeper):  # a sensitivity design: analyse it (sim/sensitivity.py)
-            from sim.sensitivity import analyse_sweep
+        if is_design_sweeper(config.hydra.sweeper):  # a sensitivity design: analyse it (sim/evidence/sensitivity.py)
+            from sim.evidence.sensitivity import analyse_sweep
 
             def say(message: str) -> None:
                 print(f"sensitivity: {message}", file=sys.stderr, flush=True)
@@ -754,7 +754,7 @@ class SweepCallback(Callback):
 
 # --------------------------------------------------------------------------------------------------- CLI
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m sim.sweep", description="Rebuild a sweep table from its run folders.")
+    p = argparse.ArgumentParser(prog="python -m sim.sweeps", description="Rebuild a sweep table from its run folders.")
     p.add_argument("sweep_dir", help="a sweep folder (hydra.sweep.dir)")
     args = p.parse_args(argv)
     sweep_dir = Path(args.sweep_dir)

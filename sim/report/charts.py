@@ -1,4 +1,4 @@
-"""Charts of the scenario report (``sim/report.py``), drawn with matplotlib into a region of any figure.
+"""Charts of the scenario report (``sim/report/``), drawn with matplotlib into a region of any figure.
 
 Every chart is a function ``draw(fig, rect)`` that places its axes inside ``rect`` (left, bottom, width, height in
 figure fractions) with margins fixed in inches, so the same function draws the chart as a stand-alone image for

@@ -18,7 +18,7 @@ What is in it, and the statistics behind it:
 - Cost per crossing averted: the change in enforcement and policy cost divided by the fall in arrivals, only
   where arrivals clearly fell; otherwise "no crossings averted".
 - The baseline against observed data: annual figures from ``data/annual_reference.csv`` for the simulated year,
-  and the monthly shares of arrivals against the average of 2021-2023 (``sim.observed.PATTERN_YEARS``; the
+  and the monthly shares of arrivals against the average of 2021-2023 (``sim.evidence.observed.PATTERN_YEARS``; the
   Home Office daily series ends in 2023) and against 2023 alone.
 
 Failed runs are listed on the first page and left out of every figure. A folder that is not a sweep gives one
@@ -47,10 +47,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import report_charts as charts
-from sim.report_charts import Point, Series, fmt_count, fmt_gbp
+from sim.report import charts
+from sim.report.charts import Point, Series, fmt_count, fmt_gbp
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "configs" / "scenario"
 TABLE_NAMES = ("sweep_runs.parquet", "sweep_runs.csv")
 REQUIRED_COLUMNS = ("run_dir", "scenario", "seed", "status")
@@ -1273,7 +1273,7 @@ def _signed_gbp(x: float) -> str:
 
 
 def _observed_section(sweep: Sweep, base: Group) -> Section:
-    from sim import observed as obs
+    from sim.evidence import observed as obs
 
     blocks: list[Any] = []
     year = sweep.start_date.year

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 ANNUAL_FILE = "annual_reference.csv"
 DAILY_FILE = "small_boats_daily_2018_2023.csv"
 INCIDENTS_FILE = "iom_channel_incidents_2018_2026.csv"

@@ -1,0 +1,1 @@
+"""Evidence: observed data, validation against it, calibration, sensitivity analysis and forecasts."""

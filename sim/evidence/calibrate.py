@@ -1,0 +1,841 @@
+"""Likelihood-free calibration of the free parameters to 2024: ABC-SMC, written out here with numpy.
+
+``python -m sim.calibrate [--quick]`` fits the parameters in :data:`FREE_PARAMETERS` to the 2024 annual
+targets (people and boats arrived, people per boat, crossing days, prevention share, deaths at sea) and to the
+seasonal pattern (monthly shares of arrivals against the 2021-2023 average, as in ``sim.validate``), and
+returns a weighted sample from the approximate posterior, not a point.
+
+Method (ABC-SMC: Toni et al. 2009, J R Soc Interface 6:187; Beaumont et al. 2009, Biometrika 96:983):
+
+- Priors are uniform on each parameter's plausible range declared in ``sim/config.py`` (``plausible=``), on a
+  log scale for rates and sizes; the bounds must lie inside the declared validity range (checked).
+- Each simulation is one full-scale 2024 run with its own seed, so the posterior includes the model's noise.
+- Distance: the root mean square of the relative differences of the six targets, each divided by its
+  tolerance (``sim.evidence.validate.TOLERANCE``: 25%, deaths 50%), and of the L1 distance between monthly shares
+  divided by how far observed years are from each other (about 0.4). A distance of 1 is "on average at the tolerance".
+- Generation 0 is rejection ABC: ``gen0_factor * population`` draws from the prior, the best ``population``
+  kept. Each later generation lowers the tolerance to the ``alpha`` quantile of the previous distances and
+  proposes from the previous weighted population moved by a Gaussian kernel (twice the weighted covariance,
+  on the transformed scale), keeping proposals within tolerance until ``population`` are accepted; weights are
+  prior / sum_j w_j K(theta | theta_j). It stops at ``max_generations``, at the simulation budget (an unfinished
+  generation is discarded), or when acceptance falls below ``min_acceptance``.
+- Simulations run in batches on a process pool; after each batch the state (populations, tolerances, random
+  generator state) is written atomically to ``state.json`` and every simulation to ``simulations.csv``, so an
+  interrupted calibration resumes where it stopped with the same draws.
+
+pyabc (0.13) was not used: on Python 3.12 it pulls in dask/distributed, redis, scikit-learn, Jupyter kernels and
+SQLAlchemy, far more than this needs.
+
+Outputs (``--out``, default ``data/calibration/2024``): ``accepted.csv`` (the final population: parameters,
+weight, distance, outcomes, seed), ``provenance.json`` (data files and digests, targets, distance, tolerance
+schedule, settings, seeds, git revision, versions, date, posterior summary, check runs) and ``posterior.png``.
+``--write-doc`` writes ``docs/calibration.md`` from those files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.config import ConfigError, declared_default, declared_range, plausible_range
+from sim.evidence import observed as obs
+from sim.evidence import validate as V
+from sim.outputs import atomic_write_frame, atomic_write_text, git_revision, package_versions
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = ROOT / "data" / "calibration" / "2024"
+DEFAULT_WORK = ROOT / "results" / "calibration"
+DOC = ROOT / "docs" / "calibration.md"
+YEAR = 2024
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    """A calibrated parameter: its prior bounds (inside the declared range) and whether the prior is log-uniform."""
+
+    key: str
+    low: float
+    high: float
+    log: bool
+    integer: bool = False
+    tied: tuple[str, ...] = ()  # other keys moved in proportion (e.g. engines with boats)
+    why: str = ""
+
+
+def prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> FreeParameter:
+    """A free parameter whose prior is uniform (log-uniform if ``log``) on its declared plausible range."""
+    low, high = plausible_range(key)
+    return FreeParameter(key, float(low), float(high), log, integer, tied, why)
+
+
+FREE_PARAMETERS: tuple[FreeParameter, ...] = (
+    prior("migration.annual_entrants", True, why="demand: sets arrivals given losses on the way"),
+    prior(
+        "migration.entry_seasonal_amplitude",
+        False,
+        why="the seasonal swing of entries: shapes the June-October peak (whole declared range)",
+    ),
+    prior(
+        "migration.entry_peak_day",
+        False,
+        integer=True,
+        why="when entries peak (May-September); arrivals follow one to three months later",
+    ),
+    prior(
+        "supply_chain.boats_per_week",
+        True,
+        tied=("supply_chain.engines_per_week",),
+        why="boat supply (engines in proportion): sets boats and people per boat",
+    ),
+    prior("smuggling.launch_wave_limit_m", False, why="wave height above which networks do not launch"),
+    prior("enforcement.prevention_per_officer_km", True, why="beach patrol effectiveness: prevention share"),
+    prior("crossing.incident_base_prob", True, why="fatal incident risk: deaths at sea"),
+)
+
+TARGET_NAMES = tuple(obs.TARGETS)
+
+
+@dataclass
+class Settings:
+    population: int = 120
+    gen0_factor: float = 4.0
+    alpha: float = 0.5
+    max_generations: int = 8
+    max_simulations: int = 2_400
+    min_acceptance: float = 0.03
+    batch: int = 16  # simulations per batch (a checkpoint after each)
+    seed: int = 2024
+    scale: float = 1.0
+    overrides: tuple[str, ...] = ()
+
+    @classmethod
+    def quick(cls) -> Settings:
+        return cls(population=40, gen0_factor=3.0, max_generations=4, max_simulations=320)
+
+
+# ------------------------------------------------------------------------------------------- parameters
+def check_window(key: str, low: float, high: float, log: bool, what: str = "prior") -> None:
+    """A search window (prior, sensitivity box) must be non-empty, inside the declared range, positive if log."""
+    declared_low, declared_high = declared_range(key)
+    if not low < high:
+        raise ConfigError(f"{key}: {what} bounds [{low}, {high}] are empty")
+    if (declared_low is not None and low < declared_low) or (declared_high is not None and high > declared_high):
+        raise ConfigError(
+            f"{key}: {what} [{low}, {high}] is outside the declared range [{declared_low}, {declared_high}]"
+        )
+    if log and low <= 0:
+        raise ConfigError(f"{key}: a log-uniform {what} needs positive bounds")
+
+
+def check_priors(params: Sequence[FreeParameter] = FREE_PARAMETERS) -> None:
+    """Every prior must lie inside its declared range (and be strictly positive if log-uniform)."""
+    for p in params:
+        check_window(p.key, p.low, p.high, p.log)
+        for tied in p.tied:
+            declared_range(tied)
+
+
+def _bounds_z(params: Sequence[FreeParameter]) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.array([math.log(p.low) if p.log else p.low for p in params])
+    hi = np.array([math.log(p.high) if p.log else p.high for p in params])
+    return lo, hi
+
+
+def to_theta(z: np.ndarray, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> np.ndarray:
+    z = np.atleast_2d(z)
+    return np.column_stack([np.exp(z[:, i]) if p.log else z[:, i] for i, p in enumerate(params)])
+
+
+def to_overrides(theta: Sequence[float], params: Sequence[FreeParameter] = FREE_PARAMETERS) -> list[str]:
+    """Hydra overrides setting the parameters (tied parameters in proportion to their defaults)."""
+    out = []
+    for value, p in zip(theta, params, strict=True):
+        out.append(f"{p.key}={round(value)}" if p.integer else f"{p.key}={float(value):.6g}")
+        for tied in p.tied:
+            ratio = declared_default(tied) / declared_default(p.key)
+            out.append(f"{tied}={float(value) * ratio:.6g}")
+    return out
+
+
+# --------------------------------------------------------------------------------------------- distance
+@dataclass
+class Targets:
+    annual: dict[str, float]
+    shares: np.ndarray
+    shares_yardstick: float
+
+    @classmethod
+    def load(cls, year: int = YEAR) -> Targets:
+        annual = obs.load_annual()
+        daily = obs.load_daily()
+        years = obs.PATTERN_YEARS
+        l1 = [
+            float(
+                np.abs(
+                    obs.monthly_shares(daily, [y]).to_numpy()
+                    - obs.monthly_shares(daily, [o for o in years if o != y]).to_numpy()
+                ).sum()
+            )
+            for y in years
+        ]
+        return cls(
+            annual=obs.annual_targets(year, annual),
+            shares=obs.monthly_shares(daily, years).to_numpy(),
+            shares_yardstick=float(np.mean(l1)),
+        )
+
+
+def statistics(record: V.RunRecord) -> dict[str, float]:
+    """Summary statistics of one run: the annual targets (counts per unit of scale) and monthly shares."""
+    s = {
+        name: float(record.summary[name]) / (record.scale if name in V.COUNT_OUTCOMES else 1.0) for name in TARGET_NAMES
+    }
+    months = V._month_series(record).to_numpy()
+    total = months.sum()
+    shares = months / total if total > 0 else np.full(12, 1 / 12)
+    for m in range(12):
+        s[f"share_{m + 1:02d}"] = float(shares[m])
+    return s
+
+
+def distance(stats: dict[str, float], targets: Targets) -> float:
+    """Root mean square of the scaled discrepancies (1 = at the tolerance on average)."""
+    terms = []
+    for name in TARGET_NAMES:
+        o = targets.annual[name]
+        terms.append((stats[name] - o) / (o * V.TOLERANCE[name]))
+    shares = np.array([stats[f"share_{m:02d}"] for m in range(1, 13)])
+    terms.append(np.abs(shares - targets.shares).sum() / targets.shares_yardstick)
+    return float(np.sqrt(np.mean(np.square(terms))))
+
+
+def _simulate(task: tuple[list[str], int]) -> dict[str, float]:
+    overrides, seed = task
+    record = V.run_one([*overrides, f"seed={seed}"])
+    return statistics(record)
+
+
+# ----------------------------------------------------------------------------------------------- ABC-SMC
+def weighted_quantile(values: np.ndarray, q: float | Sequence[float], weights: np.ndarray | None = None) -> Any:
+    values = np.asarray(values, dtype=float)
+    w = np.ones_like(values) if weights is None else np.asarray(weights, dtype=float)
+    order = np.argsort(values)
+    v, w = values[order], w[order]
+    cum = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return np.interp(q, cum, v)
+
+
+def _kernel_cov(z: np.ndarray, w: np.ndarray) -> np.ndarray:
+    mean = np.average(z, axis=0, weights=w)
+    diff = z - mean
+    cov = (w[:, None] * diff).T @ diff / w.sum()
+    return 2.0 * cov + 1e-12 * np.eye(z.shape[1])
+
+
+def _mvn_logpdf(x: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
+    """log N(x_i; mean_j, cov) for all i, j: shape (len(x), len(mean))."""
+    chol = np.linalg.cholesky(cov)
+    diff = x[:, None, :] - mean[None, :, :]
+    sol = np.linalg.solve(chol, diff.reshape(-1, x.shape[1]).T).T.reshape(diff.shape)
+    logdet = 2.0 * np.log(np.diag(chol)).sum()
+    return -0.5 * (np.square(sol).sum(axis=2) + logdet + x.shape[1] * math.log(2 * math.pi))
+
+
+def smc_weights(z_new: np.ndarray, z_old: np.ndarray, w_old: np.ndarray, cov: np.ndarray) -> np.ndarray:
+    """Importance weights of a new population: (uniform) prior over the kernel mixture that proposed it."""
+    logk = _mvn_logpdf(z_new, z_old, cov)
+    m = logk.max(axis=1, keepdims=True)
+    denom = np.log((np.exp(logk - m) * (w_old / w_old.sum())[None, :]).sum(axis=1)) + m[:, 0]
+    w = np.exp(-(denom - denom.max()))
+    return w / w.sum()
+
+
+class Calibration:
+    """ABC-SMC with a checkpoint after every batch."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        work_dir: Path,
+        jobs: int | None = None,
+        params: Sequence[FreeParameter] = FREE_PARAMETERS,
+        targets: Targets | None = None,
+        log=print,
+        simulator=None,
+    ) -> None:
+        check_priors(params)
+        self.s = settings
+        self.params = tuple(params)
+        self.work = Path(work_dir)
+        self.jobs = jobs or V.default_jobs()
+        self.batch = settings.batch
+        self.targets = targets or Targets.load()
+        self.lo, self.hi = _bounds_z(self.params)
+        self.log = log
+        self.simulator = simulator or _simulate  # (overrides, seed) -> statistics; picklable for the pool
+        self.base = [f"scale={settings.scale:g}", *settings.overrides]
+        self.state_path = self.work / "state.json"
+        self.sims_path = self.work / "simulations.csv"
+        self._load_or_init()
+
+    # ------------------------------------------------------------------------------------- state
+    # Stopping rules may change between a run and its resumption (e.g. a larger budget); nothing else may.
+    STOPPING_RULES = ("max_generations", "max_simulations", "min_acceptance")
+
+    def _settings_dict(self, with_stopping_rules: bool = True) -> dict:
+        d = dataclasses.asdict(self.s)
+        if not with_stopping_rules:
+            for k in self.STOPPING_RULES:
+                d.pop(k)
+        d["overrides"] = list(d["overrides"])
+        d["parameters"] = [dataclasses.asdict(p) | {"tied": list(p.tied)} for p in self.params]
+        return d
+
+    def _load_or_init(self) -> None:
+        if self.state_path.is_file():
+            state = json.loads(self.state_path.read_text())
+            saved = {k: v for k, v in state["settings"].items() if k not in self.STOPPING_RULES}
+            if state.get("version") != STATE_VERSION or saved != self._settings_dict(with_stopping_rules=False):
+                raise ConfigError(
+                    f"{self.state_path}: a checkpoint with other settings exists; use --restart or another --work"
+                )
+            state["settings"] = self._settings_dict()
+            if state["done"] and not self._should_stop(state):
+                state["done"], state["stop_reason"] = False, ""  # resumed with a larger budget
+            self.state = state
+            self.rng = np.random.default_rng()
+            self.rng.bit_generator.state = state["rng"]
+            self.sims = pd.read_csv(self.sims_path) if self.sims_path.is_file() else pd.DataFrame()
+            self.log(
+                f"resuming from {self.state_path}: generation {state['generation']}, {state['n_sims']} simulations"
+            )
+            return
+        self.rng = np.random.default_rng(self.s.seed)
+        self.state = {
+            "version": STATE_VERSION,
+            "settings": self._settings_dict(),
+            "generation": 0,
+            "epsilons": [],
+            "population": None,
+            "current": {"z": [], "distance": [], "sim_id": []},
+            "n_sims": 0,
+            "n_sims_generation": 0,
+            "history": [],
+            "done": False,
+            "stop_reason": "",
+            "wall_seconds": 0.0,
+        }
+        self.sims = pd.DataFrame()
+
+    def _checkpoint(self) -> None:
+        self.state["rng"] = self.rng.bit_generator.state
+        atomic_write_frame(self.sims_path, self.sims)
+        atomic_write_text(self.state_path, json.dumps(self.state, default=V._jsonable) + "\n")
+
+    # ------------------------------------------------------------------------------------- proposals
+    def _prior_draw(self, n: int) -> np.ndarray:
+        return self.lo + (self.hi - self.lo) * self.rng.random((n, len(self.params)))
+
+    def _kernel(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pop = self.state["population"]
+        z, w = np.array(pop["z"]), np.array(pop["weight"])
+        return z, w, _kernel_cov(z, w)
+
+    def _propose(self, n: int) -> np.ndarray:
+        z_old, w_old, cov = self._kernel()
+        out = np.empty((0, len(self.params)))
+        chol = np.linalg.cholesky(cov)
+        while out.shape[0] < n:
+            idx = self.rng.choice(len(w_old), size=n, p=w_old / w_old.sum())
+            cand = z_old[idx] + self.rng.standard_normal((n, len(self.params))) @ chol.T
+            inside = np.all((cand >= self.lo) & (cand <= self.hi), axis=1)
+            out = np.vstack([out, cand[inside]])
+        return out[:n]
+
+    # ------------------------------------------------------------------------------------- running
+    def _evaluate(self, z: np.ndarray, pool) -> list[tuple[dict[str, float], float, int, int]]:
+        theta = to_theta(z, self.params)
+        first = self.state["n_sims"]
+        seeds = [self.s.seed * 1_000_000 + first + i for i in range(len(z))]
+        tasks = [([*self.base, *to_overrides(t, self.params)], sd) for t, sd in zip(theta, seeds, strict=True)]
+        results = list(pool.map(self.simulator, tasks)) if pool is not None else [self.simulator(t) for t in tasks]
+        return [(r, distance(r, self.targets), first + i, seeds[i]) for i, r in enumerate(results)]
+
+    def _record(self, z: np.ndarray, evals: list, accepted: Sequence[bool]) -> None:
+        theta = to_theta(z, self.params)
+        rows = []
+        for i, (stats, d, sim_id, seed) in enumerate(evals):
+            row = {"sim_id": sim_id, "generation": self.state["generation"], "seed": seed}
+            row.update({p.key: float(theta[i, j]) for j, p in enumerate(self.params)})
+            row.update(stats)
+            row.update({"distance": d, "within_tolerance": bool(accepted[i])})
+            rows.append(row)
+        self.sims = pd.concat([self.sims, pd.DataFrame(rows)], ignore_index=True)
+        self.state["n_sims"] += len(evals)
+        self.state["n_sims_generation"] += len(evals)
+
+    def run(self) -> dict:
+        s, st = self.s, self.state
+        t0 = time.perf_counter()
+        pool = V.process_pool(self.jobs) if self.jobs > 1 else None
+        try:
+            while not st["done"]:
+                left = s.max_simulations - st["n_sims"]
+                if left <= 0:
+                    self._stop("simulation budget reached")
+                    break
+                g = st["generation"]
+                cur = st["current"]
+                if g == 0:
+                    n0 = math.ceil(s.gen0_factor * s.population)
+                    n = min(self.batch, n0 - st["n_sims_generation"], left)
+                    z = self._prior_draw(n)
+                    evals = self._evaluate(z, pool)
+                    self._record(z, evals, [True] * n)
+                    cur["z"] += z.tolist()
+                    cur["distance"] += [e[1] for e in evals]
+                    cur["sim_id"] += [e[2] for e in evals]
+                    if st["n_sims_generation"] >= n0:
+                        d = np.array(cur["distance"])
+                        keep = np.argsort(d, kind="stable")[: s.population]
+                        eps = float(d[keep].max())
+                        self._finish_generation(
+                            np.array(cur["z"])[keep], d[keep], np.array(cur["sim_id"])[keep], eps, None
+                        )
+                else:
+                    eps = st["epsilons"][-1] if len(st["epsilons"]) > g else self._next_epsilon()
+                    n = min(self.batch, left)
+                    z = self._propose(n)
+                    evals = self._evaluate(z, pool)
+                    ok = [e[1] <= eps for e in evals]
+                    self._record(z, evals, ok)
+                    for zi, e, a in zip(z, evals, ok, strict=True):
+                        if a and len(cur["z"]) < s.population:
+                            cur["z"].append(zi.tolist())
+                            cur["distance"].append(e[1])
+                            cur["sim_id"].append(e[2])
+                    if len(cur["z"]) >= s.population:
+                        self._finish_generation(
+                            np.array(cur["z"]), np.array(cur["distance"]), np.array(cur["sim_id"]), eps, self._kernel()
+                        )
+                self.state["wall_seconds"] += time.perf_counter() - t0
+                t0 = time.perf_counter()
+                self._checkpoint()
+                self.log(
+                    f"generation {st['generation']}: {st['n_sims']} simulations in all, "
+                    f"{len(st['current']['z'])} kept so far in this generation"
+                    + (f" (tolerance {st['epsilons'][-1]:.3f})" if len(st["epsilons"]) > st["generation"] else "")
+                )
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        self.state["wall_seconds"] += time.perf_counter() - t0
+        self._checkpoint()
+        return self.state
+
+    def _should_stop(self, state: dict) -> bool:
+        s = self.s
+        if state["n_sims"] >= s.max_simulations or state["generation"] >= s.max_generations:
+            return True
+        hist = state["history"]
+        return len(hist) > 1 and hist[-1]["acceptance"] < s.min_acceptance
+
+    def _next_epsilon(self) -> float:
+        pop = self.state["population"]
+        eps = float(weighted_quantile(np.array(pop["distance"]), self.s.alpha, np.array(pop["weight"])))
+        self.state["epsilons"].append(eps)
+        return eps
+
+    def _finish_generation(self, z, d, sim_ids, eps, kernel) -> None:
+        st, s = self.state, self.s
+        if kernel is None:
+            w = np.full(len(d), 1.0 / len(d))
+            st["epsilons"].append(eps)
+        else:
+            z_old, w_old, cov = kernel
+            w = smc_weights(z, z_old, w_old, cov)
+        ess = float(1.0 / np.square(w).sum())
+        acceptance = len(d) / st["n_sims_generation"]
+        st["history"].append(
+            {
+                "generation": st["generation"],
+                "epsilon": eps,
+                "simulations": st["n_sims_generation"],
+                "acceptance": acceptance,
+                "ess": ess,
+                "median_distance": float(np.median(d)),
+            }
+        )
+        st["population"] = {"z": z.tolist(), "weight": w.tolist(), "distance": d.tolist(), "sim_id": sim_ids.tolist()}
+        st["current"] = {"z": [], "distance": [], "sim_id": []}
+        st["generation"] += 1
+        st["n_sims_generation"] = 0
+        self.log(
+            f"generation {st['generation'] - 1} done: tolerance {eps:.3f}, acceptance {acceptance:.2f}, ESS {ess:.0f}"
+        )
+        if st["generation"] >= s.max_generations:
+            self._stop(f"{s.max_generations} generations done")
+        elif st["generation"] > 1 and acceptance < s.min_acceptance:
+            self._stop(f"acceptance {acceptance:.3f} below {s.min_acceptance}")
+
+    def _stop(self, reason: str) -> None:
+        self.state["done"] = True
+        self.state["stop_reason"] = reason
+        self.log(f"stopped: {reason}")
+
+    # ------------------------------------------------------------------------------------- results
+    def posterior(self) -> pd.DataFrame:
+        """The last complete generation: parameters (natural scale), weight, distance, outcomes, seed."""
+        pop = self.state["population"]
+        if pop is None:
+            raise ConfigError("no complete generation yet: raise --max-simulations")
+        sims = self.sims.set_index("sim_id")
+        rows = sims.loc[pop["sim_id"]].reset_index()
+        rows.insert(1, "weight", pop["weight"])
+        for p in self.params:
+            for tied in p.tied:
+                rows[tied] = rows[p.key] * declared_default(tied) / declared_default(p.key)
+            if p.integer:
+                rows[p.key] = rows[p.key].round().astype(int)
+        return rows.drop(columns=["within_tolerance"])
+
+
+def posterior_summary(post: pd.DataFrame, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> dict:
+    w = post["weight"].to_numpy()
+    out = {}
+    for p in params:
+        v = post[p.key].to_numpy(dtype=float)
+        q5, q50, q95 = weighted_quantile(v, [0.05, 0.5, 0.95], w)
+        out[p.key] = {
+            "median": float(q50),
+            "p5": float(q5),
+            "p95": float(q95),
+            "mean": float(np.average(v, weights=w)),
+            "prior": [p.low, p.high],
+            "prior_scale": "log-uniform" if p.log else "uniform",
+            "declared_range": list(declared_range(p.key)),
+            "default_before": None,
+        }
+    return out
+
+
+def median_overrides(summary: dict, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> list[str]:
+    return to_overrides([summary[p.key]["median"] for p in params], params)
+
+
+def check_runs(overrides: Sequence[str], seeds: int, jobs: int | None) -> dict[str, Any]:
+    """Mean targets over ``seeds`` full-scale runs of a parameter set (posterior median or defaults)."""
+    targets = obs.annual_targets(YEAR)
+    records = V.simulate(list(overrides), range(seeds), jobs)
+    out = {}
+    for name in TARGET_NAMES:
+        vals = [float(r.summary[name]) / (r.scale if name in V.COUNT_OUTCOMES else 1.0) for r in records]
+        out[name] = {
+            "mean": float(np.mean(vals)),
+            "observed": targets[name],
+            "rel_diff": V.rel_diff(float(np.mean(vals)), targets[name]),
+        }
+    card = V.score(records, label="check")
+    out["monthly_ard"] = card["monthly"]["ard_per_seed"]["mean"]
+    out["seeds"] = seeds
+    return out
+
+
+def scale_check(scales: Sequence[float] = (1.0, 0.5, 0.25), seeds: int = 4, jobs: int | None = None) -> list[dict]:
+    """Outcomes per unit of scale at several scales: is a reduced-scale calibration unbiased?"""
+    rows = []
+    for sc in scales:
+        records = V.simulate([f"scale={sc:g}"], range(seeds), jobs)
+        row: dict[str, float] = {"scale": sc}
+        for name in TARGET_NAMES:
+            vals = [float(r.summary[name]) / (sc if name in V.COUNT_OUTCOMES else 1.0) for r in records]
+            row[name] = float(np.mean(vals))
+        rows.append(row)
+    return rows
+
+
+def plot_posterior(
+    post: pd.DataFrame,
+    path: Path,
+    params: Sequence[FreeParameter] = FREE_PARAMETERS,
+    defaults: dict[str, float] | None = None,
+) -> None:
+    """Weighted marginal histograms over the prior ranges; dashed line: the default before calibration."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
+
+    defaults = defaults or {p.key: declared_default(p.key) for p in params}
+
+    n = len(params)
+    cols = 4
+    fig, axes = plt.subplots(math.ceil(n / cols), cols, figsize=(3.2 * cols, 2.6 * math.ceil(n / cols)))
+    for ax, p in zip(axes.ravel(), params, strict=False):
+        v = post[p.key].to_numpy(dtype=float)
+        bins = np.geomspace(p.low, p.high, 16) if p.log else np.linspace(p.low, p.high, 16)
+        ax.hist(v, bins=bins, weights=post["weight"], color="tab:blue", alpha=0.8)
+        ax.axvline(defaults[p.key], color="k", ls="--", lw=1)
+        ax.axvline(weighted_quantile(v, 0.5, post["weight"].to_numpy()), color="tab:red", lw=1.5)
+        if p.log:
+            ax.set_xscale("log")
+            ticks = np.geomspace(p.low, p.high, 4)
+            ax.set_xticks(ticks, [f"{t:.3g}" for t in ticks])
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlim(p.low, p.high)
+        ax.set_title(p.key.split(".")[-1], fontsize=9)
+        ax.set_yticks([])
+    for ax in axes.ravel()[n:]:
+        ax.axis("off")
+    fig.suptitle(
+        "ABC-SMC posterior (weighted); x-axis = prior range; red = posterior median; dashed = default before",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: list[dict] | None) -> dict:
+    out_dir = Path(out_dir)
+    post = cal.posterior()
+    summary = posterior_summary(post, cal.params)
+    for p in cal.params:
+        summary[p.key]["default_before"] = declared_default(p.key)
+    atomic_write_frame(out_dir / "accepted.csv", post)
+    versions = package_versions()
+    provenance = {
+        "method": "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009), implemented in sim/evidence/calibrate.py",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_revision": git_revision(),
+        "versions": versions,
+        "command": "python -m sim.calibrate " + " ".join(sys.argv[1:]),
+        "data": {"files": obs.file_digests(), "sources": "data/SOURCES.md"},
+        "targets": {
+            "year": YEAR,
+            "annual": cal.targets.annual,
+            "monthly_shares": {
+                "years": list(obs.PATTERN_YEARS),
+                "shares": cal.targets.shares.tolist(),
+                "l1_between_observed_years": cal.targets.shares_yardstick,
+            },
+        },
+        "distance": {
+            "formula": "sqrt(mean(terms^2)); terms: (model - observed) / (observed * tolerance) for each annual "
+            "target, and L1(monthly shares - observed average shares) / l1_between_observed_years",
+            "tolerances": dict(V.TOLERANCE),
+        },
+        "settings": cal._settings_dict(),
+        "jobs": cal.jobs,
+        "tolerance_schedule": cal.state["epsilons"],
+        "generations": cal.state["history"],
+        "simulations": cal.state["n_sims"],
+        "accepted": len(post),
+        "stop_reason": cal.state["stop_reason"],
+        "wall_seconds": round(cal.state["wall_seconds"], 1),
+        "seeds": "simulation i of a calibration with seed S runs with model seed S * 1,000,000 + i",
+        "posterior": summary,
+        "posterior_median_overrides": median_overrides(summary, cal.params),
+        "checks": checks,
+        "scale_check": scale_rows,
+    }
+    atomic_write_text(out_dir / "provenance.json", json.dumps(provenance, indent=2, default=V._jsonable) + "\n")
+    plot_posterior(post, out_dir / "posterior.png", cal.params, {k: v["default_before"] for k, v in summary.items()})
+    return provenance
+
+
+# ------------------------------------------------------------------------------------------------- doc
+def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
+    """docs/calibration.md from provenance.json (every number comes from the calibration's files)."""
+    prov = json.loads((Path(out_dir) / "provenance.json").read_text())
+    rel = Path(out_dir).resolve()
+    try:
+        rel = rel.relative_to(ROOT)
+    except ValueError:
+        pass
+    lines = [
+        "# Calibration (2024)",
+        "",
+        f"Generated by `python -m sim.calibrate --write-doc` from `{rel}/provenance.json`; do not edit by hand.",
+        f"Calibration run: {prov['date']}, git {prov['git_revision'][:12]}, command `{prov['command'].strip()}`.",
+        "",
+        "## Method",
+        "",
+        "Approximate Bayesian computation with sequential Monte Carlo (ABC-SMC), implemented with numpy in",
+        "`sim/evidence/calibrate.py` (its docstring gives the algorithm). Each simulation is one 2024 run at scale "
+        f"{prov['settings']['scale']:g} with its own seed. Distance: {prov['distance']['formula']}; "
+        "tolerances " + ", ".join(f"{k} {v:.0%}" for k, v in prov["distance"]["tolerances"].items()) + ".",
+        f"Seasonal target: average monthly shares of {prov['targets']['monthly_shares']['years'][0]}-"
+        f"{prov['targets']['monthly_shares']['years'][-1]} (the daily series ends in 2023); observed years differ "
+        f"from each other by L1 = {prov['targets']['monthly_shares']['l1_between_observed_years']:.2f}.",
+        "",
+        f"Settings: population {prov['settings']['population']}, generation 0 = "
+        f"{prov['settings']['gen0_factor']:g} x population prior draws, tolerance = {prov['settings']['alpha']:g} "
+        f"quantile of the previous distances, at most {prov['settings']['max_generations']} generations and "
+        f"{prov['settings']['max_simulations']} simulations, {prov['jobs']} processes, seed "
+        f"{prov['settings']['seed']}.",
+        f"Ran {prov['simulations']} simulations in {prov['wall_seconds'] / 60:.1f} min; stopped because: "
+        f"{prov['stop_reason']}; accepted set: {prov['accepted']} parameter sets (`accepted.csv`).",
+        "",
+        "| generation | tolerance | simulations | acceptance | ESS | median distance |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for h in prov["generations"]:
+        lines.append(
+            f"| {h['generation']} | {h['epsilon']:.3f} | {h['simulations']} | {h['acceptance']:.2f} | "
+            f"{h['ess']:.0f} | {h['median_distance']:.3f} |"
+        )
+    lines += [
+        "",
+        "## Posterior",
+        "",
+        "Weighted quantiles of the accepted set. Priors are uniform (log-uniform for rates and sizes) on the",
+        "bounds shown: the plausible ranges declared in `sim/config.py`, inside the declared (validity) ranges.",
+        "",
+        "| parameter | prior | declared range | default before | posterior median | 5-95% | share of prior |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for key, s in prov["posterior"].items():
+        lo, hi = s["declared_range"]
+        f = np.log if s["prior_scale"] == "log-uniform" else (lambda x: x)
+        share = (f(s["p95"]) - f(s["p5"])) / (f(s["prior"][1]) - f(s["prior"][0]))
+        lines.append(
+            f"| `{key}` | {s['prior_scale']} [{V._num(s['prior'][0])}, {V._num(s['prior'][1])}] | "
+            f"[{V._num(lo)}, {V._num(hi)}] | {V._num(s['default_before'])} | {V._num(s['median'])} | "
+            f"{V._num(s['p5'])}-{V._num(s['p95'])} | {share:.0%} |"
+        )
+    lines += [
+        "",
+        "Share of prior: width of the 5-95% posterior interval over the width of the prior (on the prior's scale);",
+        "near 90% means the targets say little about the parameter. Each simulation is one stochastic year, so the",
+        "noise of a single year (the seasonal pattern above all: observed years differ by L1 = "
+        f"{prov['targets']['monthly_shares']['l1_between_observed_years']:.2f}) limits how far the posterior can",
+        "narrow. 2022 and 2023 are not used here: they are held out for the back-casts (docs/validation.md).",
+    ]
+    image = Path(os.path.relpath(Path(out_dir).resolve() / "posterior.png", Path(path).resolve().parent))
+    lines += ["", f"![posterior]({image.as_posix()})", ""]
+    checks = prov.get("checks") or {}
+    if checks:
+        lines += [
+            "## Checks: mean over seeds at full scale",
+            "",
+            "| parameter set | " + " | ".join(TARGET_NAMES) + " | monthly ARD |",
+            "|---|" + "---:|" * (len(TARGET_NAMES) + 1),
+        ]
+        obs_row = next(iter(checks.values()))
+        lines.append("| observed 2024 | " + " | ".join(V._num(obs_row[n]["observed"]) for n in TARGET_NAMES) + " | |")
+        for name, c in checks.items():
+            name = "defaults before calibration" if name == "current defaults" else name
+            lines.append(
+                f"| {name} ({c['seeds']} seeds) | "
+                + " | ".join(f"{V._num(c[n]['mean'])} ({V._pct(c[n]['rel_diff'])})" for n in TARGET_NAMES)
+                + f" | {c['monthly_ard']:.2f} |"
+            )
+        lines.append("")
+    if prov.get("scale_check"):
+        lines += [
+            "## Scale check",
+            "",
+            "Outcomes per unit of `scale` (people, boats and deaths divided by the scale), mean of seeds 0-3:",
+            "",
+            "| scale | " + " | ".join(TARGET_NAMES) + " |",
+            "|---:|" + "---:|" * len(TARGET_NAMES),
+        ]
+        for row in prov["scale_check"]:
+            lines.append(f"| {row['scale']:g} | " + " | ".join(V._num(row[n]) for n in TARGET_NAMES) + " |")
+        lines += [
+            "",
+            "Networks, makers and investigations scale with the population, but launches are lumpy: with fewer",
+            "networks fewer days see a launch, so crossing days (and the runs of crossing days) fall with the scale",
+            "while people and boats per unit of scale stay close. The calibration therefore runs at full scale",
+            "(about one second a run).",
+            "",
+        ]
+    lines += [
+        "## Defaults",
+        "",
+        "The defaults in `sim/config.py` (and `configs/migration/default_2024.yaml`, `configs/crossing/default.yaml`)",
+        "are the posterior medians, rounded; their `source` text says so. Re-running the calibration does not change",
+        "them: copy new medians by hand, then run `python -m sim.odd`, `python -m sim.validate --write-doc` and",
+        "`make test-slow` (tests/test_calibration_targets.py checks the 2024 targets with 10 seeds).",
+        "",
+    ]
+    text = "\n".join(lines)
+    atomic_write_text(path, text)
+    return text
+
+
+# ------------------------------------------------------------------------------------------------- CLI
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m sim.calibrate", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="about 300 simulations (a few minutes on 2 cores)")
+    p.add_argument("--population", type=int, help="accepted parameter sets per generation")
+    p.add_argument("--max-simulations", type=int)
+    p.add_argument("--max-generations", type=int)
+    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--scale", type=float, default=1.0, help="population scale of each run (see docs: use 1)")
+    p.add_argument("--jobs", type=int, default=None, help="processes (default: all available cores)")
+    p.add_argument("--work", type=Path, help="checkpoint folder (default results/calibration/2024[-quick])")
+    p.add_argument("--out", type=Path, help="accepted.csv and provenance.json (default data/calibration/2024)")
+    p.add_argument("--restart", action="store_true", help="discard an existing checkpoint")
+    p.add_argument("--check-seeds", type=int, default=10, help="seeds for the posterior-median check (0 = none)")
+    p.add_argument("--scale-check", action="store_true", help="also compare outcomes per unit of scale at 1, 0.5, 0.25")
+    p.add_argument("--write-doc", action="store_true", help="only write docs/calibration.md from --out")
+    p.add_argument("-o", "--override", action="append", default=[], help="extra Hydra override for every run")
+    a = p.parse_args(argv)
+    out = a.out or (DEFAULT_OUT if not a.quick else DEFAULT_WORK / "2024-quick" / "result")
+    try:
+        if a.write_doc:
+            write_doc(out)
+            print(f"wrote {DOC}")
+            return 0
+        s = Settings.quick() if a.quick else Settings()
+        for name in ("population", "max_simulations", "max_generations"):
+            if getattr(a, name) is not None:
+                setattr(s, name, getattr(a, name))
+        s.seed, s.scale, s.overrides = a.seed, a.scale, tuple(a.override)
+        work = a.work or DEFAULT_WORK / ("2024-quick" if a.quick else "2024")
+        if a.restart:
+            for f in ("state.json", "simulations.csv"):
+                (work / f).unlink(missing_ok=True)
+        cal = Calibration(s, work, a.jobs, log=lambda m: print(m, flush=True))
+        state = cal.run()
+        if state["population"] is None:
+            raise ConfigError("no complete generation within the simulation budget; raise --max-simulations")
+        post = cal.posterior()
+        summary = posterior_summary(post, cal.params)
+        checks = {}
+        if a.check_seeds > 0:
+            print(f"checking the posterior median and the current defaults with {a.check_seeds} seeds", flush=True)
+            median = [*cal.base, *median_overrides(summary, cal.params)]
+            checks["posterior median"] = check_runs(median, a.check_seeds, a.jobs)
+            checks["defaults before calibration"] = check_runs(cal.base, a.check_seeds, a.jobs)
+        scale_rows = scale_check(jobs=a.jobs) if a.scale_check else None
+        write_outputs(cal, out, checks, scale_rows)
+        print(f"\n{len(post)} accepted parameter sets after {state['n_sims']} simulations -> {out}")
+        for key, q in posterior_summary(post, cal.params).items():
+            print(f"  {key:45s} median {q['median']:>10.4g}   5-95% {q['p5']:.4g} - {q['p95']:.4g}")
+    except (ConfigError, obs.ObservedDataError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The results layer: what every tool that reads runs shares (outcomes, run and sweep folders, statistics)."""

@@ -1,0 +1,1 @@
+"""Sweeps: many runs from one command (Hydra multirun), resumable, with one table of runs per sweep folder."""
