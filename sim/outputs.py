@@ -21,33 +21,15 @@ import numpy as np
 import pandas as pd
 
 from sim.migrants import N_STATES, State
+from sim.results import fmt
+from sim.results.outcomes import NAMED, OUTCOMES
 
 if TYPE_CHECKING:
     from sim.crossing import CrossingTally
     from sim.model import ChannelModel
 
-SUMMARY_OUTCOMES = (
-    "people_arrived",
-    "boats_arrived",
-    "boats_launched",
-    "people_per_boat",
-    "crossing_days",
-    "people_prevented",
-    "launches_prevented",
-    "prevention_share",
-    "taxi_boat_share",
-    "deaths_at_sea",
-    "deaths_per_1000_arrivals",
-    "boats_seized",
-    "engines_seized",
-    "smugglers_arrested",
-    "mean_price_gbp",
-    "people_deterred",
-    "people_removed",
-    "asylum_backlog",
-    "hotel_cost_gbp",
-    "policy_cost_gbp",
-)
+# The named outcomes, in the order summary.json starts with them: declared in the catalogue (sim/results/outcomes.py).
+SUMMARY_OUTCOMES = NAMED
 
 # Daily columns summed over the scenario days for the summary (same names as the outcomes).
 _COUNTS = (
@@ -233,6 +215,27 @@ def summarise(
     return ordered
 
 
+# What `python -m sim` prints after a run: the named outcomes a reader asks for first.
+TEXT_SUMMARY = (
+    "people_arrived",
+    "boats_arrived",
+    "people_per_boat",
+    "crossing_days",
+    "people_prevented",
+    "prevention_share",
+    "taxi_boat_share",
+    "deaths_at_sea",
+    "deaths_per_1000_arrivals",
+    "boats_seized",
+    "engines_seized",
+    "smugglers_arrested",
+    "mean_price_gbp",
+    "asylum_backlog",
+    "hotel_cost_gbp",
+    "policy_cost_gbp",
+)
+
+
 @dataclass
 class Results:
     """What one run produced: named scalar outcomes, one row a day, and accounting checks."""
@@ -246,24 +249,10 @@ class Results:
     migrant_days: int = 0
 
     def text_summary(self) -> str:
+        """The named outcomes, one a line, labelled and formatted as the catalogue says."""
         s = self.summary
-        lines = [
-            f"people arrived        {s['people_arrived']:>10,}",
-            f"boats arrived         {s['boats_arrived']:>10,}",
-            f"people per boat       {s['people_per_boat']:>10.1f}",
-            f"crossing days         {s['crossing_days']:>10,}",
-            f"people prevented      {s['people_prevented']:>10,}  (prevention share {s['prevention_share']:.2f})",
-            f"taxi-boat share       {s['taxi_boat_share']:>10.2f}",
-            f"deaths at sea         {s['deaths_at_sea']:>10,}  "
-            f"({s['deaths_per_1000_arrivals']:.2f} per 1,000 arrivals)",
-            f"boats/engines seized  {s['boats_seized']:>5,} / {s['engines_seized']:,}",
-            f"smugglers arrested    {s['smugglers_arrested']:>10,}",
-            f"mean price            GBP {s['mean_price_gbp']:>6,.0f}",
-            f"asylum backlog (end)  {s['asylum_backlog']:>10,.0f}",
-            f"hotel cost            GBP {s['hotel_cost_gbp'] / 1e6:,.0f}m",
-            f"policy cost           GBP {s['policy_cost_gbp'] / 1e6:,.0f}m",
-        ]
-        return "\n".join(lines)
+        width = max(len(OUTCOMES[k].label) for k in TEXT_SUMMARY)
+        return "\n".join(f"{OUTCOMES[k].label:<{width}}  {fmt.value(k, s[k]):>10}" for k in TEXT_SUMMARY if k in s)
 
     def plot(self, path: str | os.PathLike | None = None):
         """Four panels of the year: arrivals, people per boat, deaths and the sea state."""

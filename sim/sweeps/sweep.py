@@ -13,7 +13,7 @@ run writes its own folder ``SWEEP_DIR/<job_num>/`` (DESIGN.md section 4). This m
   prints a progress line to stderr. This needs the sweep folder on a file system the workers share (always the
   case on one machine, and the usual set-up on a Slurm cluster).
 - the sweep table ``sweep_runs.parquet`` and ``sweep_runs.csv``: one row per run (columns ``TABLE_COLUMNS``, then
-  every scalar of summary.json, then the mappings flattened as ``<name>.<key>``), rewritten atomically as runs
+  every scalar of summary.json, then the mappings flattened with dots at any depth), rewritten atomically as runs
   finish. The run folders are the truth: ``python -m sim.sweep SWEEP_DIR`` rebuilds the table from them.
 - resuming: running the same sweep again (same ``hydra.sweep.dir``) reuses every finished run whose resolved
   configuration (``config_key``, seed included) is unchanged and redoes failed or missing ones. When the job list
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
-import hashlib
 import itertools
 import json
 import logging
@@ -51,29 +50,27 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.config import ConfigError
+from sim.results import folders
+from sim.results.folders import (  # the sweep table's contract lives with its reader
+    BOOKKEEPING,
+    FAILED,
+    FINISHED,
+    SKIPPED,
+    TABLE_NAME,
+    SweepError,
+    config_key,
+    run_row,
+    scan_runs,
+    table_frame,
+)
+from sim.results.folders import (
+    TABLE_COLUMNS as TABLE_COLUMNS,
+)
 
 log = logging.getLogger(__name__)
 
-TABLE_NAME = "sweep_runs"
-TABLE_COLUMNS = (
-    "job_num",
-    "run_dir",
-    "scenario",
-    "seed",
-    "overrides",
-    "config_key",
-    "status",
-    "error",
-    "wall_seconds",
-)
-FINISHED, FAILED, SKIPPED = "finished", "failed", "skipped"
-BOOKKEEPING = ".sweep"  # markers, staging and superseded runs; never a run folder
 DEFAULT_SUBDIR = "${hydra.job.num}"
 RUN_FILES = ("metadata.json", "summary.json", "daily.parquet", "daily.csv", "config.yaml")
-
-
-class SweepError(ValueError):
-    """A folder that is not a sweep folder, or whose table is unreadable; one line."""
 
 
 # -------------------------------------------------------------------------------------------- config key
@@ -82,12 +79,6 @@ def task_config(cfg: DictConfig) -> dict[str, Any]:
     plain = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(plain, dict)
     return {k: v for k, v in plain.items() if k != "hydra"}
-
-
-def config_key(plain: dict[str, Any]) -> str:
-    """A stable hash of a resolved configuration (seed included): equal keys, identical runs."""
-    text = json.dumps(plain, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def one_line_error(exc: BaseException) -> str:
@@ -198,102 +189,11 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
 
 
 # ------------------------------------------------------------------------------------------------ table
-def _flatten(summary: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    scalars: dict[str, Any] = {}
-    mappings: dict[str, Any] = {}
-    for k, v in summary.items():
-        if isinstance(v, dict):
-            for kk, vv in v.items():
-                mappings[f"{k}.{kk}"] = vv
-        elif isinstance(v, (list, tuple)):
-            continue
-        else:
-            scalars[k] = v
-    return scalars, mappings
-
-
-def _legacy_fields(run_dir: Path) -> dict[str, Any]:
-    """job number, overrides, scenario and key of a run folder written before sweeps recorded them."""
-    out: dict[str, Any] = {}
-    if run_dir.name.isdigit():
-        out["job_num"] = int(run_dir.name)
-    try:
-        ov = OmegaConf.load(run_dir / ".hydra" / "overrides.yaml")
-        out["overrides"] = " ".join(str(o) for o in ov)
-    except Exception:
-        pass
-    try:
-        conf = OmegaConf.to_container(OmegaConf.load(run_dir / "config.yaml"))
-        assert isinstance(conf, dict)
-        out["scenario"] = conf.get("scenario", "")
-        out["config_key"] = config_key(conf)
-    except Exception:
-        pass
-    return out
-
-
-def run_row(sweep_dir: Path, run_dir: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
-    """(fixed columns, summary scalars, flattened mappings) of one run folder, or None if it has no metadata."""
-    meta = _read_json(run_dir / "metadata.json")
-    if meta is None:
-        return None
-    if "job_num" not in meta:
-        meta = {**_legacy_fields(run_dir), **meta}
-    status = str(meta.get("status", FINISHED))
-    summary = _read_json(run_dir / "summary.json") if status == FINISHED else None
-    if status == FINISHED and summary is None:
-        status, meta["error"] = FAILED, "summary.json missing or unreadable"
-    fixed = {
-        "job_num": int(meta.get("job_num", -1)),
-        "run_dir": os.path.relpath(run_dir.resolve(), sweep_dir.resolve()),
-        "scenario": str(meta.get("scenario", "")),
-        "seed": meta.get("seed"),
-        "overrides": str(meta.get("overrides", "")),
-        "config_key": str(meta.get("config_key", "")),
-        "status": status,
-        "error": str(meta.get("error", "") or ""),
-        "wall_seconds": meta.get("wall_seconds"),
-    }
-    scalars, mappings = _flatten(summary or {})
-    return fixed, scalars, mappings
-
-
-def table_frame(rows: Sequence[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]) -> pd.DataFrame:
-    """The sweep table: contract columns, then summary scalars, then flattened mappings; sorted by job."""
-    scalar_cols: dict[str, None] = {}
-    mapping_cols: dict[str, None] = {}
-    records = []
-    for fixed, scalars, mappings in sorted(rows, key=lambda r: (r[0]["job_num"], r[0]["run_dir"])):
-        scalar_cols.update(dict.fromkeys(k for k in scalars if k not in TABLE_COLUMNS))
-        mapping_cols.update(dict.fromkeys(mappings))
-        records.append({**scalars, **mappings, **fixed})
-    columns = [*TABLE_COLUMNS, *scalar_cols, *mapping_cols]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    for col in ("scenario", "overrides", "config_key", "status", "error", "run_dir"):
-        frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
-    frame["job_num"] = frame["job_num"].astype("int64")
-    frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
-    frame["wall_seconds"] = pd.to_numeric(frame["wall_seconds"], errors="coerce").astype("float64")
-    return frame
-
-
 def write_table(sweep_dir: Path, frame: pd.DataFrame) -> None:
     from sim.outputs import atomic_write_frame
 
     atomic_write_frame(Path(sweep_dir) / f"{TABLE_NAME}.parquet", frame)
     atomic_write_frame(Path(sweep_dir) / f"{TABLE_NAME}.csv", frame)
-
-
-def scan_runs(sweep_dir: Path) -> list[Path]:
-    """Every run folder (a folder with metadata.json) under a sweep folder, outside the bookkeeping folder."""
-    sweep_dir = Path(sweep_dir)
-    out = []
-    for meta in sweep_dir.rglob("metadata.json"):
-        rel = meta.parent.relative_to(sweep_dir)
-        if (rel.parts and rel.parts[0] == BOOKKEEPING) or meta.parent == sweep_dir:
-            continue
-        out.append(meta.parent)
-    return out
 
 
 def rebuild_table(sweep_dir: Path, jobs: Sequence[str] | None = None) -> pd.DataFrame:
@@ -317,24 +217,8 @@ def _belongs(fixed: dict[str, Any], jobs: Sequence[str] | None) -> bool:
 
 
 def read_table(sweep_dir: str | Path) -> pd.DataFrame:
-    """The sweep table of a sweep folder (rebuilt from its run folders if the table is missing)."""
-    sweep_dir = Path(sweep_dir)
-    if not sweep_dir.is_dir():
-        raise SweepError(f"{sweep_dir}: no such folder")
-    parquet, csv = sweep_dir / f"{TABLE_NAME}.parquet", sweep_dir / f"{TABLE_NAME}.csv"
-    if parquet.is_file() or csv.is_file():
-        path = parquet if parquet.is_file() else csv
-        try:
-            frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
-        except Exception as exc:
-            raise SweepError(f"{path}: cannot read the sweep table ({one_line_error(exc)})") from None
-        missing = [c for c in TABLE_COLUMNS if c not in frame.columns]
-        if missing:
-            raise SweepError(f"{path}: not a sweep table (missing columns: {', '.join(missing)})")
-        return frame
-    if (sweep_dir / "multirun.yaml").is_file() and scan_runs(sweep_dir):
-        return rebuild_table(sweep_dir)
-    raise SweepError(f"{sweep_dir}: not a sweep folder (no {TABLE_NAME}.parquet or .csv, no multirun.yaml with runs)")
+    """The sweep table of a sweep folder, read as every tool reads it (``sim.results.folders.read_table``)."""
+    return folders.read_table(sweep_dir)
 
 
 # ------------------------------------------------------------------------------------------- job list
