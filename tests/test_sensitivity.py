@@ -14,6 +14,7 @@ import pytest
 
 from sim.config import ConfigError, plausible_range
 from sim.evidence import sensitivity as S
+from sim.outputs import Results, write_run_folder
 from sim.sweeps import sweep as W
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +105,11 @@ def _fake_sweep(tmp_path: Path, design: S.Design, y: pd.DataFrame, drop: int | N
         for i in range(len(design))
         for seed in range(seeds)
     ]
+    daily = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=2), "people_arrived": [0.0, 0.0]})
+    for row in rows:  # every tool checks the run folders of finished runs (sim.results.folders)
+        if row["status"] == W.FINISHED:
+            summary = {k: row[k] for k in S.OUTCOMES}
+            write_run_folder(sweep_dir / row["run_dir"], Results(summary, daily), "scenario: baseline_2024\n", 0)
     W.write_table(sweep_dir, pd.DataFrame(rows))
     return sweep_dir
 

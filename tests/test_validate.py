@@ -134,14 +134,13 @@ def test_run_folder_is_scored(run_dirs, observed):
 
 def test_sweep_folder_is_scored_per_scenario(run_dirs, tmp_path):
     root, runs = run_dirs
-    rows = [
-        {"run_dir": str(d), "scenario": "baseline_2024", "seed": s, "status": "finished"}
-        for s, (d, _) in zip((1, 2), runs, strict=True)
-    ]
-    rows.append({"run_dir": str(root / "missing"), "scenario": "baseline_2024", "seed": 3, "status": "failed"})
-    pd.DataFrame(rows).to_csv(root / V.SWEEP_TABLE, index=False)
-    groups = V.load_sweep_dir(root)
-    assert list(groups) == ["baseline_2024"]
+    rows = [{"run_dir": str(d), "seed": s, "status": "finished", "error": ""} for s, (d, _) in enumerate(runs, 1)]
+    rows.append({"run_dir": str(root / "missing"), "seed": 3, "status": "failed", "error": "RuntimeError: x"})
+    for i, r in enumerate(rows):
+        r.update(job_num=i, scenario="baseline_2024", overrides=f"seed={r['seed']}", config_key="", wall_seconds=1.0)
+    pd.DataFrame(rows).to_csv(root / "sweep_runs.csv", index=False)
+    groups, skipped = V.load_sweep_dir(root)
+    assert list(groups) == ["baseline_2024"] and skipped == ["baseline_2024, seed 3: failed (RuntimeError: x)"]
     assert sorted(r.seed for r in groups["baseline_2024"]) == [1, 2]
     out = tmp_path / "card.json"
     assert V.main([str(root), "--json", str(out)]) == 0

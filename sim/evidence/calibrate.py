@@ -54,6 +54,7 @@ from sim.config import ConfigError, declared_default, declared_range, plausible_
 from sim.evidence import observed as obs
 from sim.evidence import validate as V
 from sim.outputs import atomic_write_frame, atomic_write_text, git_revision, package_versions
+from sim.results.outcomes import per_full_scale
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "data" / "calibration" / "2024"
@@ -201,9 +202,7 @@ class Targets:
 
 def statistics(record: V.RunRecord) -> dict[str, float]:
     """Summary statistics of one run: the annual targets (counts per unit of scale) and monthly shares."""
-    s = {
-        name: float(record.summary[name]) / (record.scale if name in V.COUNT_OUTCOMES else 1.0) for name in TARGET_NAMES
-    }
+    s = {name: per_full_scale(name, float(record.summary[name]), record.scale) for name in TARGET_NAMES}
     months = V._month_series(record).to_numpy()
     total = months.sum()
     shares = months / total if total > 0 else np.full(12, 1 / 12)
@@ -543,7 +542,7 @@ def check_runs(overrides: Sequence[str], seeds: int, jobs: int | None) -> dict[s
     records = V.simulate(list(overrides), range(seeds), jobs)
     out = {}
     for name in TARGET_NAMES:
-        vals = [float(r.summary[name]) / (r.scale if name in V.COUNT_OUTCOMES else 1.0) for r in records]
+        vals = [per_full_scale(name, float(r.summary[name]), r.scale) for r in records]
         out[name] = {
             "mean": float(np.mean(vals)),
             "observed": targets[name],
@@ -562,7 +561,7 @@ def scale_check(scales: Sequence[float] = (1.0, 0.5, 0.25), seeds: int = 4, jobs
         records = V.simulate([f"scale={sc:g}"], range(seeds), jobs)
         row: dict[str, float] = {"scale": sc}
         for name in TARGET_NAMES:
-            vals = [float(r.summary[name]) / (sc if name in V.COUNT_OUTCOMES else 1.0) for r in records]
+            vals = [per_full_scale(name, float(r.summary[name]), sc) for r in records]
             row[name] = float(np.mean(vals))
         rows.append(row)
     return rows

@@ -48,8 +48,10 @@ import pandas as pd
 
 from sim.config import ConfigError, declared_default, plausible_parameters, plausible_range
 from sim.outputs import atomic_write_frame, atomic_write_text
+from sim.results.outcomes import labels
 
 OUTCOMES = ("people_arrived", "deaths_at_sea", "expected_deaths_at_sea", "people_per_boat")
+OUTCOME_LABELS = labels(OUTCOMES)  # from the outcome catalogue (sim/results/outcomes.py)
 METHODS = ("morris", "sobol")
 DEFAULT_GROUPS = ("migration", "smuggling", "supply_chain", "weather", "crossing", "enforcement")
 NOT_SWEPT = {  # parameters of the default groups left out of the default design, and why
@@ -285,7 +287,7 @@ class SweepData:
 
 def read_sweep(sweep_dir: Path) -> SweepData:
     """Match every finished run of the sweep table to its design row (job number // runs per row)."""
-    from sim.sweeps.sweep import FINISHED, SKIPPED, read_table
+    from sim.results import folders
 
     sweep_dir = Path(sweep_dir)
     path = sweep_dir / DESIGN_JSON
@@ -301,8 +303,8 @@ def read_sweep(sweep_dir: Path) -> SweepData:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{sweep_dir}: unreadable design ({type(exc).__name__}: {exc})") from None
     design = Design(spec, params, u)
-    table = read_table(sweep_dir)
-    ok = table[table["status"].isin([FINISHED, SKIPPED])].copy()
+    sweep = folders.read_sweep(sweep_dir)  # failed, missing and damaged runs do not count, as in every tool
+    ok = sweep.table[[r.ok for r in sweep.runs]].copy()
     missing_cols = [o for o in OUTCOMES if o not in ok.columns]
     if missing_cols:
         raise ConfigError(f"{sweep_dir}: the sweep table has no {missing_cols[0]} column")
@@ -421,7 +423,8 @@ def to_markdown(table: pd.DataFrame, data: SweepData, sweep_dir: Path) -> str:
         vals = y[outcome]
         lines += [
             "",
-            f"## {outcome} (over the design: mean {vals.mean():,.1f}, 5-95% {vals.quantile(0.05):,.1f}-"
+            f"## {outcome}: {OUTCOME_LABELS[outcome]} (over the design: mean {vals.mean():,.1f}, 5-95% "
+            f"{vals.quantile(0.05):,.1f}-"
             f"{vals.quantile(0.95):,.1f})",
             "",
         ]
@@ -468,7 +471,7 @@ def plot(table: pd.DataFrame, method: str, path: Path, max_bars: int = 20) -> No
             ax.set_xlabel("Sobol index")
             ax.legend(fontsize=8, loc="lower right")
         ax.set_yticks(pos, names, fontsize=7)
-        ax.set_title(outcome, fontsize=10)
+        ax.set_title(OUTCOME_LABELS[outcome], fontsize=10)
     title = "Morris screening" if method == "morris" else "Sobol indices"
     fig.suptitle(f"{title} over the plausible ranges (top {n_bars} per outcome)", fontsize=11)
     fig.tight_layout()
@@ -575,7 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--doc", type=Path, help="also write the table to this markdown file, the plot beside it")
     ap.add_argument("--replicate", type=Path, help="an independent design of the same method: report the agreement")
     a = ap.parse_args(argv)
-    from sim.sweeps.sweep import SweepError
+    from sim.results.folders import SweepError
 
     try:
         analyse_sweep(a.sweep_dir, doc=a.doc, replicate=a.replicate)

@@ -43,6 +43,9 @@ from scipy import stats
 
 from sim.config import ConfigError
 from sim.evidence import observed as obs
+from sim.results import fmt, folders
+from sim.results import stats as rstats
+from sim.results.outcomes import per_full_scale
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "validation.md"
@@ -57,10 +60,7 @@ TOLERANCE = {
     "deaths_at_sea": 0.5,
 }
 PATTERN_TOLERANCE = 0.25  # relative difference allowed on run lengths and quantiles of people per crossing day
-COUNT_OUTCOMES = ("people_arrived", "boats_arrived", "deaths_at_sea")  # proportional to `scale`
 DAILY_COLUMNS = ("date", "people_arrived", "boats_arrived")
-SWEEP_TABLE = "sweep_runs.csv"
-OK_STATUS = {"finished", "ok", "done", "success", "completed", "skipped_existing", "exists"}
 
 # Scenarios scored by --write-doc: (title, Hydra overrides).
 DOC_SCENARIOS = (
@@ -86,6 +86,7 @@ class RunRecord:
     scale: float
     summary: dict[str, Any]
     daily: pd.DataFrame  # date, people_arrived, boats_arrived
+    draw: int | None = None  # posterior draw (None: the posterior medians)
 
     @property
     def year(self) -> int:
@@ -143,74 +144,45 @@ def simulate(overrides: Sequence[str], seeds: Iterable[int], jobs: int | None = 
     return run_many([[*overrides, f"seed={s}"] for s in seeds], jobs, [label] * len(seeds))
 
 
-def load_run_dir(path: str | Path, label: str | None = None) -> RunRecord:
-    """A run folder written by ``python -m sim`` (summary.json, daily.parquet or daily.csv, config.yaml)."""
-    from omegaconf import OmegaConf
-
+def load_run_dir(path: str | Path, label: str | None = None, draw: int | None = None) -> RunRecord:
+    """A run folder written by ``python -m sim``, read by ``sim.results.folders`` (damaged folders refused)."""
     path = Path(path)
-    for name in ("summary.json", "config.yaml"):
-        if not (path / name).is_file():
-            raise ValidationError(f"{path}: not a run folder ({name} missing)")
+    status, reason = folders.check_folder(path)
+    if status != folders.FINISHED:
+        raise ValidationError(f"{path}: not a finished run folder ({reason})")
     try:
-        summary = json.loads((path / "summary.json").read_text())
-        cfg = OmegaConf.load(path / "config.yaml")
-        if (path / "daily.parquet").is_file():
-            daily = pd.read_parquet(path / "daily.parquet", columns=list(DAILY_COLUMNS))
-        elif (path / "daily.csv").is_file():
-            daily = pd.read_csv(path / "daily.csv", usecols=list(DAILY_COLUMNS), parse_dates=["date"])
-        else:
-            raise ValidationError(f"{path}: not a run folder (daily.parquet missing)")
-        start = str(OmegaConf.select(cfg, "world.start_date", default="2024-01-01"))
+        cfg = folders.read_config(path / "config.yaml")
+        daily = folders.read_daily(path, DAILY_COLUMNS)
         record = RunRecord(
-            label=label if label is not None else str(OmegaConf.select(cfg, "scenario", default=path.name)),
-            seed=int(OmegaConf.select(cfg, "seed", default=0)),
-            start_date=start,
-            days=int(OmegaConf.select(cfg, "days", default=len(daily))),
-            scale=float(OmegaConf.select(cfg, "scale", default=1.0)),
-            summary=summary,
+            label=label if label is not None else str(cfg.get("scenario", path.name)),
+            seed=int(cfg.get("seed", 0)),
+            start_date=str(cfg.get("world.start_date", "2024-01-01")),
+            days=int(cfg.get("days", len(daily))),
+            scale=float(cfg.get("scale", 1.0)),
+            summary=folders.read_json(path / "summary.json") or {},
             daily=daily,
+            draw=draw,
         )
         dt.date.fromisoformat(record.start_date)
-    except ValidationError:
-        raise
-    except Exception as exc:  # unreadable JSON/YAML/parquet, bad date: one line naming the folder
-        raise ValidationError(
-            f"{path}: cannot read run folder ({type(exc).__name__}: {str(exc).splitlines()[0]})"
-        ) from None
+    except folders.SweepError as exc:
+        raise ValidationError(str(exc)) from None
+    except (TypeError, ValueError) as exc:  # a bad date or number in config.yaml: one line naming the folder
+        raise ValidationError(f"{path}: cannot read run folder ({type(exc).__name__}: {exc})") from None
     return record
 
 
-def _strip_seed(overrides: Any) -> str:
-    if not isinstance(overrides, str) or not overrides.strip():
-        return ""
-    parts = [p for p in overrides.split() if not p.startswith("seed=")]
-    return " ".join(parts)
-
-
-def load_sweep_dir(path: str | Path) -> dict[str, list[RunRecord]]:
-    """A sweep folder's runs grouped by scenario (and any overrides other than the seed)."""
-    path = Path(path)
-    table_path = path / SWEEP_TABLE
+def load_sweep_dir(path: str | Path) -> tuple[dict[str, list[RunRecord]], list[str]]:
+    """A sweep folder's runs grouped as every tool groups them (over seeds and posterior draws), and one line per
+    run that is not counted (failed, missing or damaged)."""
     try:
-        table = pd.read_csv(table_path)
-    except Exception as exc:
-        raise ValidationError(f"{table_path}: cannot read ({type(exc).__name__})") from None
-    for col in ("run_dir", "scenario", "seed"):
-        if col not in table.columns:
-            raise ValidationError(f"{table_path}: missing column {col!r}")
-    if "status" in table.columns:
-        table = table[table["status"].astype(str).str.lower().isin(OK_STATUS)]
-    groups: dict[str, list[RunRecord]] = {}
-    for _, row in table.iterrows():
-        run_dir = Path(str(row["run_dir"]))
-        if not run_dir.is_absolute():
-            run_dir = path / run_dir if (path / run_dir).exists() else ROOT / run_dir
-        extra = _strip_seed(row.get("overrides", ""))
-        label = str(row["scenario"]) + (f" [{extra}]" if extra else "")
-        groups.setdefault(label, []).append(load_run_dir(run_dir, label))
+        sweep = folders.read_sweep(path)
+    except folders.SweepError as exc:
+        raise ValidationError(str(exc)) from None
+    groups = {g.key: [load_run_dir(r.folder, g.key, r.draw) for r in g.runs] for g in sweep.finished_groups}
     if not groups:
-        raise ValidationError(f"{table_path}: no finished runs to score")
-    return groups
+        raise ValidationError(f"{path}: no finished runs to score")
+    skipped = [f"{r.group}, seed {r.seed}: {r.status} ({r.error})" for r in sweep.problems]
+    return groups, skipped
 
 
 # -------------------------------------------------------------------------------------------- observed
@@ -288,21 +260,21 @@ def _quantile(x: np.ndarray, q: float) -> float:
     return float(np.quantile(x, q)) if x.size else math.nan
 
 
-def _spread(values: Sequence[float]) -> dict[str, float]:
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if v.size == 0:
+def _spread(values: Sequence[float], draws: Sequence[int | None] | None = None) -> dict[str, float]:
+    """Mean, the 90% interval of the runs (5th-95th percentile: over seeds and posterior draws where the runs
+    have draws) and the standard deviation."""
+    r = rstats.reduce(values, draws)
+    sd = float(np.std(r.values, ddof=1)) if r.n > 1 else (0.0 if r.n else math.nan)
+    if r.n == 0:
         return {"mean": math.nan, "p5": math.nan, "p95": math.nan, "sd": math.nan}
-    return {
-        "mean": float(np.mean(v)),
-        "p5": float(np.quantile(v, 0.05)),
-        "p95": float(np.quantile(v, 0.95)),
-        "sd": float(np.std(v, ddof=1)) if v.size > 1 else 0.0,
-    }
+    lo, hi = np.percentile(r.values, [rstats.Q_LO, rstats.Q_HI])
+    return {"mean": r.mean, "p5": float(lo), "p95": float(hi), "sd": sd}
 
 
-def _row(name: str, observed: float, values: Sequence[float], tolerance: float, **extra: Any) -> dict[str, Any]:
-    s = _spread(values)
+def _row(
+    name: str, observed: float, values: Sequence[float], tolerance: float, draws: Sequence | None = None, **extra: Any
+) -> dict[str, Any]:
+    s = _spread(values, draws)
     rd = rel_diff(s["mean"], observed)
     return {
         "check": name,
@@ -322,7 +294,7 @@ def _month_series(record: RunRecord, column: str = "people_arrived") -> pd.Serie
     m = obs.monthly_totals(record.daily["date"], record.daily[column])
     year = record.year
     m = m[m.index.get_level_values("year") == year].droplevel("year") if year in m.index.get_level_values(0) else m
-    return m.reindex(range(1, 13), fill_value=0.0) / record.scale
+    return per_full_scale(column, m.reindex(range(1, 13), fill_value=0.0), record.scale)
 
 
 def score(records: Sequence[RunRecord], observed: Observed | None = None, label: str | None = None) -> dict:
@@ -334,6 +306,7 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
     if len(years) != 1:
         raise ValidationError(f"runs of different years cannot be scored together: {sorted(years)}")
     year = years.pop()
+    draws = [r.draw for r in records]
     scale = records[0].scale
     days = records[0].days
     notes: list[str] = []
@@ -350,8 +323,8 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
 
     annual = []
     for name, target in targets.items():
-        values = [float(r.summary[name]) / (r.scale if name in COUNT_OUTCOMES else 1.0) for r in records]
-        annual.append(_row(name, target, values, TOLERANCE[name]))
+        values = [per_full_scale(name, float(r.summary[name]), r.scale) for r in records]
+        annual.append(_row(name, target, values, TOLERANCE[name], draws))
 
     # ------------------------------------------------------------------ monthly series
     months = pd.DataFrame({r.seed: _month_series(r) for r in records})
@@ -389,20 +362,24 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
             for m in covered
         ],
         "ard_of_mean": ard(mean, ref),
-        "ard_per_seed": _spread(seed_ard),
+        "ard_per_seed": _spread(seed_ard, draws),
         "yardstick": observed.year_to_year_ard,
     }
     monthly["fits"] = bool(monthly["ard_per_seed"]["mean"] <= monthly["yardstick"])
 
     # ------------------------------------------------------------------ daily pattern
     obs_pattern, obs_basis = observed.pattern(year)
-    model_patterns = [obs.daily_pattern(r.daily["people_arrived"].to_numpy() / r.scale) for r in records]
+    model_patterns = [
+        obs.daily_pattern(per_full_scale("people_arrived", r.daily["people_arrived"].to_numpy(), r.scale))
+        for r in records
+    ]
     pattern = [
         _row(
             "crossing days (days with arrivals)",
             targets["crossing_days"],
             [p["crossing_days"] for p in model_patterns],
             TOLERANCE["crossing_days"],
+            draws=draws,
             basis=f"{year} (annual reference)",
         )
     ]
@@ -418,6 +395,7 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
                     float(ref_share.loc[months_].sum()),
                     seed_share.loc[months_].sum(axis=0).tolist(),
                     PATTERN_TOLERANCE,
+                    draws=draws,
                     basis=season_basis,
                 )
             )
@@ -427,7 +405,7 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
         ("longest_run_days", "longest run, days"),
     ):
         pattern.append(
-            _row(name, obs_pattern[key], [p[key] for p in model_patterns], PATTERN_TOLERANCE, basis=obs_basis)
+            _row(name, obs_pattern[key], [p[key] for p in model_patterns], PATTERN_TOLERANCE, draws, basis=obs_basis)
         )
     if observed.has_daily(year):
         for q in obs.QUANTILES:
@@ -438,6 +416,7 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
                     obs_pattern[key],
                     [p[key] for p in model_patterns],
                     PATTERN_TOLERANCE,
+                    draws=draws,
                     basis=obs_basis,
                 )
             )
@@ -450,6 +429,7 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
                 float(np.quantile(obs_norm, q)),
                 [_quantile(obs.normalised_crossing_day_sizes(r.daily["people_arrived"]), q) for r in records],
                 PATTERN_TOLERANCE,
+                draws=draws,
                 basis=f"{min(observed.pattern_years)}-{max(observed.pattern_years)} pooled",
             )
         )
@@ -510,17 +490,7 @@ def misfits(card: dict) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------- formatting
 def _num(x: float) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    if x == 0:
-        return "0"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    if abs(x) >= 1:
-        return f"{x:.2f}"
-    return f"{x:.3f}"
+    return fmt.plain(x)
 
 
 def _pct(x: float) -> str:
@@ -541,7 +511,8 @@ def format_card(card: dict, heading: str = "###") -> str:
     if card["notes"]:
         lines.append("")
     lines += [
-        "Annual targets (relative difference of the mean over seeds; range = 5-95% over seeds):",
+        "Annual targets (relative difference of the mean over runs; range = 5th-95th percentile of the runs, over "
+        "seeds and, where the runs have them, posterior draws):",
         "",
         "| target | observed | model mean | seed range | rel. diff. | tolerance | verdict |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -761,13 +732,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             cards = [score(simulate(args.override, seeds, args.jobs), observed, label)]
         else:
             path = Path(args.path)
-            if (path / SWEEP_TABLE).is_file():
-                groups = load_sweep_dir(path)
-                cards = [score(recs, observed, label) for label, recs in groups.items()]
-            elif (path / "summary.json").is_file():
+            is_sweep = any((path / n).is_file() for n in (*folders.TABLE_FILES, "multirun.yaml"))
+            if (path / "summary.json").is_file() and not is_sweep:
                 cards = [score([load_run_dir(path)], observed)]
+            elif not is_sweep:
+                raise ValidationError(
+                    f"{path}: neither a run folder (summary.json) nor a sweep folder ({', '.join(folders.TABLE_FILES)})"
+                )
             else:
-                raise ValidationError(f"{path}: neither a run folder (summary.json) nor a sweep folder ({SWEEP_TABLE})")
+                groups, skipped = load_sweep_dir(path)
+                for line in skipped:
+                    print(f"not counted: {line}", file=sys.stderr)
+                cards = [score(recs, observed, label) for label, recs in groups.items()]
         if not args.write_doc:
             if len(cards) > 1:
                 print(overview(cards) + "\n")

@@ -326,14 +326,15 @@ class Run:
     @cached_property
     def config(self) -> dict[str, Any]:
         """config.yaml flattened with dots (``policy.seizures.enabled``; list items as ``key.0``)."""
-        return _flat_config(self.folder / "config.yaml")
+        return read_config(self.folder / "config.yaml")
 
     def daily(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """The daily table (the columns asked for that it has), dates as datetimes."""
         return read_daily(self.folder, columns)
 
 
-def _flat_config(path: Path) -> dict[str, Any]:
+def read_config(path: Path) -> dict[str, Any]:
+    """config.yaml flattened with dots; SweepError (one line) if unreadable."""
     from omegaconf import OmegaConf
 
     try:
