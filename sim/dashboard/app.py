@@ -19,29 +19,31 @@ from mesa.visualization.utils import update_counter
 from sim.dashboard.classroom import ClassroomModel
 from sim.dashboard.controls import CONTROLS, model_params
 from sim.dashboard.figures import ChannelMap, Charts, png
+from sim.results.outcomes import OUTCOMES
 
 TITLE = "Channel crossings: pull the levers, see the trade-offs"
 PLAY_INTERVAL_MS = 20  # pause between days when playing (the drawing takes longer than this)
 
+# (key in sim.dashboard.classroom.totals(), number format); labels come from the outcome catalogue.
 ROWS = (
-    # (label, key in sim.dashboard.classroom.totals(), format)
-    ("People arrived in the UK", "people_arrived", "{:,.0f}"),
-    ("Boats launched", "boats_launched", "{:,.0f}"),
-    ("People per boat", "people_per_boat", "{:.1f}"),
-    ("Deaths at sea", "deaths_at_sea", "{:,.0f}"),
-    ("Deaths per 1,000 arrivals", "deaths_per_1000_arrivals", "{:.2f}"),
-    ("… risk: expected deaths per 1,000 (no luck)", "expected_deaths_per_1000_arrivals", "{:.2f}"),
-    ("Price of a place (mean paid)", "mean_price_gbp", "£{:,.0f}"),
-    ("Boats seized upstream", "boats_seized", "{:,.0f}"),
-    ("Engines seized upstream", "engines_seized", "{:,.0f}"),
-    ("Launches stopped on the beach", "launches_prevented", "{:,.0f}"),
-    ("Share of taxi boats", "taxi_boat_share", "{:.0%}"),
-    ("Chance of removal, as people at the coast see it today", "perceived_removal_prob", "{:.1%}"),
-    ("People deterred", "people_deterred", "{:,.0f}"),
-    ("People removed or returned", "people_removed", "{:,.0f}"),
-    ("People waiting on the coast today", "waiting_on_coast", "{:,.0f}"),
-    ("Policy and enforcement cost (GBP m)", "policy_cost_gbp", "{:,.0f}"),
+    ("people_arrived", "{:,.0f}"),
+    ("boats_launched", "{:,.0f}"),
+    ("people_per_boat", "{:.1f}"),
+    ("deaths_at_sea", "{:,.0f}"),
+    ("deaths_per_1000_arrivals", "{:.2f}"),
+    ("expected_deaths_per_1000_arrivals", "{:.2f}"),
+    ("mean_price_gbp", "£{:,.0f}"),
+    ("boats_seized", "{:,.0f}"),
+    ("engines_seized", "{:,.0f}"),
+    ("launches_prevented", "{:,.0f}"),
+    ("taxi_boat_share", "{:.0%}"),
+    ("perceived_removal_prob", "{:.1%}"),
+    ("people_deterred", "{:,.0f}"),
+    ("people_removed", "{:,.0f}"),
+    ("waiting_on_coast", "{:,.0f}"),
+    ("policy_cost_gbp", "£{:,.1f}m"),
 )
+
 
 STYLE = """
 <style>
@@ -63,7 +65,8 @@ def scoreboard_html(model: ClassroomModel) -> str:
     """Totals so far under the current settings and in the baseline on the same day."""
     cur, base = model.totals(), model.baseline_totals()
     rows = []
-    for label, key, fmt in ROWS:
+    for key, fmt in ROWS:
+        label = OUTCOMES[key].label
         c, b = cur[key], base[key]
         diff = c - b
         if abs(diff) < 1e-9:

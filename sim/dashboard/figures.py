@@ -24,6 +24,7 @@ from sim.dashboard.map_coordinates import (
     SUPPLY_NODES,
 )
 from sim.geography import UK
+from sim.results.outcomes import OUTCOMES
 
 CURRENT = "#1565c0"  # your settings
 BASELINE = "#8d8d8d"  # the baseline, same seed
@@ -318,13 +319,13 @@ class ChannelMap:
 
 # ---------------------------------------------------------------------------------------------------- charts
 ROLLING_DAYS = 28
-CHARTS = (
-    ("people_arrived", "People arrived in the UK", "cumulative"),
-    ("deaths_at_sea", "Deaths at sea", "cumulative"),
-    ("people_per_boat", f"People per boat ({ROLLING_DAYS // 7}-week average)", "per_boat"),
-    ("mean_price_gbp", "Price of a place on a boat", "level"),
-    ("launches_by_area", "Launch attempts by area, so far", "areas"),
-    ("people_deterred", "People deterred from crossing", "cumulative"),
+CHARTS = (  # (outcome, title: its label in the outcome catalogue, how it is drawn)
+    ("people_arrived", OUTCOMES["people_arrived"].label, "cumulative"),
+    ("deaths_at_sea", OUTCOMES["deaths_at_sea"].label, "cumulative"),
+    ("people_per_boat", f"{OUTCOMES['people_per_boat'].label} ({ROLLING_DAYS // 7}-week average)", "per_boat"),
+    ("mean_price_gbp", OUTCOMES["mean_price_gbp"].label, "level"),
+    ("launches_by_area", f"{OUTCOMES['launch_attempts_by_area'].label}, so far", "areas"),
+    ("people_deterred", OUTCOMES["people_deterred"].label, "cumulative"),
 )
 
 

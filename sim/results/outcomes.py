@@ -128,7 +128,7 @@ _CATALOGUE = (
        "Boats slashed or seized on the beach in prevented launches."),
     _o("coast_arrivals_by_route", "People reaching the French coast, by route", "people", "mapping", None, True,
        "Arrivals at the coast per route (sweep table: coast_arrivals_by_route.<route>)."),
-    _o("launch_attempts_by_area", "Launch attempts, by area", "boats", "mapping", None, True,
+    _o("launch_attempts_by_area", "Launch attempts by area", "boats", "mapping", None, True,
        "Launch attempts per launch area (sweep table: launch_attempts_by_area.<area>)."),
     _o("policy_cost_by_item_gbp", "Policy cost, by item", "GBP", "mapping", "lower", True,
        "Cost per enforcement item and lever (sweep table: policy_cost_by_item_gbp.<item>)."),
