@@ -18,6 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.gridspec import GridSpec
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sim.results.fmt import axis_count, axis_gbp
+
 # Okabe & Ito (2008), "Color universal design": black first (the baseline), yellow last (weak on white).
 OKABE_ITO = ("#000000", "#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "<")
@@ -50,50 +52,6 @@ def colour(i: int) -> str:
 
 def marker(i: int) -> str:
     return MARKERS[i % len(MARKERS)]
-
-
-# --------------------------------------------------------------------------------------------- number formats
-def round_sig(x: float, sig: int = 3) -> float:
-    if x == 0 or not np.isfinite(x):
-        return x
-    return float(round(x, sig - 1 - int(np.floor(np.log10(abs(x))))))
-
-
-def fmt_count(x: float) -> str:
-    """A count for readers: whole numbers below 1,000, three significant figures above (36,512 -> 36,500)."""
-    if x is None or not np.isfinite(x):
-        return "n/a"
-    if abs(x) < 1000:
-        return f"{round(x):,}".replace("-", "\u2212")
-    return f"{round_sig(x, 3):,.0f}".replace("-", "\u2212")
-
-
-def fmt_gbp(x: float) -> str:
-    """Money for readers: GBP 452m, GBP 1.23bn, GBP 19,600 (three significant figures)."""
-    if x is None or not np.isfinite(x):
-        return "n/a"
-    sign = "\u2212" if x < 0 else ""
-    a = abs(x)
-    if a >= 1e9:
-        return f"{sign}£{round_sig(a / 1e9, 3):g}bn"
-    if a >= 1e6:
-        return f"{sign}£{round_sig(a / 1e6, 3):g}m"
-    if a >= 1e3:
-        return f"{sign}£{round_sig(a, 3):,.0f}"
-    return f"{sign}£{a:,.0f}"
-
-
-def axis_gbp(x: float, _pos: object = None) -> str:
-    a = abs(x)
-    if a >= 1e9:
-        return f"£{x / 1e9:g}bn"
-    if a >= 1e6:
-        return f"£{x / 1e6:g}m"
-    return f"£{x:,.0f}"
-
-
-def axis_count(x: float, _pos: object = None) -> str:
-    return f"{x:,.0f}"
 
 
 # --------------------------------------------------------------------------------------------------- layout
@@ -141,7 +99,7 @@ def _no_data(ax, text: str = "no data") -> None:
 # ---------------------------------------------------------------------------------------------- chart data
 @dataclass
 class Series:
-    """One scenario's values: ``values`` is one row per simulated year (seed), one column per x point."""
+    """One scenario's values: ``values`` is one row per simulated run, one column per x point."""
 
     name: str
     colour: str
@@ -149,7 +107,7 @@ class Series:
     values: np.ndarray
 
     def band(self, lo: float = 0.05, hi: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Median and the lo-hi quantile band across seeds, per x point (NaN where no seed has a value)."""
+        """Median and the lo-hi quantile band across runs, per x point (NaN where no run has a value)."""
         v = np.asarray(self.values, dtype=float)
         with np.errstate(all="ignore"), _quiet():
             return (np.nanquantile(v, 0.5, axis=0), np.nanquantile(v, lo, axis=0), np.nanquantile(v, hi, axis=0))
@@ -169,7 +127,7 @@ class _quiet:
 
 @dataclass
 class Point:
-    """A scenario's mean and 95% interval on one outcome, and the seeds' own values."""
+    """A scenario's mean and 90% interval of runs on one outcome, and the runs' own values."""
 
     mean: float
     lo: float
@@ -240,7 +198,7 @@ def fan_charts(
     panels: Sequence[tuple[str, str, np.ndarray, Sequence[Series], str]],
     n_seeds_text: str,
 ) -> None:
-    """Small multiples over the year: median line and 5-95% band across seeds for each scenario.
+    """Small multiples over the year: median line and 5-95% band across runs for each scenario.
 
     ``panels``: (title, y-axis label, dates, series, y format: "count" | "gbp" | "plain").
     """
@@ -276,7 +234,7 @@ def fan_charts(
     from matplotlib.patches import Patch
 
     handles = [Line2D([], [], color=c, linewidth=2, label=nm) for nm, c in zip(names, cols, strict=True)]
-    handles.append(Patch(color="#999999", alpha=0.35, label="band: 5% to 95% of the simulated years"))
+    handles.append(Patch(color="#999999", alpha=0.35, label="band: 90% of the simulated runs (5% to 95%)"))
     fig.legend(
         handles=handles,
         loc="lower center",
@@ -438,3 +396,21 @@ def monthly_pattern(
     ax.set_ylim(bottom=0)
     ax.set_title("Share of the year's small-boat arrivals in each month", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+
+
+def chart_png(title: str | None, height: float, draw, width: float, dpi: int = 150) -> bytes:
+    """A chart as a stand-alone PNG, ``width`` x ``height`` inches (plus its title on top, if given): the same
+    picture in the HTML and the PDF report."""
+    import io
+
+    import matplotlib
+
+    title_h = 0.4 if title else 0.0
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(width, height + title_h))
+        if title:
+            fig.text(0.01, 1 - 0.12 / (height + title_h), title, fontsize=11, weight="bold", va="top", color="#17365d")
+        draw(fig, (0.0, 0.0, 1.0, height / (height + title_h)))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()

@@ -1,0 +1,236 @@
+"""The PDF writer: the document model laid out on A4 pages with ReportLab's Platypus.
+
+Why ReportLab: the report used to be typeset by hand on matplotlib's PdfPages (about 430 lines measuring text,
+wrapping it, breaking tables across pages and keeping headings with what follows). Platypus does exactly that
+as a flowing document (paragraphs that wrap, tables that split with their header repeated, headings kept with
+the next block, page templates with a footer), so this writer only maps blocks to flowables. fpdf2 was the other
+candidate: lighter, but its layout is cursor-driven (the caller decides where a table or a heading must move to
+the next page), which is the machinery we wanted to drop. ReportLab is BSD-licensed, maintained since 2000 and
+pure Python with wheels (Pillow, already installed by matplotlib, for the images); the text is TrueType DejaVu
+Sans from matplotlib's own fonts, so no system library or font is needed and the text can be searched.
+
+Charts are the same PNG pictures as in the HTML (``charts.chart_png``) at 200 dpi, the same size on the page.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus.flowables import HRFlowable
+
+from sim.report import charts
+from sim.report.document import CHART_WIDTH, Box, Bullets, Chart, Document, Heading, Para, Table
+
+MARGINS = (0.63, 0.63, 0.6, 0.75)  # inches: left, right, top, bottom
+BLUE, GREY, RED = colors.HexColor("#17365d"), colors.HexColor("#666666"), colors.HexColor("#b00020")
+FONT, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
+CHART_DPI = 200
+HEADING_ROOM = 1.8  # inches a heading needs below it on the page (its first lines or rows)
+
+
+def _register_fonts() -> None:
+    """DejaVu Sans (regular, bold, mono) from matplotlib's bundled fonts, once per process."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    from matplotlib import font_manager
+
+    for name, family, weight in ((FONT, "DejaVu Sans", "normal"), (BOLD, "DejaVu Sans", "bold"),
+                                 (MONO, "DejaVu Sans Mono", "normal")):  # fmt: skip
+        prop = font_manager.FontProperties(family=family, weight=weight)
+        pdfmetrics.registerFont(TTFont(name, font_manager.findfont(prop, fallback_to_default=False)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def _style(name: str, size: float, **kw: Any) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=kw.pop("font", FONT), fontSize=size, leading=1.32 * size, **kw)
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    return {
+        "title": _style("title", 18, font=BOLD, textColor=BLUE, spaceAfter=4),
+        "subtitle": _style("subtitle", 9, textColor=colors.HexColor("#555555")),
+        "h1": _style("h1", 15, font=BOLD, textColor=BLUE, keepWithNext=1),
+        "h2": _style("h2", 11, font=BOLD, textColor=BLUE, spaceBefore=8, spaceAfter=3),
+        "body": _style("body", 9, spaceAfter=7),
+        "small": _style("small", 8, spaceAfter=6),
+        "bullet": _style("bullet", 9, leftIndent=14, bulletIndent=3, spaceAfter=3),
+        "bullet_small": _style("bullet_small", 8, leftIndent=14, bulletIndent=3, spaceAfter=3),
+        "caption": _style("caption", 7.5, textColor=colors.HexColor("#555555"), spaceBefore=3, spaceAfter=9),
+        "chart_title": _style("chart_title", 10, font=BOLD, textColor=BLUE, spaceAfter=3, keepWithNext=1),
+    }
+
+
+# --------------------------------------------------------------------------------------------------- tables
+def _cell(text: str, size: float, bold: bool, align: str, header: bool) -> Paragraph:
+    """A table cell: the first line the value, further lines smaller and grey; technical names in mono."""
+    lines = [escape(x) for x in str(text).split("\n")]
+    font = BOLD if bold or header else FONT
+    if align == "t" and not header:
+        font, size = MONO, size - 0.8
+    sub = "".join(f'<br/><font size="{size - 0.8}" color="#666666">{x}</font>' for x in lines[1:])
+    colour = GREY if align == "t" and not header else colors.HexColor("#1d1d1d")
+    style = ParagraphStyle(
+        "cell", fontName=font, fontSize=size, leading=1.25 * size, textColor=colour,
+        alignment=TA_RIGHT if align == "r" and not header else 0, wordWrap="CJK" if align == "t" else None,
+    )  # fmt: skip
+    return Paragraph(lines[0] + sub, style)
+
+
+def column_widths(t: Table, total: float) -> list[float]:
+    """Widths in points: by the table's weights, else natural widths shrunk towards each column's longest word."""
+    if t.col_weights:
+        return [total * w / sum(t.col_weights) for w in t.col_weights]
+    pad = 8.0
+    natural, minimum = [], []
+    for j in range(len(t.header)):
+        texts = [t.header[j], *(str(r[j]) for r in t.rows)]
+        lines = [ln for x in texts for ln in x.split("\n")]
+        natural.append(max(pdfmetrics.stringWidth(ln, BOLD, t.font) for ln in lines) + pad)
+        words = [w for ln in lines for w in ln.split(" ")] if t.col_align(j) != "t" else ["x" * 8]
+        minimum.append(min(max(pdfmetrics.stringWidth(w, BOLD, t.font) for w in words) + pad, 0.45 * total))
+    if sum(natural) <= total:
+        extra = (total - sum(natural)) / len(natural)
+        return [w + extra for w in natural]
+    spare = max(total - sum(minimum), 0.0)
+    want = [max(n - m, 0.0) for n, m in zip(natural, minimum, strict=True)]
+    widths = [m + (spare * w / sum(want) if sum(want) else 0.0) for m, w in zip(minimum, want, strict=True)]
+    return [w * total / sum(widths) for w in widths] if sum(widths) > total else widths
+
+
+def table(t: Table, total: float, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    head = [_cell(h, t.font, True, "l", True) for h in t.header]
+    body = [[_cell(c, t.font, j == 0, t.col_align(j), False) for j, c in enumerate(row)] for row in t.rows]
+    grid = RLTable([head, *body], colWidths=column_widths(t, total), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#c8c8c8")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#fafafa")]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *((side, (0, 0), (-1, -1), 2.5) for side in ("TOPPADDING", "BOTTOMPADDING")),
+        *((side, (0, 0), (-1, -1), 3.6) for side in ("LEFTPADDING", "RIGHTPADDING")),
+    ]
+    if t.highlight_col is not None and t.rows:
+        commands.append(("BACKGROUND", (t.highlight_col, 1), (t.highlight_col, -1), colors.HexColor("#f3f3f3")))
+    grid.setStyle(TableStyle(commands))
+    return [grid, Paragraph(escape(t.caption), st["caption"]) if t.caption else Spacer(1, 9)]
+
+
+# --------------------------------------------------------------------------------------------------- blocks
+def box(b: Box, total: float, st: dict[str, ParagraphStyle]) -> Flowable:
+    edge, face, ink = ("#b00020", "#fff4f4", "#b00020") if b.kind == "warning" else ("#888888", "#f4f4f4", "#333333")
+    title = ParagraphStyle("box_title", parent=st["body"], fontName=BOLD, fontSize=9.5, textColor=colors.HexColor(ink))
+    item = ParagraphStyle("box_item", parent=st["bullet"], fontSize=8.5, leading=11)
+    inner = [Paragraph(escape(b.title), title), *(Paragraph(escape(x), item, bulletText="\u2022") for x in b.items)]
+    frame = RLTable([[inner]], colWidths=[total])
+    frame.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.6, colors.HexColor(edge)),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(face)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
+    return KeepTogether([frame, Spacer(1, 9)])
+
+
+def chart(c: Chart, st: dict[str, ParagraphStyle]) -> Flowable:
+    png = charts.chart_png(None, c.height, c.draw, CHART_WIDTH, dpi=CHART_DPI)
+    picture = Image(io.BytesIO(png), width=CHART_WIDTH * inch, height=c.height * inch)
+    parts: list[Flowable] = [Paragraph(escape(c.title), st["chart_title"]), picture]
+    if c.caption:
+        parts.append(Paragraph(escape(c.caption), st["caption"]))
+    return KeepTogether([*parts, Spacer(1, 8)])
+
+
+def flowables(b: Any, total: float, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if isinstance(b, Heading):  # a new page rather than a heading alone at the foot of one
+        return [CondPageBreak(HEADING_ROOM * inch), Paragraph(escape(b.text), st["h2" if b.level >= 2 else "h1"])]
+    if isinstance(b, Para):
+        return [Paragraph(escape(b.text), st["small" if b.style == "small" else "body"])]
+    if isinstance(b, Bullets):
+        style = st["bullet_small" if b.style == "small" else "bullet"]
+        return [*(Paragraph(escape(x), style, bulletText="\u2022") for x in b.items), Spacer(1, 4)]
+    if isinstance(b, Box):
+        return [box(b, total, st)]
+    if isinstance(b, Table):
+        return table(b, total, st)
+    if isinstance(b, Chart):
+        return [chart(b, st)]
+    raise TypeError(f"unknown block {type(b).__name__}")
+
+
+# ------------------------------------------------------------------------------------------------- document
+class _Pages(BaseDocTemplate):
+    """A4 pages with the footer, recording the page on which each section starts."""
+
+    def __init__(self, path: Path, doc: Document) -> None:
+        ml, mr, mt, mb = (m * inch for m in MARGINS)
+        super().__init__(
+            str(path), pagesize=A4, leftMargin=ml, rightMargin=mr, topMargin=mt, bottomMargin=mb,
+            title=doc.title, subject=doc.subtitle, creator="channel-abm sim.report", author="channel-abm",
+        )  # fmt: skip
+        frame = Frame(ml, mb, self.width, self.height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
+        self.footer = doc.footer
+        self.section_pages: dict[str, int] = {}
+
+    def _footer(self, canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7)
+        canvas.setFillColor(colors.HexColor("#777777"))
+        canvas.drawString(self.leftMargin, 0.4 * inch, self.footer)
+        canvas.drawRightString(A4[0] - self.rightMargin, 0.4 * inch, f"page {self.page}")
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        section = getattr(flowable, "section_id", None)
+        if section is not None:
+            self.section_pages.setdefault(section, self.page)
+
+
+def write_pdf(path: Path, doc: Document) -> tuple[int, dict[str, int]]:
+    """Write the document to ``path``; returns (pages, page on which each section starts)."""
+    _register_fonts()
+    st = styles()
+    pages = _Pages(path, doc)
+    total = pages.width
+    story: list[Flowable] = [
+        Paragraph(escape(doc.title), st["title"]),
+        Paragraph(escape(doc.subtitle), st["subtitle"]),
+        HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=4, spaceAfter=10),
+    ]
+    for i, sec in enumerate(doc.sections):
+        if i:
+            story += [PageBreak(), Paragraph(escape(sec.title), st["h1"])]
+            story.append(HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=2, spaceAfter=9))
+        story[-1].section_id = sec.id  # type: ignore[attr-defined]
+        for b in sec.blocks:
+            story += flowables(b, total, st)
+    pages.build(story)
+    return pages.page, pages.section_pages
