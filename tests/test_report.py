@@ -23,6 +23,9 @@ from sim.cli import compose_raw, load_config
 from sim.model import run
 from sim.outputs import atomic_write_frame, write_run_folder
 from sim.report import report
+from sim.report.document import Table
+from sim.results import fmt, stats
+from sim.results.folders import split_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 # A whole year at a tenth of the population: about 0.8 s a run, enough boats and deaths to chart.
@@ -104,7 +107,7 @@ def built(sweep_dir, tmp_path_factory):
 
 
 def _pdf_pages(data: bytes) -> list[bytes]:
-    """Page objects of a PDF (matplotlib writes them uncompressed): '/Type /Page' but not '/Type /Pages'."""
+    """Page objects of a PDF (ReportLab writes them uncompressed): '/Type /Page' but not '/Type /Pages'."""
     return re.findall(rb"/Type\s*/Page(?![s\w])[^>]*", data)
 
 
@@ -134,7 +137,7 @@ def test_pdf_has_the_expected_pages(built):
     # Every page is A4 portrait (595 x 842 points).
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
     assert len(boxes) == files.pages
-    assert all(abs(float(w) - 595.44) < 1 and abs(float(h) - 841.68) < 1 for w, h in boxes)
+    assert all(abs(float(w) - 595.28) < 1 and abs(float(h) - 841.89) < 1 for w, h in boxes)
     assert b"policy scenarios compared" in pdf  # document title in the metadata
 
 
@@ -159,7 +162,7 @@ def test_html_is_self_contained_with_headline_table_and_images(built):
     for name in ("Baseline 2024", "More patrols", "Border security 2024"):
         assert name in table
     assert table.count("<tr>") == 1 + len(report.HEADLINE)
-    assert "95% interval" in html and re.search(r"[\u2212+]\d+%|no clear change", table)
+    assert "90% interval" in html and re.search(r"[\u2212+]\d+%|no clear change", table)
     images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)"', html)
     assert len(images) == 4  # trade-off, year, side effects, monthly pattern
     for _, data in images:
@@ -170,17 +173,29 @@ def test_html_is_self_contained_with_headline_table_and_images(built):
 def test_headline_numbers_come_from_the_runs(built, sweep_dir):
     _, html, _ = built
     table = pd.read_parquet(sweep_dir / "sweep_runs.parquet")
-    base = table[table["scenario"] == "baseline_2024"]["people_arrived"].mean()
+    base = table[table["scenario"] == "baseline_2024"]["people_arrived"]
     headline = re.search(r'<table id="headline">.*?</table>', html, re.S).group(0)
     row = re.search(r"People arrived in the UK</th>(.*?)</tr>", headline, re.S).group(1)
-    first = re.search(r'<td class="num hl">([^<]+)<', row).group(1)
-    assert first == report.fmt_count(base)
+    first = re.search(r'<td class="num hl">([^<]+)<span class="sub">\(([^<]+)\)<', row)
+    assert first.group(1) == fmt.count(base.mean())
+    lo, hi = np.percentile(base, [5, 95])  # the 90% interval of the runs (chance: no posterior draws here)
+    assert first.group(2) == f"{fmt.count(lo)}\u2013{fmt.count(hi)}"
     # The change in plain words matches the paired differences of the table.
     by_seed = {n: table[table["scenario"] == n].set_index("seed")["people_arrived"] for n in table["scenario"].unique()}
     diff = by_seed["border_security_2024"] - by_seed["baseline_2024"]
-    c = report.change(by_seed["baseline_2024"].to_dict(), by_seed["border_security_2024"].to_dict())
-    assert c.paired and c.diff == pytest.approx(diff.mean())
+    sweep = report.load_sweep(sweep_dir)
+    groups = {g.scenario: g for g in sweep.groups}
+    c = groups["border_security_2024"].against(groups["baseline_2024"], "people_arrived")
+    assert c.n_pairs == 3 and c.diff == pytest.approx(diff.mean())
     assert report.describe_change("people_arrived", c) in html.replace("&quot;", '"')
+
+
+def test_first_page_says_what_the_intervals_cover(built):
+    _, html, _ = built
+    box = re.search(r'<div class="box note" id="uncertainty".*?</div>', html, re.S).group(0)
+    assert html.index('id="uncertainty"') < html.index('id="headline"')
+    assert "5th to the 95th percentile" in box and "Chance: seeds only" in box
+    assert "chance alone" in box and "posterior draws" in box  # no draws in this sweep: it says what is missing
 
 
 def test_reader_text_has_no_raw_variable_names(built):
@@ -249,7 +264,7 @@ def test_a_finished_row_without_results_counts_as_failed(sweep_dir, tmp_path):
 def test_baseline_can_be_chosen(sweep_dir, tmp_path):
     sweep = report.load_sweep(sweep_dir, baseline="more_patrols")
     assert sweep.baseline.scenario == "more_patrols" and sweep.groups[0] is sweep.baseline
-    with pytest.raises(report.ReportError, match=r"no scenario 'nonsense'.*baseline_2024"):
+    with pytest.raises(report.ReportError, match=r"--baseline nonsense: no such scenario or group.*baseline_2024"):
         report.load_sweep(sweep_dir, baseline="nonsense")
 
 
@@ -288,38 +303,36 @@ def test_command_line(sweep_dir, tmp_path):
     assert proc.returncode == 2 and "not a sweep folder" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_statistics():
-    # Paired change: the same seeds, a constant shift, so the interval has no width.
-    c = report.change({0: 10.0, 1: 20.0, 2: 30.0}, {0: 8.0, 1: 18.0, 2: 28.0})
-    assert c.paired and c.diff == pytest.approx(-2.0) and c.lo == pytest.approx(-2.0) and c.clear
+def test_statistics_and_words():
+    # Paired change: the same seeds, a constant shift, so the interval has no width and the change is clear.
+    key = [(None, 0), (None, 1), (None, 2)]
+    c = stats.paired(dict(zip(key, (10.0, 20.0, 30.0), strict=True)), dict(zip(key, (8.0, 18.0, 28.0), strict=True)))
+    assert c.diff == pytest.approx(-2.0) and c.d.chance.lo == pytest.approx(-2.0) and c.clear
     assert report.describe_change("people_arrived", c).startswith("10% fewer people arriving (2 fewer")
     # Noise around zero: no clear change.
-    c = report.change({0: 10.0, 1: 20.0, 2: 30.0}, {0: 12.0, 1: 17.0, 2: 31.0})
+    c = stats.paired(dict(zip(key, (10.0, 20.0, 30.0), strict=True)), dict(zip(key, (12.0, 17.0, 31.0), strict=True)))
     assert not c.clear and report.describe_change("deaths_at_sea", c).startswith("no clear change in deaths at sea")
-    p = report.mean_interval([1.0, 2.0, 3.0])
-    assert p.mean == 2.0 and p.lo == pytest.approx(2 - 4.302653 / np.sqrt(3)) and p.hi > 3.0
-    assert report.fmt_count(36512.4) == "36,500" and report.fmt_count(77.4) == "77"
-    assert report.fmt_value("policy_cost_gbp", 452_300_000) == "£452m"
-    assert report.split_overrides("scenario=x policy=[a,b] seed=1") == ["scenario=x", "policy=[a,b]", "seed=1"]
-    assert report.split_overrides('["a=1", "seed=2"]') == ["a=1", "seed=2"]
-    assert report.split_overrides("a=1,b=2") == ["a=1", "b=2"]
+    r = stats.reduce([1.0, 2.0, 3.0])
+    assert r.mean == 2.0 and r.chance.lo == pytest.approx(1.1) and r.chance.hi == pytest.approx(2.9)
+    assert r.of_mean.covers == "interval of the mean" and r.assumptions is None
+    assert fmt.count(36512.4) == "36,500" and fmt.count(77.4) == "77"
+    assert fmt.value("policy_cost_gbp", 452_300_000) == "£452m"
+    assert split_overrides("scenario=x policy=[a,b] seed=1") == ["scenario=x", "policy=[a,b]", "seed=1"]
+    assert split_overrides('["a=1", "seed=2"]') == ["a=1", "seed=2"]
 
 
 def test_cost_per_crossing_averted_is_not_given_without_a_clear_fall(sweep_dir):
     sweep = report.load_sweep(sweep_dir)
     doc = report.build_document(sweep)
     side = next(s for s in doc.sections if s.id == "side-effects")
-    table = next(b for b in side.blocks if isinstance(b, report.Table) and b.id == "cost-per-crossing")
+    table = next(b for b in side.blocks if isinstance(b, Table) and b.id == "cost-per-crossing")
     base = sweep.baseline
     for row in table.rows:
-        g = next(x for x in sweep.groups if x.name == row[0])
-        da = report.change(base.by_seed("people_arrived"), g.by_seed("people_arrived"))
+        g = next(x for x in sweep.groups if sweep.name(x) == row[0])
+        da = g.against(base, "people_arrived")
         if da.clear and da.diff < 0:
-            dc = report.change(base.by_seed("policy_cost_gbp"), g.by_seed("policy_cost_gbp"))
-            assert row[3] in (
-                report.fmt_gbp(dc.diff / -da.diff),
-                f"saves {report.fmt_gbp(dc.diff / da.diff)} per crossing averted",
-            )
+            dc = g.against(base, "policy_cost_gbp")
+            assert row[3] in (fmt.gbp(dc.diff / -da.diff), f"saves {fmt.gbp(dc.diff / da.diff)} per crossing averted")
         else:
             assert row[3] == "no crossings averted"
 
