@@ -327,7 +327,7 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
         annual.append(_row(name, target, values, TOLERANCE[name], draws))
 
     # ------------------------------------------------------------------ monthly series
-    months = pd.DataFrame({r.seed: _month_series(r) for r in records})
+    months = pd.DataFrame({i: _month_series(r) for i, r in enumerate(records)})  # runs, not seeds: draws repeat seeds
     covered = [m for m in range(1, 13) if any(r.daily["date"].dt.month.eq(m).any() for r in records)]
     if observed.has_daily(year):
         ref = observed.monthly(year).astype(float)
