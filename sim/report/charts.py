@@ -319,29 +319,11 @@ def side_effects(
         )
     ):
         ax = fig.add_subplot(gs[1, j])
-        scale = 100.0 if fmt == "pct" else 1.0
-        y = np.arange(len(points))
-        means = np.array([p.mean for p in points]) * scale
-        err = None
-        if all(np.isfinite(p.lo) for p in points):
-            err = np.array([[p.mean - p.lo for p in points], [p.hi - p.mean for p in points]]).clip(min=0) * scale
-        ax.barh(
-            y,
-            means,
-            height=0.6,
-            xerr=err,
-            color=[colour(i) for i in range(len(points))],
-            error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": "#444444"},
-        )
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.grid(axis="y", visible=False)
+        _point_bars(ax, names, points, 100.0 if fmt == "pct" else 1.0)
         ax.set_title(title, loc="left")
         ax.set_xlabel(xlabel)
         if fmt == "gbp":
             ax.xaxis.set_major_formatter(FuncFormatter(axis_gbp))
-        ax.xaxis.set_major_locator(MaxNLocator(4))
-        ax.set_xlim(left=0)
     handles, labels = ax0.get_legend_handles_labels()
     fig.legend(
         handles,
@@ -351,6 +333,28 @@ def side_effects(
         ncols=min(len(names), 3),
         frameon=False,
     )
+
+
+def _point_bars(ax, names: Sequence[str], points: Sequence[Point], scale: float) -> None:
+    """One horizontal bar per scenario with its interval as a whisker."""
+    y = np.arange(len(points))
+    means = np.array([p.mean for p in points]) * scale
+    err = None
+    if all(np.isfinite(p.lo) for p in points):
+        err = np.array([[p.mean - p.lo for p in points], [p.hi - p.mean for p in points]]).clip(min=0) * scale
+    ax.barh(
+        y,
+        means,
+        height=0.6,
+        xerr=err,
+        color=[colour(i) for i in range(len(points))],
+        error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": "#444444"},
+    )
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.set_xlim(left=0)
 
 
 def monthly_pattern(
