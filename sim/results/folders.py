@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.outputs import run_folder_damage
 from sim.results import stats
 
 TABLE_NAME = "sweep_runs"
@@ -382,8 +383,6 @@ def read_daily(folder: Path, columns: Iterable[str] | None = None) -> pd.DataFra
 
 def check_folder(folder: Path) -> tuple[str, str]:
     """(status, reason) of a run folder the table calls finished: finished, missing or damaged."""
-    from sim.outputs import run_folder_damage
-
     if not folder.is_dir():
         return MISSING, "run folder missing"
     damage = run_folder_damage(folder)
