@@ -5,7 +5,9 @@
 
 1. Annual targets of the run's year (``world.start_date`` in its ``config.yaml``): people and boats arrived,
    people per boat, crossing days, prevention share and deaths at sea (IOM, incidents at sea), each as the
-   relative difference (model - observed) / observed of the mean over seeds, with the seeds' 5-95% range.
+   relative difference (model - observed) / observed of the mean over the runs, with the 90% interval of the runs
+   (5th-95th percentile over seeds, and over posterior draws where a sweep has them). A sweep folder is read and
+   grouped into scenarios by ``sim.results.folders``, as every tool reads it; runs not counted are listed on stderr.
 2. The monthly arrival series as Flee's averaged relative difference, ARD = mean over months of
    |model - observed| / observed. Years with an observed daily series (2018-2023) are compared month by month
    in people; later years (the daily series ends in 2023) in monthly SHARES of the year's arrivals against the
