@@ -134,14 +134,9 @@ def side_effects_section(sweep: Sweep, groups: list[RunGroup]) -> Section:
 
 
 # -------------------------------------------------------------------------------------------- observed
-OBSERVED_LABELS = {
-    "people_arrived": "People arrived in the UK",
-    "boats_arrived": "Boats arrived",
-    "people_per_boat": "People per boat",
-    "crossing_days": "Days with crossings",
-    "prevention_share": "Share of people stopped on French beaches",
-    "deaths_at_sea": "Deaths at sea (IOM, incidents at sea)",
-}
+# The annual targets compared with observed figures; labels from the catalogue, with the observed source's scope.
+OBSERVED = ("people_arrived", "boats_arrived", "people_per_boat", "crossing_days", "prevention_share", "deaths_at_sea")
+SCOPE = {"deaths_at_sea": " (IOM, incidents at sea)"}
 
 
 def _observed_text(key: str, o: float) -> str:
@@ -154,7 +149,8 @@ def _observed_text(key: str, o: float) -> str:
 def _annual_rows(sweep: Sweep, targets: dict[str, float]) -> list[list[str]]:
     base, scale = sweep.baseline, sweep.scale
     rows = []
-    for key, label in OBSERVED_LABELS.items():
+    for key in OBSERVED:
+        label = OUTCOMES[key].label + SCOPE.get(key, "")
         r = stats.reduce(per_full_scale(key, base.values(key), scale), [run.draw for run in base.runs])
         o = targets.get(key, float("nan"))
         iv = r.widest
