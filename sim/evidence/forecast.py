@@ -132,7 +132,7 @@ class ForecastObserved:
 def weekly_totals(dates: pd.Series, values: pd.Series | np.ndarray) -> pd.Series:
     """Sums over Monday-starting weeks, indexed by the Monday; only weeks whose seven days are all present."""
     dates = pd.to_datetime(pd.Series(dates).reset_index(drop=True)).dt.normalize()
-    week = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    week = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
     frame = pd.DataFrame({"week": week, "v": np.asarray(values, dtype=float)})
     grouped = frame.groupby("week")["v"].agg(["sum", "size"])
     full = grouped[grouped["size"] == 7]["sum"]
@@ -152,39 +152,59 @@ class Replicate:
     daily: pd.DataFrame
 
 
+RUN_MARKERS = ("metadata.json", "summary.json", "daily.parquet")
+SWEEP_MARKERS = ("multirun.yaml", "sweep_runs.parquet", "sweep_runs.csv", ".sweep")
+
+
+def _failed_in_table(path: Path) -> int:
+    """How many runs the sweep table lists as not finished (they have no run folder to read)."""
+    table = path / "sweep_runs.csv"
+    if not table.is_file():
+        return 0
+    try:
+        status = pd.read_csv(table, usecols=["status"])["status"].astype(str)
+    except (ValueError, OSError, pd.errors.ParserError):
+        return 0
+    return int((status != "finished").sum())
+
+
 def find_run_dirs(path: str | Path) -> tuple[list[Path], list[str]]:
-    """The intact run folders of a sweep folder (or the run folder itself), and a note for each one skipped.
+    """The intact run folders of a sweep folder (or the run folder itself), and a note for each one left out.
 
     # results layer: switch to sim.results.folders
     """
     path = Path(path)
     if not path.is_dir():
         raise ForecastError(f"{path}: no such folder")
-    markers = ("metadata.json", "summary.json", "daily.parquet")
-    if any((path / m).is_file() for m in markers):
+    if any((path / m).is_file() for m in RUN_MARKERS):
         damage = run_folder_damage(path)
         if damage:
             raise ForecastError(f"{path}: run folder cannot be used: {damage}")
         return [path], []
+    if not any((path / m).exists() for m in SWEEP_MARKERS):
+        raise ForecastError(
+            f"{path}: neither a run folder ({', '.join(RUN_MARKERS)}) nor a sweep folder ({', '.join(SWEEP_MARKERS)})"
+        )
     candidates = sorted(
         {
             p.parent
-            for m in markers
+            for m in RUN_MARKERS
             for p in path.rglob(m)
             if not any(part.startswith(".") for part in p.parent.relative_to(path).parts)
         }
     )
-    if not candidates:
-        raise ForecastError(f"{path}: neither a run folder nor a sweep folder (no run folders inside)")
     runs, notes = [], []
     for run_dir in candidates:
         damage = run_folder_damage(run_dir)
         if damage:
-            notes.append(f"skipped {run_dir.relative_to(path)}: {damage}")
+            notes.append(f"left out {run_dir.relative_to(path)}: {damage}")
         else:
             runs.append(run_dir)
+    failed = _failed_in_table(path)
+    if failed:
+        notes.append(f"the sweep table lists {failed} run(s) as not finished; they are not in the forecast")
     if not runs:
-        raise ForecastError(f"{path}: no intact run folders ({len(candidates)} damaged or unfinished)")
+        raise ForecastError(f"{path}: sweep folder without intact runs ({len(candidates)} damaged or unfinished)")
     return runs, notes
 
 
@@ -262,7 +282,7 @@ def _annual_members(reps: Sequence[Replicate], outcomes: Sequence[str]) -> pd.Da
     for i, r in enumerate(reps):
         years = r.daily["date"].dt.year
         for year, part in r.daily.groupby(years):
-            if len(part) != pd.Timestamp(year=int(year), month=12, day=31).dayofyear:
+            if len(part) != pd.Timestamp(year=int(year), month=12, day=31).day_of_year:
                 continue  # only calendar years wholly inside the simulated period
             rows.append({"year": int(year), "replicate": i, **{o: OUTCOMES[o][1](part, r.scale) for o in outcomes}})
     return pd.DataFrame(rows, columns=["year", "replicate", *outcomes]).set_index(["year", "replicate"])
@@ -796,15 +816,19 @@ def write_outputs(frames: ForecastFrames, scores: dict, out: str | Path, charts:
 
 # ------------------------------------------------------------------------------------------------ CLI
 def forecast_folder(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     windows: Sequence[str | int] | None = None,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     seed: int = PIT_SEED,
 ) -> tuple[ForecastFrames, dict]:
-    """Aggregate and score an existing sweep or run folder (everything checked before anything is written)."""
+    """Aggregate and score an existing sweep folder or run folders (everything checked before anything is written)."""
     outcomes = check_outcomes(outcomes)
     parsed = [parse_window(w) for w in windows] if windows else None
-    runs, skipped = find_run_dirs(path)
+    runs, skipped = [], []
+    for one in [path] if isinstance(path, (str, Path)) else path:
+        found, notes = find_run_dirs(one)
+        runs += found
+        skipped += notes
     observed = ForecastObserved.load()
     frames = aggregate(runs, observed, outcomes)
     frames.notes[:0] = skipped
@@ -813,8 +837,8 @@ def forecast_folder(
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m sim.forecast", description=__doc__.split("\n\n")[0])
-    p.add_argument("path", help="sweep folder (the replicates of one scenario) or run folder")
-    p.add_argument("--out", type=Path, help="folder for the forecast files (default: the sweep folder)")
+    p.add_argument("path", nargs="+", help="sweep folder (the replicates of one scenario) or run folders")
+    p.add_argument("--out", type=Path, help="folder for the forecast files (default: the first folder given)")
     p.add_argument(
         "--window",
         action="append",
@@ -824,7 +848,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--pit-seed", type=int, default=PIT_SEED, help="seed of the randomised PIT's tie-breaking")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG fan charts")
     args = p.parse_args(argv)
-    out = args.out if args.out is not None else Path(args.path)
+    out = args.out if args.out is not None else Path(args.path[0])
     try:
         if out.exists() and not out.is_dir():
             raise ForecastError(f"--out {out}: exists and is not a folder")

@@ -44,7 +44,7 @@ MIN_MEAN = 0.5  # people per week: floor on a baseline mean, so that a week neve
 # ------------------------------------------------------------------------------------------------ ensembles
 def quantiles(members: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
     """Quantiles over the last axis (replicates), linear interpolation between order statistics; NaN ignored."""
-    return np.nanquantile(np.asarray(members, dtype=float), qs, axis=-1).T
+    return np.nanquantile(np.asarray(members, dtype=float), qs, axis=-1, method="weibull").T
 
 
 def coverage(observed: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
@@ -84,7 +84,7 @@ def pit_histogram(u: np.ndarray, bins: int = PIT_BINS) -> list[int]:
 # ----------------------------------------------------------------------------------- negative-binomial baseline
 def week_of_year(week_start: pd.DatetimeIndex) -> np.ndarray:
     """0-51: which seventh of the calendar year a Monday falls in (a 53rd Monday counts as week 51)."""
-    return np.minimum((np.asarray(week_start.dayofyear) - 1) // 7, WEEKS_PER_YEAR - 1)
+    return np.minimum((np.asarray(week_start.day_of_year) - 1) // 7, WEEKS_PER_YEAR - 1)
 
 
 def _year_totals(weekly: pd.Series, years: list[int]) -> dict[int, np.ndarray]:
