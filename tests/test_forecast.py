@@ -97,9 +97,9 @@ def test_weeks_start_on_monday_and_are_full(tmp_path):
 def test_weekly_quantiles_are_across_replicates_of_weekly_totals(sweep, frames):
     week = pd.Timestamp("2022-08-01")
     totals = [
-        pd.read_parquet(sweep / str(i) / "daily.parquet").set_index("date")["people_arrived"][
-            week : week + pd.Timedelta(days=6)
-        ].sum()
+        pd.read_parquet(sweep / str(i) / "daily.parquet")
+        .set_index("date")["people_arrived"][week : week + pd.Timedelta(days=6)]
+        .sum()
         for i in range(6)
     ]
     row = frames.weekly.set_index("week_start").loc["2022-08-01"]
@@ -249,7 +249,9 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, sweep, capsys):
     plain.mkdir()
     assert "neither a run folder" in _bad([str(plain), "--out", str(out)], capsys)
     assert "unknown outcome 'nope'" in _bad([str(sweep), "--out", str(out), "--outcomes", "nope"], capsys)
-    assert "--window '2023-13-01:2023-12-01'" in _bad([str(sweep), "--out", str(out), "--window", "2023-13-01:2023-12-01"], capsys)
+    assert "--window '2023-13-01:2023-12-01'" in _bad(
+        [str(sweep), "--out", str(out), "--window", "2023-13-01:2023-12-01"], capsys
+    )
     assert "no full week" in _bad([str(sweep), "--out", str(out), "--window", "2019"], capsys)
     nodate = fake_daily("2023-01-01", "2023-03-31", 0).drop(columns="date")
     run = write_run(tmp_path / "nodate", nodate, seed=0)
