@@ -226,6 +226,7 @@ def test_cli_writes_the_files(sweep, tmp_path, capsys):
     assert (out / F.WEEKLY_CHART).stat().st_size > 0 and (out / F.ANNUAL_CHART).stat().st_size > 0
     saved = json.loads((out / F.SCORES_FILE).read_text())
     assert list(saved["weekly"]) == ["2023"] and saved["replicates"] == 6
+    assert "| 2023 | 52 | model (6 replicates) |" in F.write_doc_sections(saved, saved)["hindcast 2023"]
     assert "| 2023 | 52 | model (6 replicates) |" in capsys.readouterr().out
 
 

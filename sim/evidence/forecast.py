@@ -550,8 +550,8 @@ def goals(full: dict, hindcast: dict | None = None, test_years: Sequence[int] = 
         value = "not scored" if met is None else ("inside" if met else "outside") + " 90%"
         out.append({"goal": f"{year} deaths_at_sea: inside the 90% interval", "value": value, "met": met})
     years = [HINDCAST_YEAR, *test_years]
-    medians = [(_annual_row(full, y, "people_per_boat") or {}).get("q50", math.nan) for y in years]
-    rising = None if any(math.isnan(m) for m in medians) else bool(np.all(np.diff(medians) > 0))
+    medians = [(_annual_row(full, y, "people_per_boat") or {}).get("q50") for y in years]
+    rising = None if any(_missing(m) for m in medians) else bool(np.all(np.diff(medians) > 0))
     out.append(
         {
             "goal": f"people per boat rising {'->'.join(map(str, years))} (observed 49 -> 53 -> 62), not an input",
@@ -566,7 +566,7 @@ def goals(full: dict, hindcast: dict | None = None, test_years: Sequence[int] = 
             {
                 "goal": f"hindcast {HINDCAST_YEAR}: weekly {key.split('_')[1]}% intervals cover {lo:.0%}-{hi:.0%} "
                 "of weeks",
-                "value": "not scored" if c is None else _pct(c),
+                "value": "not scored" if c is None else _share(c),
                 "met": None if c is None else bool(lo <= c <= hi),
             }
         )
@@ -581,8 +581,13 @@ def goals(full: dict, hindcast: dict | None = None, test_years: Sequence[int] = 
 
 
 # ------------------------------------------------------------------------------------------------ markdown
+def _missing(x: float | None) -> bool:
+    """NaN in a fresh score, None in one read back from forecast_scores.json."""
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
 def _num(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if _missing(x):
         return "-"
     if abs(x) >= 100:
         return f"{x:,.0f}"
@@ -590,7 +595,12 @@ def _num(x: float | None) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None or math.isnan(x) else f"{x:+.0%}" if abs(x) < 10 else f"{x:+.1f}x"
+    """A relative difference, signed."""
+    return "-" if _missing(x) else f"{x:+.0%}" if abs(x) < 10 else f"{x:+.1f}x"
+
+
+def _share(x: float | None) -> str:
+    return "-" if _missing(x) else f"{x:.0%}"
 
 
 def _crps_text(w: dict) -> str:
@@ -635,7 +645,7 @@ def weekly_table(scores: dict, labels: Sequence[str] | None = None) -> str:
                 lines.append(f"| {label} | {w['weeks']} | {title} | - | - | - | unavailable: {b['unavailable']} |")
                 continue
             lines.append(
-                f"| {label} | {w['weeks']} | {title} | {b['coverage_50']:.0%} | {b['coverage_90']:.0%} | "
+                f"| {label} | {w['weeks']} | {title} | {_share(b['coverage_50'])} | {_share(b['coverage_90'])} | "
                 f"{_num(b['crps'])} | {' '.join(map(str, b['pit_counts']))} |"
             )
     return "\n".join(lines)
@@ -649,25 +659,39 @@ def goals_table(items: Sequence[dict]) -> str:
     return "\n".join(lines)
 
 
+def describe(scores: dict) -> str:
+    """One line: the forecast's period and what its replicates are."""
+    seeds = scores["seeds"]
+    seed_text = (
+        f"seeds {seeds[0]}-{seeds[-1]}"
+        if seeds and seeds == list(range(seeds[0], seeds[-1] + 1))
+        else ("seeds " + ", ".join(map(str, seeds)) if seeds else "seeds not recorded")
+    )
+    draws = f"{scores['draws']} posterior draws, " if scores["draws"] else ""
+    return (
+        f"Forecast {scores['period'][0]} to {scores['period'][1]}: {scores['replicates']} replicates "
+        f"({draws}{seed_text})."
+    )
+
+
 def format_scores(scores: dict) -> str:
     """The scores of one forecast as markdown (what the CLI prints)."""
-    head = (
-        f"Forecast {scores['period'][0]} to {scores['period'][1]}: {scores['replicates']} replicates"
-        + (f" ({scores['draws']} posterior draws)" if scores["draws"] else "")
-        + "."
-    )
+    head = describe(scores)
     notes = "".join(f"\n- {n}" for n in scores["notes"])
     return f"{head}{notes}\n\n## Annual\n\n{annual_table(scores)}\n\n## Weekly arrivals\n\n{weekly_table(scores)}\n"
 
 
 DOC_METHOD = (
     "Intervals are quantiles across replicates (posterior draws x seeds: they cover chance and the assumptions the "
-    "posterior spans). A weekly interval covers a week when the observed count lies in it; a calibrated forecast's "
-    "50% and 90% intervals cover about 50% and 90% of weeks and its randomised PIT counts are flat. CRPS is in "
-    "people per week (lower is better), the fair estimator for ensembles (`scoringrules`); baselines, fitted only "
-    "to weeks before the window: `nb_seasonal`, a negative binomial with the training years' seasonal profile "
+    "posterior spans), at Weibull plotting positions (Hyndman and Fan type 6), so that a finite ensemble's 90% "
+    "interval covers a new exchangeable value with probability 90% (the default linear interpolation would give "
+    "86% with 40 replicates). A weekly interval covers a week when the observed count lies in it; a calibrated "
+    "forecast's 50% and 90% intervals cover about 50% and 90% of weeks and its randomised PIT counts are flat. CRPS "
+    "is in people per week (lower is better), the fair estimator for ensembles (`scoringrules`); baselines, fitted "
+    "only to weeks before the window: `nb_seasonal`, a negative binomial with the training years' seasonal profile "
     "scaled to the previous year's level and a dispersion fitted by maximum likelihood; `previous_year`, a sample "
-    "of the same week a year earlier and the two weeks either side (`sim/evidence/scores.py`)."
+    "of the same week a year earlier and the two weeks either side, whose 90% interval is its range "
+    "(`sim/evidence/scores.py`)."
 )
 
 
@@ -687,8 +711,8 @@ def write_doc_sections(
     span = f"{min(calibration_years)}-{max(calibration_years)}"
     cal_labels = [str(y) for y in calibration_years]
     cal = (
-        f"## Calibration years ({span})\n\nIn-sample: the posterior was fitted to these years, so these scores say "
-        f"how well the fit reproduces them, not how well the model forecasts.\n\n"
+        f"## Calibration years ({span})\n\n{describe(full)} In-sample: the posterior was fitted to these years, so "
+        "these scores say how well the fit reproduces them, not how well the model forecasts.\n\n"
         f"{annual_table(full, calibration_years)}\n\n{weekly_table(full, cal_labels)}\n"
     )
     if hindcast is None:
@@ -698,7 +722,8 @@ def write_doc_sections(
         )
     else:
         hind_body = (
-            f"Out of sample: fitted to the years before {HINDCAST_YEAR} alone, forecast week by week.\n\n"
+            f"{describe(hindcast)} Out of sample: fitted to the years before {HINDCAST_YEAR} alone, forecast week "
+            "by week.\n\n"
             f"{weekly_table(hindcast, [str(HINDCAST_YEAR)])}\n\n{annual_table(hindcast, [HINDCAST_YEAR])}"
         )
     hind = f"## Hindcast {HINDCAST_YEAR}\n\n{hind_body}\n\n{DOC_METHOD}\n"
