@@ -262,6 +262,16 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, sweep, capsys):
     assert not out.exists()
 
 
+def test_runs_of_different_scenarios_are_not_pooled(tmp_path, capsys):
+    root = make_sweep(tmp_path / "sweep", n=3, start="2023-01-01", end="2023-03-31")
+    for i, extra in enumerate(["", "", "- policy=[rwanda]\n"]):
+        (root / str(i) / ".hydra").mkdir()
+        (root / str(i) / ".hydra" / "overrides.yaml").write_text(f"- seed={i}\n- posterior_draw={i}\n{extra}")
+    assert "differ in policy=[rwanda]" in _bad([str(root), "--out", str(tmp_path / "out")], capsys)
+    (root / "2" / ".hydra" / "overrides.yaml").write_text("- seed=2\n")
+    assert F.main([str(root), "--out", str(tmp_path / "out"), "--no-charts"]) == 0
+
+
 def test_entry_point_shim(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "sim.forecast", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120

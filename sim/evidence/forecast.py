@@ -208,6 +208,41 @@ def find_run_dirs(path: str | Path) -> tuple[list[Path], list[str]]:
     return runs, notes
 
 
+REPLICATE_KEYS = ("seed", "posterior_draw")  # what may differ between the replicates of one forecast
+
+
+def _overrides(run_dir: Path) -> tuple[str, ...] | None:
+    """A run's Hydra overrides other than the seed and posterior draw (None if the run does not record them)."""
+    from omegaconf import OmegaConf
+
+    path = Path(run_dir) / ".hydra" / "overrides.yaml"
+    if not path.is_file():
+        return None
+    try:
+        items = OmegaConf.to_container(OmegaConf.load(path))
+    except Exception as exc:
+        raise ForecastError(f"{path}: unreadable ({type(exc).__name__})") from None
+    keys = tuple(f"{k}=" for k in REPLICATE_KEYS)
+    return tuple(sorted(str(o) for o in items if not str(o).lstrip("+~").startswith(keys)))
+
+
+def check_one_scenario(run_dirs: Sequence[Path]) -> None:
+    """Refuse runs that differ in anything but the seed and posterior draw: they are not replicates of one
+    forecast (a sweep over policies is forecast one policy at a time)."""
+    seen: dict[tuple[str, ...], Path] = {}
+    for d in run_dirs:
+        o = _overrides(d)
+        if o is not None:
+            seen.setdefault(o, Path(d))
+    if len(seen) > 1:
+        (a, da), (b, db) = list(seen.items())[:2]
+        diff = sorted(set(a) ^ set(b))
+        raise ForecastError(
+            f"{da} and {db} differ in {' '.join(diff)}: a forecast pools replicates (seeds, posterior draws) of one "
+            "scenario; forecast each scenario's runs separately"
+        )
+
+
 def read_replicate(run_dir: Path, columns: Sequence[str]) -> Replicate:
     """One run folder's daily columns (with ``date``), seed, posterior draw and scale.
 
@@ -315,6 +350,7 @@ def aggregate(
     if not run_dirs:
         raise ForecastError("nothing to forecast: no runs")
     columns = sorted({*WEEKLY_COLUMNS, *(c for o in outcomes for c in OUTCOMES[o][0])})
+    check_one_scenario([Path(d) for d in run_dirs])
     reps = [read_replicate(Path(d), columns) for d in run_dirs]
     start, end = _check_same_period(reps)
     observed = observed or ForecastObserved.load()
