@@ -58,29 +58,34 @@ class ForecastError(ValueError):
 
 
 # ------------------------------------------------------------------------------------------------ outcomes
-def _summed(column: str) -> Callable[[pd.DataFrame, float], float]:
-    return lambda d, scale: float(d[column].sum()) / scale
+# A block of days of every replicate: daily column -> array (days, replicates), counts already divided by the scale.
+Days = dict[str, np.ndarray]
 
 
-def _ratio(num: str, den: str) -> Callable[[pd.DataFrame, float], float]:
-    def f(d: pd.DataFrame, scale: float) -> float:
-        n, m = float(d[num].sum()), float(d[den].sum())
-        return n / m if m else math.nan
+def _summed(column: str) -> Callable[[Days], np.ndarray]:
+    return lambda d: d[column].sum(axis=0)
+
+
+def _ratio(num: str, den: str) -> Callable[[Days], np.ndarray]:
+    def f(d: Days) -> np.ndarray:
+        n, m = d[num].sum(axis=0), d[den].sum(axis=0)
+        return np.divide(n, m, out=np.full(n.shape, np.nan), where=m > 0)
 
     return f
 
 
-def _prevention_share(d: pd.DataFrame, scale: float) -> float:
-    prevented, arrived = float(d["people_prevented"].sum()), float(d["people_arrived"].sum())
-    return prevented / (prevented + arrived) if prevented + arrived else math.nan
+def _prevention_share(d: Days) -> np.ndarray:
+    prevented, arrived = d["people_prevented"].sum(axis=0), d["people_arrived"].sum(axis=0)
+    total = prevented + arrived
+    return np.divide(prevented, total, out=np.full(total.shape, np.nan), where=total > 0)
 
 
-# Annual outcome -> (daily columns it needs, its value for one replicate-year from that year's daily rows and scale).
-OUTCOMES: dict[str, tuple[tuple[str, ...], Callable[[pd.DataFrame, float], float]]] = {
+# Annual outcome -> (daily columns it needs, its value for each replicate from one year's days).
+OUTCOMES: dict[str, tuple[tuple[str, ...], Callable[[Days], np.ndarray]]] = {
     "people_arrived": (("people_arrived",), _summed("people_arrived")),
     "boats_arrived": (("boats_arrived",), _summed("boats_arrived")),
     "people_per_boat": (("people_arrived", "boats_arrived"), _ratio("people_arrived", "boats_arrived")),
-    "crossing_days": (("boats_arrived",), lambda d, scale: float((d["boats_arrived"] > 0).sum())),
+    "crossing_days": (("boats_arrived",), lambda d: (d["boats_arrived"] > 0).sum(axis=0).astype(float)),
     "deaths_at_sea": (("deaths_at_sea",), _summed("deaths_at_sea")),
     "expected_deaths_at_sea": (("expected_deaths_at_sea",), _summed("expected_deaths_at_sea")),
     "prevention_share": (("people_prevented", "people_arrived"), _prevention_share),
@@ -304,23 +309,42 @@ def _check_same_period(reps: Sequence[Replicate]) -> tuple[pd.Timestamp, pd.Time
                 f"{reps[0].run_dir} {first.min().date()} to {first.max().date()}: a forecast pools replicates "
                 "of one period"
             )
+    gaps = first.diff().dropna() != pd.Timedelta(days=1)
+    if gaps.any():
+        raise ForecastError(f"{reps[0].run_dir}: the daily table's dates are not consecutive days")
     return first.min(), first.max()
 
 
-def _members(reps: Sequence[Replicate], column: str) -> pd.DataFrame:
-    cols = {i: weekly_totals(r.daily["date"], r.daily[column].to_numpy() / r.scale) for i, r in enumerate(reps)}
-    return pd.DataFrame(cols)
+def _stack(reps: Sequence[Replicate], columns: Sequence[str]) -> Days:
+    """Each column as an array (days, replicates), divided by each replicate's scale."""
+    scale = np.array([r.scale for r in reps])
+    return {c: np.column_stack([r.daily[c].to_numpy(dtype=float) for r in reps]) / scale for c in columns}
 
 
-def _annual_members(reps: Sequence[Replicate], outcomes: Sequence[str]) -> pd.DataFrame:
-    rows = []
-    for i, r in enumerate(reps):
-        years = r.daily["date"].dt.year
-        for year, part in r.daily.groupby(years):
-            if len(part) != pd.Timestamp(year=int(year), month=12, day=31).day_of_year:
-                continue  # only calendar years wholly inside the simulated period
-            rows.append({"year": int(year), "replicate": i, **{o: OUTCOMES[o][1](part, r.scale) for o in outcomes}})
-    return pd.DataFrame(rows, columns=["year", "replicate", *outcomes]).set_index(["year", "replicate"])
+def _weekly_members(dates: pd.Series, column: np.ndarray) -> pd.DataFrame:
+    """Each replicate's totals over the full Monday-starting weeks of consecutive days (rows: week_start)."""
+    mondays = np.flatnonzero(dates.dt.day_of_week.to_numpy() == 0)
+    first = int(mondays[0]) if mondays.size else len(dates)
+    n_weeks = (len(dates) - first) // 7
+    block = column[first : first + 7 * n_weeks].reshape(n_weeks, 7, column.shape[1]).sum(axis=1)
+    index = pd.DatetimeIndex(dates.iloc[first : first + 7 * n_weeks : 7].to_numpy(), name="week_start")
+    return pd.DataFrame(block, index=index)
+
+
+def _annual_members(dates: pd.Series, days: Days, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Each replicate's annual outcomes for every calendar year wholly inside the simulated period."""
+    years = dates.dt.year.to_numpy()
+    frames = []
+    for year in np.unique(years):
+        rows = years == year
+        if rows.sum() != pd.Timestamp(year=int(year), month=12, day=31).day_of_year:
+            continue
+        values = {o: OUTCOMES[o][1]({c: a[rows] for c, a in days.items()}) for o in outcomes}
+        n = len(next(iter(days.values()))[0])
+        frames.append(pd.DataFrame({"year": int(year), "replicate": np.arange(n), **values}))
+    if not frames:
+        return pd.DataFrame(columns=["year", "replicate", *outcomes]).set_index(["year", "replicate"])
+    return pd.concat(frames, ignore_index=True).set_index(["year", "replicate"])
 
 
 def _quantile_frame(members: pd.DataFrame, prefix: str) -> pd.DataFrame:
@@ -354,7 +378,9 @@ def aggregate(
     reps = [read_replicate(Path(d), columns) for d in run_dirs]
     start, end = _check_same_period(reps)
     observed = observed or ForecastObserved.load()
-    people, boats = _members(reps, "people_arrived"), _members(reps, "boats_arrived")
+    dates = reps[0].daily["date"]
+    days = _stack(reps, columns)
+    people, boats = _weekly_members(dates, days["people_arrived"]), _weekly_members(dates, days["boats_arrived"])
     if people.empty:
         raise ForecastError(f"the runs cover {start.date()} to {end.date()}: no full Monday-starting week")
     weekly = pd.concat([_quantile_frame(people, "people"), _quantile_frame(boats, "boats")], axis=1)
@@ -362,7 +388,7 @@ def aggregate(
     weekly.index.name = "week_start"
     weekly = weekly.reset_index()
     weekly["week_start"] = pd.DatetimeIndex(weekly["week_start"]).strftime("%Y-%m-%d")
-    annual_members = _annual_members(reps, outcomes)
+    annual_members = _annual_members(dates, days, outcomes)
     notes = []
     if annual_members.empty:
         notes.append(f"no calendar year lies wholly inside {start.date()} to {end.date()}: no annual forecast")
