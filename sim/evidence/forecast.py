@@ -1,13 +1,15 @@
 """The forecast of an ensemble of runs, week by week and year by year, and how often it is right.
 
 ``python -m sim.forecast SWEEP_DIR [--out DIR] [--window YEAR ...] [--outcomes ...]`` reads the replicates of one
-scenario (a sweep folder: posterior draws x seeds; or one run folder) whose daily tables carry a ``date`` column,
-and writes into ``DIR`` (default: the sweep folder):
+scenario (a sweep folder: posterior draws x seeds; or run folders) whose daily tables carry a ``date`` column, and
+writes into ``DIR`` (default: the sweep folder). Runs that differ in anything but the seed and the posterior draw
+(their Hydra overrides) or cover different days are refused: they are not replicates of one forecast. Damaged or
+unfinished runs (``sim.outputs.run_folder_damage``) are left out with a note.
 
 - ``forecast_weekly.csv``: one row per Monday-starting week lying wholly inside the simulated period:
   ``week_start``, ``people_q05 .. people_q95``, ``boats_q05 .. boats_q95`` (quantiles across replicates of each
-  replicate's weekly total, linear interpolation between order statistics) and ``observed_people`` (Home Office
-  daily series, 2018-2023; empty where not known);
+  replicate's weekly total, at Weibull plotting positions, see ``sim.evidence.scores``) and ``observed_people``
+  (Home Office daily series, 2018-2023; empty where not known);
 - ``forecast_annual.csv``: ``year``, ``outcome``, ``q05``, ``q50``, ``q95``, ``observed`` for every calendar year
   wholly inside the simulated period (``data/annual_reference.csv``; deaths = ``deaths_at_sea_iom``; empty where
   unknown). People per boat and prevention share are ratios computed per replicate, then their quantiles taken;
