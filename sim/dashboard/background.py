@@ -28,6 +28,7 @@ import json
 import multiprocessing
 import os
 import threading
+import zipfile
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -103,7 +104,7 @@ def load_trace(path: Path) -> Trace | None:
                 z["launches_by_area"],
                 z["waiting"],
             )
-    except (OSError, KeyError, ValueError, EOFError):
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
         return None
 
 

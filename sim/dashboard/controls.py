@@ -31,7 +31,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sim.cli import load_config
+from omegaconf import OmegaConf
+
+from sim.cli import compose_raw, load_config
 from sim.config import ConfigError, PolicyConfig, SimConfig, validate
 from sim.policies import LEVERS
 
@@ -366,7 +368,13 @@ _COMPOSING = threading.Lock()  # Hydra's compose keeps global state: one composi
 
 @functools.lru_cache(maxsize=4)
 def _composed_once(base: tuple[str, ...]) -> tuple[SimConfig, PolicyConfig]:
-    return load_config(list(base)), load_config([*base, f"policy=[{','.join(LEVERS)}]"]).policy
+    # Every lever's yaml at once is not a configuration anyone runs (a world may lack a lever's nationalities):
+    # typed but not validated; settings_config validates what is run, as the CLI does.
+    raw = OmegaConf.to_container(compose_raw([*base, f"policy=[{','.join(LEVERS)}]"]), resolve=True)
+    assert isinstance(raw, dict)
+    raw.pop("hydra", None)
+    levers = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(SimConfig), raw)).policy
+    return load_config(list(base)), levers
 
 
 def _composed(base: tuple[str, ...]) -> tuple[SimConfig, PolicyConfig]:

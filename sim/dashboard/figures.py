@@ -10,6 +10,7 @@ registered once with the chart (``MAPS``); everything that changes from day to d
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -437,7 +438,8 @@ def band_of(traces: Sequence[Trace], key: str, kind: str = "cumulative") -> tupl
 @functools.lru_cache(maxsize=64)
 def _band(traces: tuple[Trace, ...], key: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
     values = np.stack([series(t, key, kind, t.days) for t in traces])
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # days with no boat in any run: no value, not an error
         return np.nanmin(values, axis=0), np.nanmax(values, axis=0)
 
 
