@@ -11,7 +11,9 @@ in the browser's own clock:
 - RESET: from the click to day 0 drawn, with the settings unchanged, and right after ticking a lever.
 
 Screenshots at 1280x720 and 1920x1080 go to results/dashboard/. Results go to benchmarks/output/dashboard.json
-with the machine's load, and are printed. Nothing is asserted (a shared machine's load moves these numbers).
+with the machine's load and how much slower the machine is than when benchmarks/output/benchmark.json was made (a
+full-scale year of the model timed now, before the browser starts, against that file's median), and are printed.
+Nothing is asserted (a shared machine's load moves these numbers).
 """
 
 from __future__ import annotations
@@ -90,6 +92,22 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 180) -> None:
     raise SystemExit(f"dashboard did not answer at {url}")
 
 
+def machine_slowdown() -> dict:
+    """A full-scale year timed now against benchmarks/output/benchmark.json's median (make bench)."""
+    child = "import time; from sim.cli import load_config; from sim.model import ChannelModel\n" + (
+        "m = ChannelModel(load_config([])); t0 = time.perf_counter(); m.run(); print(time.perf_counter() - t0)"
+    )
+    now = float(subprocess.run([sys.executable, "-c", child], cwd=ROOT, capture_output=True, text=True).stdout)
+    out = {"model_year_s_now": round(now, 3)}
+    try:
+        ref = json.loads((ROOT / "benchmarks" / "output" / "benchmark.json").read_text())
+        quiet = next(r["wall_s_median"] for r in ref["runs"] if r["scale"] == 1.0)
+        out.update({"model_year_s_in_benchmark_json": quiet, "slowdown": round(now / quiet, 2)})
+    except (OSError, KeyError, StopIteration, ValueError):
+        pass
+    return out
+
+
 def play_rate(page, speed: str, seconds: float) -> dict:
     page.locator(".cd-speed .v-select").click()
     page.get_by_role("option", name=speed, exact=True).click()
@@ -129,6 +147,7 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    slowdown = machine_slowdown()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = Path(tempfile.mkdtemp()) / "server.log"
@@ -156,7 +175,12 @@ def main() -> int:
         proc.wait(timeout=30)
     result = {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),
+            "python": platform.python_version(),
+            **slowdown,
+        },
         "scale": 1.0,
         "first_page_s": round(first_page_s, 2),
         **result,

@@ -180,7 +180,11 @@ def _route_series(m: Classroom, today: Today) -> list[dict]:
                     "value": _pt(x, y),
                     "symbolSize": round(16 + 2 * float(np.sqrt(now)), 1) if now else 10,
                     "itemStyle": {"opacity": 1.0 if now else 0.5},
-                    "label": {"show": bool(now), "formatter": f"{now} seized today"},
+                    "label": {
+                        "show": bool(now),
+                        "formatter": f"{now} seized today",
+                        "position": "bottom" if x < 15.0 else "top",  # western labels below: the frame's top is near
+                    },
                 }
             )
     return [
@@ -237,7 +241,7 @@ def _area_label_positions(xy: np.ndarray) -> tuple[float, np.ndarray, np.ndarray
     ys = np.linspace(y1 - 0.3, y0 + 0.2, len(xy)) if len(xy) > 1 else np.array([xy[0, 1]])
     label_y = np.empty(len(xy))
     label_y[order] = ys
-    return x1 - 0.95, label_y, order
+    return x1 - 1.2, label_y, order
 
 
 def _channel_series(m: Classroom, today: Today) -> list[dict]:
@@ -311,8 +315,8 @@ def _channel_series(m: Classroom, today: Today) -> list[dict]:
         },
         _text(
             "landed",
-            ux,
-            uy,
+            ux - 0.02,
+            uy + 0.16,
             f"landed in Kent today:\n{_plural(int(f['people_arrived']), 'person', 'people')}",
             1,
             position="top",
@@ -397,7 +401,6 @@ def map_option(m: Classroom, today: Today | None = None) -> dict[str, Any]:
     today = today or m.today()
     sea = "calm" if today.wave_m < 0.6 else ("choppy" if today.wave_m < 1.1 else "rough")
     launched = int(today.flows["boats_launched"])
-    when = "today" if today.day else "on the eve of the year"
     title = {"top": 2, "textStyle": {"fontSize": 13, "fontWeight": "bold", "color": "#263238"}}
     return {
         "animation": False,
@@ -406,8 +409,7 @@ def map_option(m: Classroom, today: Today | None = None) -> dict[str, Any]:
             {
                 **title,
                 "left": "43%",
-                "text": f"The Channel {when}: waves {today.wave_m:.1f} m ({sea}), "
-                f"{_plural(launched, 'boat', 'boats')} at sea",
+                "text": f"The Channel: waves {today.wave_m:.1f} m ({sea}), {_plural(launched, 'boat', 'boats')} at sea",
             },
         ],
         "geo": [
