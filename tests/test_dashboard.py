@@ -298,6 +298,7 @@ def test_the_band_and_the_chance_mark():
         (["--host", "999.1.1.1"], "--host 999.1.1.1: not an IP address"),
         (["--host", "0.0.0.0"], "add --allow-network"),
         (["--band-seeds", "1"], "--band-seeds 1"),
+        (["world=toy", "enforcement=toy"], "no map position"),
     ],
 )
 def test_command_line_refuses_bad_input_in_one_line(capsys, argv, words):

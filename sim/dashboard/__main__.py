@@ -119,9 +119,15 @@ def check_overrides(overrides: list[str]) -> None:
         if o.split("=", 1)[0].lstrip("+~") in ("seed", "policy", "scenario") or o.startswith("policy."):
             raise Refused(f"{o}: set levers and the seed on the page, not on the command line")
     try:
-        load_config(list(overrides))
+        cfg = load_config(list(overrides))
     except ConfigError as exc:
         raise Refused(str(exc)) from None
+    from sim.dashboard.map_coordinates import missing_nodes
+    from sim.geography import build_geography
+
+    missing = missing_nodes(list(build_geography(cfg.world).graph.nodes))
+    if missing:
+        raise Refused(f"world: no map position for {missing}; add them to sim/dashboard/map_coordinates.py")
 
 
 def main(argv: list[str] | None = None) -> int:

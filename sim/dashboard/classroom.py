@@ -25,7 +25,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +197,9 @@ class Prepared:
         """Start burning in these settings (if not done or under way); the future's result is the model."""
         key = settings_key(settings)
         with self._lock:
+            for other, waiting in list(self._models.items()):  # settings passed over while clicking: not needed
+                if other != key and waiting.cancel():
+                    del self._models[other]
             future = self._models.get(key)
             if future is None or (future.done() and future.exception() is not None):
                 future = self._pool.submit(burnt_in, self.base, dict(settings))
@@ -208,7 +211,12 @@ class Prepared:
 
     def fresh(self, settings: Mapping[str, Any]) -> ChannelModel:
         """A model at these settings at the end of its burn-in, nobody else's (a deep copy)."""
-        model = self.prepare(settings).result()
+        while True:
+            try:
+                model = self.prepare(settings).result()
+                break
+            except CancelledError:  # passed over by another tab's clicking before it started: ask again
+                continue
         with self._lock:
             return copy.deepcopy(model)
 
