@@ -353,6 +353,7 @@ def server(tmp_path):
             time.sleep(0.5)
         yield url, log_path
     finally:
+        family = _descendants(proc.pid)  # the background worker and its helpers
         proc.terminate()
         try:
             proc.wait(timeout=30)
@@ -360,6 +361,28 @@ def server(tmp_path):
             proc.kill()
             proc.wait(timeout=10)
         log.close()
+        deadline = time.monotonic() + 15
+        while any(Path(f"/proc/{pid}").exists() for pid in family) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        left = [pid for pid in family if Path(f"/proc/{pid}").exists()]
+        for pid in left:
+            os.kill(pid, 15)
+        assert not left, f"processes left behind by the dashboard server: {left}"
+
+
+def _descendants(pid: int) -> list[int]:
+    """Child processes of ``pid`` and theirs (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = [int(k) for k in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            out += kids
+            todo += kids
+    return out
 
 
 # Click a button; resolve with the milliseconds until the map and the trade-off chart have both drawn anew.

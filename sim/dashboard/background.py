@@ -28,6 +28,7 @@ import json
 import multiprocessing
 import os
 import threading
+import time
 import zipfile
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -108,8 +109,17 @@ def load_trace(path: Path) -> Trace | None:
         return None
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
+    """In the worker: lower priority, and exit as soon as the server has gone (however it was stopped), so that
+    no worker outlives the page it ran years for."""
     os.nice(5)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="dashboard-worker-watch", daemon=True).start()
 
 
 class Years:
@@ -210,7 +220,9 @@ class Years:
     def _run(self, settings: dict) -> Trace:
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_worker_start)
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),)
+            )
         return self._pool.submit(run_year, self.base, settings).result()
 
 
