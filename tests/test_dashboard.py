@@ -449,6 +449,7 @@ def test_dashboard_in_a_real_browser(server):
 
 
 def _drive(page, url: str, shots: Path) -> dict:
+    page.set_default_timeout(90_000)  # a loaded shared machine can take tens of seconds per answer
     page.goto(url)
     page.get_by_text("Day 0 of 366").wait_for(timeout=120_000)
     page.wait_for_function("+document.querySelector('.cd-map-chart')?.dataset.drawn > 0", timeout=120_000)
@@ -470,6 +471,7 @@ def _drive(page, url: str, shots: Path) -> dict:
     page.get_by_text(command).wait_for(timeout=60_000)
     page.get_by_role("tab", name="Levers").click()
     lever = page.locator("[data-lever=beach_patrols]")
+    lever.get_by_text("officers on the beaches per night").wait_for()
     assert lever.get_by_role("checkbox").is_checked()
     assert "2,400" in lever.inner_text() and "officers on the beaches per night" in lever.inner_text()
 
