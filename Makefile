@@ -6,7 +6,7 @@ DASH   := $(VENV)/.installed-dashboard
 CLUSTER := $(VENV)/.installed-cluster
 ARGS   ?=
 
-.PHONY: run test test-slow lint format bench bench-sweep clean venv calibrate validate sensitivity dashboard report
+.PHONY: run test test-slow lint format bench bench-sweep bench-dashboard clean venv calibrate validate sensitivity dashboard report
 
 venv: $(STAMP)
 
@@ -71,7 +71,8 @@ sensitivity: $(STAMP)
 	$(PY) -m sim -m +experiment=sensitivity_sobol $(ARGS)
 	$(PY) -m sim.sensitivity results/experiments/sensitivity_sobol --doc docs/sensitivity/sobol.md
 
-## Classroom dashboard (Mesa SolaraViz) on localhost; prints its address. Overrides for every run: ARGS="scale=0.5"
+## Classroom dashboard (Solara page, Mesa model) on localhost; prints its address. Overrides for every run:
+## ARGS="scale=0.5"; options: ARGS="--port 9000 --band-seeds 20"
 dashboard: $(DASH)
 	$(PY) -m sim.dashboard $(ARGS)
 
@@ -83,6 +84,12 @@ report: $(STAMP)
 ## Speed and memory benchmark: migrant-days per second at 1x and 10x population
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmark.py
+
+## Dashboard speed in Chromium (STEP, PLAY, RESET from click to picture) -> benchmarks/output/dashboard.json and
+## screenshots in results/dashboard/
+bench-dashboard: $(DASH)
+	scripts/install-browser
+	$(PY) benchmarks/dashboard.py $(ARGS)
 
 ## Sweep throughput: full-scale runs per minute with 1 and 2 workers -> benchmarks/output/sweep_throughput.json
 bench-sweep: $(STAMP)

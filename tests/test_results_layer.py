@@ -82,9 +82,11 @@ def test_every_front_end_reads_the_same_outcome_labels(sample):
     md = compare.to_markdown(result, read_sweep(sample), base.key, ["people_arrived"])
     assert f"## people_arrived: {cat['people_arrived'].label} (people)" in md
     assert sensitivity.OUTCOME_LABELS == {k: cat[k].label for k in sensitivity.OUTCOMES}
-    from sim.dashboard.figures import CHARTS
+    from sim.dashboard.app import ROWS
+    from sim.dashboard.figures import TRADE_OFF
 
-    assert CHARTS[0][1] == cat["people_arrived"].label and CHARTS[1][1] == cat["deaths_at_sea"].label
+    assert TRADE_OFF[0][1] == cat["people_arrived"].label and TRADE_OFF[1][1] == cat["deaths_at_sea"].label
+    assert all(key in cat for key, _ in ROWS)  # the scoreboard's rows are labelled from the catalogue
     text = run_with("seed=1").text_summary()
     assert cat["people_arrived"].label in text and cat["policy_cost_gbp"].label in text
 

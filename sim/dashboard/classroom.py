@@ -1,29 +1,36 @@
-"""The model the dashboard steps: one ``ChannelModel`` with the class's settings, and the baseline beside it.
+"""The run a class steps through, its daily record, and the burnt-in models that make RESET quick.
 
-``ClassroomModel`` is the Mesa model that SolaraViz creates, steps and resets. Its keyword arguments are the
-dashboard's controls (``sim/dashboard/controls.py``); it turns them into Hydra overrides, composes the config
-with ``sim.cli.load_config`` exactly as ``python -m sim`` does, builds ``sim.model.ChannelModel`` and runs the
-burn-in (``world.burn_in_days``) silently, so that day 1 on the page is the first counted day of the year
-(1 January 2024 by default), with journeys, camps and stocks already in their running state. One step is one day.
+``Classroom`` holds one ``sim.model.ChannelModel`` (the Mesa model) at the class's settings and steps it one day at
+a time. Its configuration is the one ``python -m sim`` composes from the command line printed on the page
+(``sim.dashboard.controls.settings_config``). The burn-in (``world.burn_in_days``) is run before day 1, so that day
+1 on the page is the first counted day of the year, with journeys, camps and stocks in their running state.
 
-The baseline is the same seed with no lever changes (the CLI's defaults plus the dashboard's base overrides); its
-whole year is run once per seed and cached, and the page shows it up to the same day as the current run.
+The burn-in takes about a second at full scale, too long for RESET. ``Prepared`` keeps the model of a few settings
+as it stands after the burn-in and hands out deep copies (about 40 ms); it burns in the settings a class is
+choosing in a background thread while the teacher is still clicking, so RESET seldom waits. A copy continues
+exactly as a fresh model would (the tests check it day by day against the CLI).
+
+``Trace`` is the counted days of a run (views into a live run's recorder, or copies for finished years, which the
+background worker sends between processes); ``totals`` turns its first ``n`` days into the page's outcomes.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import json
 import os
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import mesa
 import numpy as np
 
-from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.dashboard.controls import (
     SEED_KEY,
@@ -31,6 +38,7 @@ from sim.dashboard.controls import (
     lever_overrides,
     levers_ticked,
     seed_override,
+    settings_config,
     unknown_settings,
 )
 from sim.dashboard.map_coordinates import missing_nodes
@@ -41,7 +49,7 @@ from sim.model import ChannelModel
 # `python -m sim.dashboard OVERRIDES...` through this environment variable (a JSON list of strings).
 BASE_OVERRIDES_ENV = "CHANNEL_DASHBOARD_OVERRIDES"
 
-# Daily columns of sim.outputs.DailyRecorder that the page uses.
+# Daily columns of sim.outputs.DailyRecorder that the page uses (a column the model does not record is zeros).
 SERIES = (
     "people_arrived",
     "boats_arrived",
@@ -75,7 +83,21 @@ def base_overrides() -> tuple[str, ...]:
     return tuple(value)
 
 
-@dataclass
+def full_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The page's settings with every control present (the CLI's value where not given)."""
+    unknown = unknown_settings(settings)
+    if unknown:
+        raise ConfigError(f"dashboard: unknown controls {unknown}")
+    return {**default_settings(), **settings}
+
+
+def run_overrides(base: tuple[str, ...], settings: Mapping[str, Any]) -> list[str]:
+    """The command line (after `python -m sim`) of a run at these settings."""
+    s = full_settings(settings)
+    return [*base, seed_override(int(s[SEED_KEY])), *lever_overrides(s)]
+
+
+@dataclass(eq=False)  # compared and hashed by identity: the charts cache bands per set of finished years
 class Trace:
     """The counted days of one run: daily series, launches by area and people waiting on the coast."""
 
@@ -136,14 +158,70 @@ def totals(trace: Trace, n: int) -> dict[str, float]:
     }
 
 
-@functools.lru_cache(maxsize=8)
-def baseline_trace(base: tuple[str, ...], seed: int) -> Trace:
-    """The whole year with the CLI's defaults (plus ``base``) and this seed, run once and kept."""
-    channel = ChannelModel(load_config([*base, seed_override(seed)]))
+def run_year(base: tuple[str, ...], settings: Mapping[str, Any]) -> Trace:
+    """A whole year at these settings (what the background worker runs for the band and the spread)."""
+    channel = ChannelModel(settings_config(base, full_settings(settings)))
     channel.run()
     return Trace.of(channel, copy=True)
 
 
+# --------------------------------------------------------------------------------------------- prepared models
+def settings_key(settings: Mapping[str, Any]) -> tuple:
+    """A hashable key of the settings that matter to a run (the seed and the ticked levers' overrides)."""
+    s = full_settings(settings)
+    return (int(s[SEED_KEY]), *lever_overrides(s))
+
+
+def burnt_in(base: tuple[str, ...], settings: Mapping[str, Any]) -> ChannelModel:
+    """A new model at these settings, stepped through the burn-in."""
+    channel = ChannelModel(settings_config(base, settings))
+    missing = missing_nodes(list(channel.geo.graph.nodes))
+    if missing:
+        raise ConfigError(f"dashboard: no map position for {missing}; add them to sim/dashboard/map_coordinates.py")
+    for _ in range(channel.burn_in):
+        channel.step()
+    return channel
+
+
+class Prepared:
+    """Models after their burn-in, a few settings at a time, burnt in ahead of need by one background thread."""
+
+    def __init__(self, base: tuple[str, ...], keep: int = 6) -> None:
+        self.base = base
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._models: OrderedDict[tuple, Future] = OrderedDict()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-burn-in")
+
+    def prepare(self, settings: Mapping[str, Any]) -> Future:
+        """Start burning in these settings (if not done or under way); the future's result is the model."""
+        key = settings_key(settings)
+        with self._lock:
+            for other, waiting in list(self._models.items()):  # settings passed over while clicking: not needed
+                if other != key and waiting.cancel():
+                    del self._models[other]
+            future = self._models.get(key)
+            if future is None or (future.done() and future.exception() is not None):
+                future = self._pool.submit(burnt_in, self.base, dict(settings))
+                self._models[key] = future
+            self._models.move_to_end(key)
+            while len(self._models) > self.keep:
+                self._models.popitem(last=False)
+        return future
+
+    def fresh(self, settings: Mapping[str, Any]) -> ChannelModel:
+        """A model at these settings at the end of its burn-in, nobody else's (a deep copy)."""
+        while True:
+            try:
+                model = self.prepare(settings).result()
+                break
+            except CancelledError:  # passed over by another tab's clicking before it started: ask again
+                continue
+        with self._lock:
+            return copy.deepcopy(model)
+
+
+# ------------------------------------------------------------------------------------------------- the run
 @dataclass
 class Today:
     """What happened on the last simulated day, for the map."""
@@ -160,69 +238,59 @@ class Today:
     flows: dict[str, float]  # today's counts: boats_launched, launches_prevented, people_arrived, deaths, ...
 
 
-class ClassroomModel(mesa.Model):
-    """The Channel model at the class's settings, stepped one day at a time, with its baseline."""
+class Classroom:
+    """The Channel model at the class's settings, stepped one day at a time."""
 
-    def __init__(self, scenario: object = None, **controls: Any) -> None:
-        # Mesa's Reset passes a mesa Scenario built from its own defaults; the settings here are the controls.
-        del scenario
-        unknown = unknown_settings(controls)
-        if unknown:
-            raise ConfigError(f"dashboard: unknown controls {unknown}")
-        self.settings = {**default_settings(), **controls}
-        seed = int(self.settings[SEED_KEY])
-        super().__init__(rng=seed)
-        self.seed = seed
-        self.base = base_overrides()
+    def __init__(self, base: tuple[str, ...], settings: Mapping[str, Any], channel: ChannelModel) -> None:
+        self.base = tuple(base)
+        self.settings = full_settings(settings)
+        self.seed = int(self.settings[SEED_KEY])
         self.lever_overrides = lever_overrides(self.settings)
         self.levers = levers_ticked(self.settings)
-        self.overrides = [*self.base, seed_override(seed), *self.lever_overrides]
-        cfg: SimConfig = load_config(self.overrides)
-        t0 = time.perf_counter()
-        self.channel = ChannelModel(cfg)
-        missing = missing_nodes(list(self.channel.geo.graph.nodes))
-        if missing:
-            raise ConfigError(f"dashboard: no map position for {missing}; add them to sim/dashboard/map_coordinates.py")
-        self.channel.run_for(self.channel.burn_in)
-        self.setup_seconds = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        self.baseline = baseline_trace(self.base, seed)
-        self.baseline_seconds = time.perf_counter() - t0
+        self.overrides = [*self.base, seed_override(self.seed), *self.lever_overrides]
+        self.channel = channel
+        if channel.day != channel.burn_in - 1:
+            raise ValueError("Classroom needs a model at the end of its burn-in")
+        self.cfg: SimConfig = channel.cfg
         self.days_done = 0
         self.step_seconds = 0.0
-        chain = self.channel.supply_chain
+        chain = channel.supply_chain
         self._seized_at_start = dict(chain.seized_by_node)
         self._seized_before = dict(chain.seized_by_node)
         self.seized_today: dict[str, int] = {}
-        geo = self.channel.geo
-        self._n_legs = int(geo.leg_days_mean.shape[1])
+        self._n_legs = int(channel.geo.leg_days_mean.shape[1])
         start = self.today()
         # Fixed references for sizes on the map (so that a growing camp looks bigger from day to day).
         self.ref_transit = max(1.0, 1.5 * float(start.in_transit_by_leg.max()))
         self.ref_waiting = max(1.0, 2.0 * float(start.waiting_by_area.max()))
 
-    # ------------------------------------------------------------------------------------------ stepping
+    @classmethod
+    def new(cls, base: tuple[str, ...] = (), settings: Mapping[str, Any] | None = None) -> Classroom:
+        """A run at these settings, burnt in here (the page uses ``Prepared`` instead)."""
+        settings = full_settings(settings or {})
+        return cls(base, settings, burnt_in(base, settings))
+
     @property
     def days(self) -> int:
         return self.channel.cfg.days
 
+    @property
+    def running(self) -> bool:
+        return self.days_done < self.days
+
     def step(self) -> None:
-        if self.days_done >= self.days:
-            self.running = False
+        """One day (nothing after the last day of the year)."""
+        if not self.running:
             return
         t0 = time.perf_counter()
         self.channel.step()
         self.days_done += 1
-        chain = self.channel.supply_chain
-        now = chain.seized_by_node
-        self.seized_today = {
-            k: v - self._seized_before.get(k, 0) for k, v in now.items() if v > self._seized_before.get(k, 0)
-        }
+        now = self.channel.supply_chain.seized_by_node
+        before = self._seized_before
+        self.seized_today = {k: v - before.get(k, 0) for k, v in now.items() if v > before.get(k, 0)}
         self._seized_before = dict(now)
-        self.running = self.days_done < self.days
         self.step_seconds = time.perf_counter() - t0
 
-    # ------------------------------------------------------------------------------------------ reading
     @property
     def trace(self) -> Trace:
         """The counted days of the current run (views into its recorder; days not yet run are zero)."""
@@ -231,12 +299,14 @@ class ClassroomModel(mesa.Model):
     def totals(self) -> dict[str, float]:
         return totals(self.trace, self.days_done)
 
-    def baseline_totals(self) -> dict[str, float]:
-        return totals(self.baseline, self.days_done)
+    @functools.cached_property
+    def iso_dates(self) -> list[str]:
+        """The counted days as ISO dates (the charts' time axis)."""
+        return [d.isoformat() for d in self.channel.dates[self.channel.burn_in :]]
 
     @property
     def date(self) -> dt.date | None:
-        return self.trace.dates[self.days_done - 1] if self.days_done else None
+        return self.channel.dates[self.channel.day] if self.days_done else None
 
     def command_line(self) -> str:
         """The CLI command that runs the same year as the current settings."""

@@ -1,32 +1,52 @@
-"""The dashboard's controls and how they become Hydra overrides.
+"""The dashboard's levers, grouped by where they act, and how the page's settings become a configuration.
 
 Nothing here declares a model value. Every control starts at the value the CLI would use: the seed at
 ``load_config([]).seed``, a lever's checkbox off (``configs/config.yaml`` has ``policy: null``), and a lever's
 settings at its ``configs/policy/NAME.yaml`` values, read by composing the configs with that lever switched on.
-What this module adds is presentation only: which settings get a control, their label and the values offered.
+What this module adds is presentation: where a lever acts (upstream, beaches, at sea, UK), its label, the values
+offered, and the assumption it rests on in plain words, with a switch where the model has a parameter for it.
 
-Numeric settings are drop-down lists rather than sliders because a list shows its value at all times (Mesa's
-sliders show it only while dragged), which matters on a projector; each list always contains the configured
-value, and the tests check that every value offered lies within the range declared in sim/config.py.
+A lever of ``sim.policies.LEVERS`` that has no entry in ``CONTROLS`` still appears (under "Other levers", with its
+yaml values), and a lever whose config has a ``start_date`` gets a "from" list, so new levers and dated levers
+reach the page without an edit here.
 
-A lever that is ticked goes into ``policy=[...]``; a setting of a ticked lever becomes
-``policy.NAME.FIELD=VALUE`` only when moved away from the lever's own value, so the command line printed on the
-page is the shortest one that gives the same run. Settings of levers that are not ticked are ignored.
+A ticked lever goes into ``policy=[...]``; a setting of a ticked lever becomes ``policy.NAME.FIELD=VALUE`` only
+when moved away from the lever's own value, so the command line printed on the page is the shortest one that gives
+the same run. Settings of levers that are not ticked are ignored (and not shown on the page).
+
+``settings_config`` builds the configuration of a page's settings without composing the YAML again (Hydra's
+compose takes about a second, too slow for RESET): it starts from two compositions made once, the CLI's defaults
+and every lever switched on, and sets the seed and the moved settings on the typed config. The tests check that
+it equals ``load_config(overrides)`` for the same settings.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import datetime as dt
 import functools
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sim.cli import load_config
-from sim.config import PolicyConfig, SimConfig
+from omegaconf import OmegaConf
+
+from sim.cli import compose_raw, load_config
+from sim.config import ConfigError, PolicyConfig, SimConfig, validate
 from sim.policies import LEVERS
 
 SEEDS = tuple(range(20))  # seeds offered on the page (any seed works from the command line)
+SEED_KEY = "seed"
+
+GROUPS = (
+    ("upstream", "Upstream: routes and supply chains"),
+    ("beaches", "On the French beaches"),
+    ("sea", "At sea"),
+    ("uk", "In the UK"),
+    ("other", "Other levers"),
+)
 
 
 @dataclass(frozen=True)
@@ -36,10 +56,18 @@ class Knob:
     field: str
     label: str
     choices: tuple[float, ...]  # offered besides the configured value, which is always offered too
+    unit: str = ""  # shown after each value: "officers", "%" (a share shown as a percentage), ...
+    notes: tuple[tuple[float, str], ...] = ()  # words shown beside particular values
 
-    @property
-    def is_bool(self) -> bool:
-        return False
+    def text(self, value: float) -> str:
+        """A value as the list shows it: '25%', '2,400 officers', '3 (Home Office break-even)'."""
+        note = dict(self.notes).get(float(value))
+        if self.unit == "%":
+            out = f"{100 * value:g}%"
+        else:
+            out = f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+            out += f" {self.unit}" if self.unit else ""
+        return f"{out} ({note})" if note else out
 
 
 @dataclass(frozen=True)
@@ -49,83 +77,155 @@ class Switch:
     field: str
     label: str
 
-    @property
-    def is_bool(self) -> bool:
-        return True
+
+@dataclass(frozen=True)
+class AssumptionSwitch:
+    """A checkbox that keeps a contested response of the model (ticked) or turns it off (the fields set to 0)."""
+
+    key: str
+    label: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StartDate:
+    """When a dated lever starts: the start of the year or the first of a later quarter."""
+
+    field: str = "start_date"
+    label: str = "starts"
+
+
+Setting = Knob | Switch | AssumptionSwitch | StartDate
 
 
 @dataclass(frozen=True)
 class LeverControl:
     lever: str  # a name in sim.policies.LEVERS and configs/policy/
     label: str
-    knobs: tuple[Knob | Switch, ...] = ()
+    group: str  # a key of GROUPS
+    knobs: tuple[Setting, ...] = ()
+    assumption: str = ""  # the contested assumption the lever's effect rests on, in plain words
 
 
-# Order, labels and values offered to a class (the configured value is added to each list).
+RESPONSE_NOTES = ((0.0, "no response"), (0.25, "research: little effect"), (3.0, "Home Office break-even case"))
+
+# Order, labels, values offered and assumptions (the configured value is added to each list).
 CONTROLS: tuple[LeverControl, ...] = (
     LeverControl(
         "seizures",
         "Seize boats and engines upstream",
+        "upstream",
         (
-            Knob("rate_bulgaria", "… seizure chance per lorry, Bulgaria", (0.0, 0.1, 0.4, 0.6, 0.8, 0.9)),
-            Knob("rate_germany", "… seizure chance per lorry, Germany", (0.0, 0.25, 0.4, 0.6, 0.8)),
-            Knob("rate_france_inland", "… seizure chance, inland France", (0.0, 0.25, 0.4, 0.6, 0.8)),
+            Knob("rate_bulgaria", "chance a consignment is seized in Bulgaria", (0.0, 0.1, 0.4, 0.6, 0.8), "%"),
+            Knob("rate_germany", "… in Germany", (0.0, 0.25, 0.4, 0.6), "%"),
+            Knob("rate_france_inland", "… in inland France", (0.0, 0.25, 0.4, 0.6), "%"),
         ),
-    ),
-    LeverControl("international_posts", "NCA officers posted abroad"),
-    LeverControl(
-        "beach_patrols",
-        "French beach patrols",
-        (Knob("officers_per_night", "… officers on the beaches per night", (0, 400, 800, 1600, 2400, 3200, 4000)),),
+        "Assumed: smugglers cannot buy boats from other suppliers or routes, so every boat seized is one fewer on "
+        "the coast; short of boats they fill the ones they have and buy flimsier ones. How much flimsier is a "
+        "guess (smuggling.flimsy_response), and so are seizure rates beyond 2024's.",
     ),
     LeverControl(
-        "deterrence",
-        "Removal to a third country (deterrence)",
-        (
-            Knob("capacity_per_year", "… removal places per year", (0, 1000, 2500, 10_000, 20_000, 40_000)),
-            Knob("response_strength", "… how strongly people respond to it", (0.0, 0.25, 0.5, 2.0, 3.0, 5.0)),
-            Switch("operating", "… removals actually happen (untick: announced only)"),
-        ),
-    ),
-    LeverControl(
-        "search_and_rescue",
-        "Rescue vessels in the Channel",
-        (
-            Knob("vessels", "… vessels on station", (0, 4, 8, 16, 24, 40)),
-            Knob("wave_limit_rise_per_vessel_m", "… smugglers' extra risk per vessel (m)", (0.0, 0.005, 0.02, 0.05)),
-        ),
+        "international_posts",
+        "UK officers posted abroad (NCA, Europol)",
+        "upstream",
+        (),
+        "Assumed: each officer abroad adds a small fixed chance of seizures, of interceptions on the route and of "
+        "people not setting off; no evaluation has measured these, the sizes are guesses.",
     ),
     LeverControl(
         "gang_disruption",
         "Investigations into smuggling gangs",
-        (Knob("investigations", "… live investigations", (0, 80, 240, 320, 400)),),
+        "upstream",
+        (Knob("investigations", "live investigations", (80, 240, 320, 400), "", ((80.0, "about 2024"),)),),
+        "Assumed: gangs replace arrested crews, organisers and financiers in about 45 days "
+        "(smuggling.recruitment_delay_days); how fast they regenerate is a guess.",
     ),
-    LeverControl("returns", "Returns agreements (Albania-style, one-in-one-out)"),
-    LeverControl("asylum_processing", "Faster asylum decisions"),
+    LeverControl(
+        "beach_patrols",
+        "French beach patrols",
+        "beaches",
+        (
+            Knob(
+                "officers_per_night",
+                "officers on the beaches per night",
+                (400, 800, 1600, 2400, 3200, 4000),
+                "",
+                ((800.0, "about 2024"),),
+            ),
+        ),
+        "Assumed: gangs copy what gets past the patrols, switching to taxi boats that pick people up from the "
+        "water and to farther, less watched beaches; how fast they learn is a guess.",
+    ),
+    LeverControl(
+        "search_and_rescue",
+        "Rescue vessels in the Channel",
+        "sea",
+        (
+            Knob("vessels", "vessels on station", (4, 8, 16, 24, 40), "", ((8.0, "2024"),)),
+            AssumptionSwitch(
+                "moral_hazard",
+                "smugglers take more risk when rescue is near",
+                ("wave_limit_rise_per_vessel_m", "quality_drop_per_vessel"),
+            ),
+        ),
+        "Contested: the moral hazard of rescue. With more rescue nearby, smugglers may launch in rougher seas and "
+        "in worse boats, as studies of the Mediterranean suggest; its size here is a guess, and with it the rescue "
+        "lever alone can raise deaths. Untick the box to see the rescue effect without it.",
+    ),
+    LeverControl(
+        "deterrence",
+        "Removal to a third country (deterrence)",
+        "uk",
+        (
+            Knob("capacity_per_year", "removal places a year", (1000, 2500, 10_000, 20_000, 40_000)),
+            Knob(
+                "response_strength",
+                "how strongly people respond to the risk of removal",
+                (0.0, 0.25, 0.5, 2.0, 3.0, 5.0),
+                notes=RESPONSE_NOTES,
+            ),
+            Switch("operating", "removals actually happen (untick: announced only)"),
+        ),
+        "Contested: whether people give up crossing for fear of removal at all. Research finds little effect "
+        "(a response of 0 to 0.5); the Home Office's break-even case needs about 3. Pick the response above.",
+    ),
+    LeverControl(
+        "returns",
+        "Returns agreements (Albania-style, one in, one out)",
+        "uk",
+        (),
+        "Assumed: each nationality responds to its own return rate as Albanians did after the 2022 deal "
+        "(a loose calibration on one case).",
+    ),
+    LeverControl(
+        "asylum_processing",
+        "Faster asylum decisions",
+        "uk",
+        (Knob("decisions_per_day", "initial decisions a day", (380, 900, 1200), "", ((380.0, "about 2024"),)),),
+        "Assumed: decision speed changes the backlog and hotel costs, not crossings; the model has no pull effect "
+        "of faster decisions.",
+    ),
 )
 
-SEED_KEY = "seed"
 
-
+# -------------------------------------------------------------------------------------------- keys and defaults
 def toggle_key(lever: str) -> str:
     return lever
 
 
-def knob_key(lever: str, field: str) -> str:
-    """Keyword name of a lever setting's control: the Hydra key below ``policy.`` (a valid **kwargs key, not a name)."""
-    return f"{lever}.{field}"
+def knob_key(lever: str, knob: Setting) -> str:
+    """Keyword of a lever setting on the page: ``LEVER.FIELD`` (``LEVER.KEY`` for an assumption switch)."""
+    return f"{lever}.{knob.key if isinstance(knob, AssumptionSwitch) else knob.field}"
 
 
-@functools.cache
 def cli_defaults() -> SimConfig:
     """The configuration the CLI runs with no arguments (`python -m sim`)."""
-    return load_config([])
+    return _composed(())[0]
 
 
-@functools.cache
 def lever_defaults() -> PolicyConfig:
     """Every lever switched on with its configs/policy/NAME.yaml values (composed as the CLI composes them)."""
-    return load_config([f"policy=[{','.join(LEVERS)}]"]).policy
+    return _composed(())[1]
 
 
 def lever_value(lever: str, field: str) -> Any:
@@ -141,57 +241,58 @@ def declared_range(lever: str, field: str) -> tuple[float | None, float | None]:
     raise KeyError(f"policy.{lever}.{field}: no such field")
 
 
+def _has_field(lever: str, field: str) -> bool:
+    return any(f.name == field for f in dataclasses.fields(type(getattr(lever_defaults(), lever))))
+
+
+@functools.cache
+def controls() -> tuple[LeverControl, ...]:
+    """CONTROLS for the levers the model has, plus the levers it has that CONTROLS does not name; a start date
+    for every lever whose config has one."""
+    named = {c.lever: c for c in CONTROLS}
+    out = []
+    for lever in LEVERS:
+        c = named.get(lever) or LeverControl(lever, lever.replace("_", " ").capitalize(), "other")
+        knobs = tuple(k for k in c.knobs if not isinstance(k, (Knob, Switch)) or _has_field(lever, k.field))
+        if _has_field(lever, "start_date") and isinstance(lever_value(lever, "start_date"), str):
+            knobs = (*knobs, StartDate())
+        out.append(dataclasses.replace(c, knobs=knobs))
+    return tuple(out)
+
+
+def control(lever: str) -> LeverControl:
+    return next(c for c in controls() if c.lever == lever)
+
+
+def start_date_choices() -> list[str]:
+    """The first day of the year and of each later quarter (ISO dates), for levers with a start date."""
+    first = dt.date.fromisoformat(cli_defaults().world.start_date)
+    return [
+        dt.date(first.year + (first.month + m - 1) // 12, (first.month + m - 1) % 12 + 1, 1).isoformat()
+        for m in (0, 3, 6, 9)
+    ]
+
+
+def default_value(lever: str, knob: Setting) -> Any:
+    if isinstance(knob, AssumptionSwitch):
+        return any(float(lever_value(lever, f)) != 0.0 for f in knob.fields)
+    return lever_value(lever, knob.field)
+
+
 def default_settings() -> dict[str, Any]:
-    """Every control at the value the CLI would use."""
+    """Every control at the value the CLI would use (a new dict each time)."""
+    return dict(_default_settings())
+
+
+@functools.cache
+def _default_settings() -> dict[str, Any]:
     base = cli_defaults()
     out: dict[str, Any] = {SEED_KEY: base.seed}
-    for c in CONTROLS:
+    for c in controls():
         out[toggle_key(c.lever)] = bool(getattr(base.policy, c.lever).enabled)
         for k in c.knobs:
-            out[knob_key(c.lever, k.field)] = lever_value(c.lever, k.field)
+            out[knob_key(c.lever, k)] = default_value(c.lever, k)
     return out
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        value = round(value, 6)
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return bool(a) == bool(b)
-    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
-
-
-def levers_ticked(settings: Mapping[str, Any]) -> list[str]:
-    """Levers switched on, in the order of sim.policies.LEVERS (the order the model applies them)."""
-    on = {c.lever for c in CONTROLS if settings.get(toggle_key(c.lever), False)}
-    return [name for name in LEVERS if name in on]
-
-
-def lever_overrides(settings: Mapping[str, Any]) -> list[str]:
-    """The Hydra overrides for the levers (not the seed): ``policy=[...]`` then settings moved away from the yaml."""
-    on = levers_ticked(settings)
-    if not on:
-        return []
-    out = [f"policy=[{','.join(on)}]"]
-    for c in CONTROLS:
-        if c.lever not in on:
-            continue
-        for k in c.knobs:
-            key = knob_key(c.lever, k.field)
-            if key in settings and not _same(settings[key], lever_value(c.lever, k.field)):
-                value = bool(settings[key]) if k.is_bool else float(settings[key])
-                out.append(f"policy.{c.lever}.{k.field}={_fmt(value)}")
-    return out
-
-
-def seed_override(seed: int) -> str:
-    return f"seed={int(seed)}"
 
 
 def unknown_settings(settings: Mapping[str, Any]) -> list[str]:
@@ -205,30 +306,95 @@ def knob_choices(lever: str, knob: Knob) -> list[float | int]:
     return [int(v) if v.is_integer() else v for v in values]
 
 
-def model_params() -> dict[str, dict[str, Any]]:
-    """SolaraViz ``model_params``: one input per control, starting at the CLI's values."""
-    defaults = default_settings()
-    seed = int(defaults[SEED_KEY])
-    params: dict[str, dict[str, Any]] = {
-        SEED_KEY: {
-            "type": "Select",
-            "value": seed,
-            "values": sorted({*SEEDS, seed}),
-            "label": "Random seed (another replicate of the year)",
-        }
+# --------------------------------------------------------------------------------------------- to a config
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        value = round(value, 6)
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return bool(a) == bool(b)
+    if isinstance(a, str) or isinstance(b, str):
+        return str(a) == str(b)
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+
+
+def levers_ticked(settings: Mapping[str, Any]) -> list[str]:
+    """Levers switched on, in the order of sim.policies.LEVERS (the order the model applies them)."""
+    on = {c.lever for c in controls() if settings.get(toggle_key(c.lever), False)}
+    return [name for name in LEVERS if name in on]
+
+
+def moved_fields(settings: Mapping[str, Any], lever: str) -> dict[str, Any]:
+    """The fields of a ticked lever that the settings move away from its yaml values, with their typed values."""
+    out: dict[str, Any] = {}
+    for k in control(lever).knobs:
+        key = knob_key(lever, k)
+        if key not in settings:
+            continue
+        if isinstance(k, AssumptionSwitch):
+            if not settings[key]:
+                out.update({f: type(lever_value(lever, f))(0) for f in k.fields if float(lever_value(lever, f))})
+            continue
+        default = lever_value(lever, k.field)
+        if not _same(settings[key], default):
+            kind = type(default)
+            out[k.field] = settings[key] if kind is str else kind(settings[key])
+    return out
+
+
+def lever_overrides(settings: Mapping[str, Any]) -> list[str]:
+    """The Hydra overrides for the levers (not the seed): ``policy=[...]`` then settings moved away from the yaml."""
+    on = levers_ticked(settings)
+    if not on:
+        return []
+    out = [f"policy=[{','.join(on)}]"]
+    for lever in on:
+        out += [f"policy.{lever}.{f}={_fmt(v)}" for f, v in moved_fields(settings, lever).items()]
+    return out
+
+
+def seed_override(seed: int) -> str:
+    return f"seed={int(seed)}"
+
+
+_COMPOSING = threading.Lock()  # Hydra's compose keeps global state: one composition at a time
+
+
+@functools.lru_cache(maxsize=4)
+def _composed_once(base: tuple[str, ...]) -> tuple[SimConfig, PolicyConfig]:
+    # Every lever's yaml at once is not a configuration anyone runs (a world may lack a lever's nationalities):
+    # typed but not validated; settings_config validates what is run, as the CLI does.
+    raw = OmegaConf.to_container(compose_raw([*base, f"policy=[{','.join(LEVERS)}]"]), resolve=True)
+    assert isinstance(raw, dict)
+    raw.pop("hydra", None)
+    levers = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(SimConfig), raw)).policy
+    return load_config(list(base)), levers
+
+
+def _composed(base: tuple[str, ...]) -> tuple[SimConfig, PolicyConfig]:
+    """The CLI's configuration with ``base`` and the levers' yaml values with ``base`` (composed once each)."""
+    with _COMPOSING:
+        return _composed_once(base)
+
+
+def settings_config(base: tuple[str, ...], settings: Mapping[str, Any]) -> SimConfig:
+    """The validated configuration of ``load_config([*base, seed_override(seed), *lever_overrides(settings)])``,
+    built from two cached compositions instead of composing the YAML again."""
+    unknown = unknown_settings(settings)
+    if unknown:
+        raise ConfigError(f"dashboard: unknown controls {unknown}")
+    settings = {**default_settings(), **settings}
+    cfg, levers = _composed(tuple(base))
+    changes = {
+        lever: dataclasses.replace(getattr(levers, lever), **moved_fields(settings, lever))
+        for lever in levers_ticked(settings)
     }
-    for c in CONTROLS:
-        params[toggle_key(c.lever)] = {"type": "Checkbox", "value": defaults[toggle_key(c.lever)], "label": c.label}
-        for k in c.knobs:
-            key = knob_key(c.lever, k.field)
-            if isinstance(k, Switch):
-                params[key] = {"type": "Checkbox", "value": bool(defaults[key]), "label": k.label}
-                continue
-            value = float(defaults[key])
-            params[key] = {
-                "type": "Select",
-                "value": int(value) if value.is_integer() else value,
-                "values": knob_choices(c.lever, k),
-                "label": f"{k.label} (configs: {_fmt(int(value) if value.is_integer() else value)})",
-            }
-    return params
+    policy = dataclasses.replace(cfg.policy, **changes)
+    out = dataclasses.replace(cfg, seed=int(settings[SEED_KEY]), policy=policy)
+    return validate(copy.deepcopy(out))  # a copy: no run shares mutable parts with the cached compositions

@@ -44,6 +44,26 @@ NODES: dict[str, tuple[float, float]] = {
     "uk_landing": (1.15, 51.05),
 }
 
+# Where each place's name goes beside its dot on the route map ("right" unless named here), chosen so that the
+# crowded south-east (Istanbul, Kapitan Andreevo, Izmir, the Greek islands, Athens) stays legible.
+LABEL_POSITION: dict[str, str] = {
+    "middle_east": "bottom",
+    "horn_of_africa": "right",
+    "albania_vietnam": "left",
+    "istanbul": "right",
+    "kapitan_andreevo": "top",
+    "izmir": "bottom",
+    "greek_islands": "left",
+    "athens": "left",
+    "belgrade": "right",
+    "vienna": "right",
+    "germany": "top",
+    "libya": "bottom",
+    "lampedusa": "right",
+    "ventimiglia": "bottom",
+    "paris": "left",
+}
+
 # Supply-chain nodes where boats and engines can be seized (sim/supply_chain.py).
 SUPPLY_NODES: dict[str, tuple[float, float]] = {
     "turkey": (28.9, 40.2),  # boat makers and warehouses around Istanbul/Bursa
