@@ -67,6 +67,7 @@ TABLE_COLUMNS = (
     "wall_seconds",
 )
 FINISHED, FAILED, SKIPPED = "finished", "failed", "skipped"
+SWEEP_FAILED_EXIT = 1  # exit code of a sweep that ran to the end with failed runs (2: refused before any run)
 BOOKKEEPING = ".sweep"  # markers, staging and superseded runs; never a run folder
 DEFAULT_SUBDIR = "${hydra.job.num}"
 RUN_FILES = ("metadata.json", "summary.json", "daily.parquet", "daily.csv", "config.yaml")
@@ -106,26 +107,52 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    from sim.outputs import _json_default, atomic_write_text
+    from sim.outputs import atomic_write_text, json_text
 
-    atomic_write_text(path, json.dumps(data, indent=2, default=_json_default) + "\n")
+    atomic_write_text(path, json_text(data))
 
 
 def finished_run(run_dir: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(metadata, summary) of a finished run in ``run_dir`` with configuration ``key``, else None."""
+    """(metadata, summary) of an intact finished run in ``run_dir`` with configuration ``key``, else None.
+
+    Intact as ``sim.outputs.run_folder_damage`` defines it (every run file present, checksums as recorded)."""
+    from sim.outputs import run_folder_damage
+
     meta = _read_json(run_dir / "metadata.json")
     if not meta or meta.get("status") != FINISHED or meta.get("config_key") != key:
         return None
+    if run_folder_damage(run_dir) is not None:
+        return None
     summary = _read_json(run_dir / "summary.json")
-    if summary is None or not ((run_dir / "daily.parquet").is_file() or (run_dir / "daily.csv").is_file()):
+    if summary is None:
         return None
     return meta, summary
 
 
-def _clear_run_files(run_dir: Path) -> None:
-    """Remove what a previous attempt left (metadata first, so a half-written folder never looks finished)."""
+def _why_not_reused(run_dir: Path, key: str) -> str:
+    from sim.outputs import run_folder_damage
+
+    meta = _read_json(run_dir / "metadata.json") or {}
+    if meta.get("config_key") != key:
+        return "its configuration differs from this sweep's"
+    return run_folder_damage(run_dir) or "summary.json unreadable"
+
+
+def _clear_run_files(run_dir: Path, sweep_dir: Path, job_num: int) -> str | None:
+    """Make room for a new attempt. What a failed attempt left is removed; a run that once finished (now damaged,
+    or made with another configuration) is moved to ``.sweep/superseded/`` whole, never deleted. Metadata goes
+    first, so a half-cleared folder never looks finished. Returns where a run was moved, if one was."""
+    meta = _read_json(run_dir / "metadata.json")
+    if meta is not None and meta.get("status") == FINISHED:
+        kept = sweep_dir / BOOKKEEPING / "superseded" / _stamp() / str(job_num)
+        kept.mkdir(parents=True, exist_ok=True)
+        for name in ("metadata.json", *RUN_FILES[1:], ".hydra"):
+            if (run_dir / name).exists():
+                os.replace(run_dir / name, kept / name)
+        return str(kept)
     for name in RUN_FILES:
         (run_dir / name).unlink(missing_ok=True)
+    return None
 
 
 def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
@@ -160,7 +187,12 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
                 _write_json(out_dir / "metadata.json", meta)
             log.info("job %d: finished run with the same configuration found in %s; not run again", job_num, out_dir)
             return summary
-        _clear_run_files(out_dir)
+        why = _why_not_reused(out_dir, key)
+        kept = _clear_run_files(out_dir, sweep_dir, job_num)
+        if kept is not None:
+            log.warning(
+                "job %d: the finished run in %s is redone (%s); the old one is in %s", job_num, out_dir, why, kept
+            )
         sim_cfg = to_simconfig(cfg)
         results = run(sim_cfg)
         resolved = OmegaConf.to_yaml(plain)
@@ -195,6 +227,95 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
             )
         except OSError:
             log.exception("job %d: could not write its progress marker", job_num)
+
+
+# ------------------------------------------------------------------------------- faults in Hydra's job set-up
+def _run_job_guarded(original: Any, *args: Any, **kwargs: Any) -> Any:
+    """Hydra's ``run_job``, except that a failure before the task function runs (the job folder cannot be made or
+    written, its log file or ``.hydra/`` cannot be opened) is recorded as a failed run and returned as a failed
+    job, instead of propagating to the launcher and stopping every other job of the sweep. Like ``run_sweep_job``
+    the job returns as completed with no value: Hydra's sweeper re-raises a failed job's exception after the batch,
+    which would end the sweep with a traceback; the failure is recorded in the sweep table instead."""
+    from hydra.core.utils import JobReturn, JobStatus
+    from hydra.types import RunMode
+
+    config = kwargs.get("config", args[1] if len(args) > 1 else None)
+    try:
+        return original(*args, **kwargs)
+    except Exception as exc:
+        if config is None or OmegaConf.select(config, "hydra.mode") != RunMode.MULTIRUN:
+            raise
+        _record_setup_failure(config, exc)
+        ret = JobReturn()
+        ret.status = JobStatus.COMPLETED
+        ret.return_value = None
+        ret.overrides = [str(o) for o in config.hydra.overrides.task]
+        return ret
+
+
+def _record_setup_failure(config: DictConfig, exc: BaseException) -> None:
+    """The progress marker of a job whose set-up failed carries its table row (its folder may be unwritable)."""
+    job_num = int(config.hydra.job.num)
+    sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
+    out_dir = Path(str(OmegaConf.select(config, "hydra.runtime.output_dir") or sweep_dir / str(job_num)))
+    error = "job set-up failed: " + one_line_error(exc)
+    log.error("job %d: %s", job_num, error)
+    marker = {
+        "job_num": job_num,
+        "run_dir": os.path.relpath(out_dir.resolve(), sweep_dir),
+        "status": FAILED,
+        "error": error,
+        "overrides": " ".join(str(o) for o in config.hydra.overrides.task),
+        "seed": OmegaConf.select(config, "seed"),
+        "scenario": str(OmegaConf.select(config, "scenario") or ""),
+        "setup_failed": True,
+    }
+    try:
+        _write_json(sweep_dir / BOOKKEEPING / "done" / f"{job_num}.json", marker)
+    except OSError:
+        log.exception("job %d: could not write its progress marker", job_num)
+
+
+def _setup_failure_row(marker: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    fixed = {
+        "job_num": int(marker.get("job_num", -1)),
+        "run_dir": str(marker.get("run_dir", "")),
+        "scenario": str(marker.get("scenario", "")),
+        "seed": marker.get("seed"),
+        "overrides": str(marker.get("overrides", "")),
+        "config_key": "",
+        "status": FAILED,
+        "error": str(marker.get("error", "")),
+        "wall_seconds": None,
+    }
+    return fixed, {}, {}
+
+
+_LAUNCHER_MODULES = (
+    "hydra.core.utils",
+    "hydra._internal.core_plugins.basic_launcher",
+    "hydra_plugins.hydra_joblib_launcher._core",
+    "hydra_plugins.hydra_submitit_launcher.submitit_launcher",
+    "hydra_plugins.hydra_ray_launcher._launcher_util",
+)
+
+
+def guard_job_setup() -> None:
+    """Install ``_run_job_guarded`` where the launchers look ``run_job`` up (Hydra offers no hook before a job's
+    set-up). Runs when this module is imported, which in a launcher's worker happens while the task function is
+    unpickled, before the job starts. Single runs (``Hydra.run``) keep Hydra's own ``run_job``."""
+    import functools
+
+    import hydra.core.utils as hydra_utils
+
+    original = getattr(hydra_utils.run_job, "__wrapped__", hydra_utils.run_job)
+    guarded = functools.wraps(original)(functools.partial(_run_job_guarded, original))
+    # Launcher modules imported later take the guarded one from hydra.core.utils; those already imported are
+    # patched in place. None is imported here (Ray's would take seconds).
+    for name in _LAUNCHER_MODULES:
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "run_job", None) is original:
+            module.run_job = guarded
 
 
 # ------------------------------------------------------------------------------------------------ table
@@ -628,6 +749,10 @@ class _Monitor:
                 self.counts[status if status in self.counts else FAILED] += 1
                 job_num = int(marker.get("job_num", -1))
                 self.rows.pop(job_num, None)
+                if marker.get("setup_failed"):
+                    self.rows[job_num] = _setup_failure_row(marker)
+                    self.dirty = True
+                    continue
                 row = run_row(self.sweep_dir, self.sweep_dir / str(marker.get("run_dir", "")))
                 if row is not None:
                     self.rows[job_num] = row
@@ -684,7 +809,10 @@ class _Monitor:
             self.thread.join(timeout=10)
         self.poll(final=True)
         if self.counts[FAILED]:
-            sys.stderr.write(f"sweep: {self.counts[FAILED]} run(s) failed; see the error column of the table\n")
+            sys.stderr.write(
+                f"sweep: {self.counts[FAILED]} run(s) failed; see the error column of the table "
+                f"(exit code {SWEEP_FAILED_EXIT})\n"
+            )
         sys.stderr.write(f"sweep table: {self.sweep_dir / (TABLE_NAME + '.parquet')} (and .csv)\n")
         sys.stderr.flush()
 
@@ -704,6 +832,30 @@ def _pin_sweep_dir(config: DictConfig, sweep_dir: Path) -> None:
 
 
 _MONITORS: dict[int, _Monitor] = {}  # kept out of the callback object, which Hydra pickles to the workers
+_HELD: list[Any] = []  # the sweep folder lock of this (launching) process, if it holds one
+
+
+def hold_sweep_folder(sweep_dir: Path) -> None:
+    """Take the sweep folder's lock (sim/sweeps/lock.py) for the rest of this process, or stop with exit code 2
+    and one line naming the holder. Released at the end of the sweep, or at exit whatever the way out (a failure,
+    Ctrl-C); a killed process's lock is released by the operating system and taken over by the next sweep."""
+    from sim.sweeps.lock import SweepLock, SweepLockError
+
+    lock = SweepLock(sweep_dir)
+    try:
+        note = lock.acquire()
+    except SweepLockError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    if note:
+        print(f"sweep: {note}", file=sys.stderr, flush=True)
+    _HELD.append(lock)
+    atexit.register(release_sweep_folder)
+
+
+def release_sweep_folder() -> None:
+    while _HELD:
+        _HELD.pop().release()
 
 
 class SweepCallback(Callback):
@@ -716,6 +868,7 @@ class SweepCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
         sweep_dir.mkdir(parents=True, exist_ok=True)
+        hold_sweep_folder(sweep_dir)  # before anything in the folder changes; exits 2 if another sweep holds it
         _pin_sweep_dir(config, sweep_dir)
         jobs = expand_jobs(config)
         if _SKIP_RECHECK and jobs is not None:
@@ -738,8 +891,11 @@ class SweepCallback(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         monitor = _MONITORS.pop(id(self), None)
+        failed = 0
         if monitor is not None:
             monitor.finish()
+            failed = monitor.counts[FAILED]
+        release_sweep_folder()
         if is_design_sweeper(config.hydra.sweeper):  # a sensitivity design: analyse it (sim/evidence/sensitivity.py)
             from sim.evidence.sensitivity import analyse_sweep
 
@@ -750,6 +906,9 @@ class SweepCallback(Callback):
                 analyse_sweep(Path(str(config.hydra.sweep.dir)).resolve(), log=say)
             except (ConfigError, SweepError) as exc:
                 say(f"not analysed: {exc}")
+        if failed:
+            # Hydra's callback runner only catches Exception: SystemExit ends the process with this code.
+            sys.exit(SWEEP_FAILED_EXIT)
 
 
 # --------------------------------------------------------------------------------------------------- CLI
@@ -776,6 +935,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     return 0
 
+
+guard_job_setup()
 
 if __name__ == "__main__":
     sys.exit(main())
