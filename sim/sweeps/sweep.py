@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -518,6 +519,62 @@ def _check_launcher_installed(name: str) -> None:
         )
 
 
+def check_launcher_settings(launcher: DictConfig) -> None:
+    """Settings of the launcher that would fail only once the sweep has started (one line, ConfigError)."""
+    if str(launcher.get("_target_", "")).endswith("JoblibLauncher"):
+        n_jobs = launcher.get("n_jobs")
+        if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or not (n_jobs >= 1 or n_jobs == -1):
+            raise ConfigError(
+                f"hydra.launcher.n_jobs={n_jobs}: expected a number of processes (1 or more), or -1 for all cores"
+            )
+
+
+# Keys the cross-value rules read: the ordered pairs, and what the resource guard's estimate depends on.
+_RESOURCE_KEYS = ("migration.annual_entrants", "scale", "days", "world.burn_in_days")
+
+
+def _swept_numbers(axes: Sequence[Sequence[str]]) -> dict[str, list[float]]:
+    """The numeric values of each swept key (``key=value`` lines of an axis), by key."""
+    out: dict[str, list[float]] = {}
+    for axis in axes:
+        key = axis[0].split("=", 1)[0].lstrip("+~") if axis else ""
+        try:
+            out[key] = [float(line.split("=", 1)[1]) for line in axis]
+        except (IndexError, ValueError):
+            continue  # a choice of config group or a string: composed and checked value by value already
+    return out
+
+
+def check_combinations(base: Any, axes: Sequence[Sequence[str]]) -> None:
+    """Apply the rules between parameters to every combination of a sweep's values, without composing them.
+
+    Beyond ``max_combinations`` each value is composed with the base on its own, which cannot see a rule broken
+    only by two values together (min_load=36 with comfortable_load=22). Swept keys vary independently, so a pair
+    rule ``a <= b`` holds in every combination exactly when the largest ``a`` is at most the smallest ``b``, and
+    the resource guard holds when it holds for the largest value of every key it reads. Values set by a swept
+    config group (scenario=...) are not seen here; each was composed and checked with the base values."""
+    from sim.config import ORDERED_PAIRS, ordered_pair_problem
+    from sim.resources import estimate, resource_problem
+
+    swept = _swept_numbers(axes)
+
+    def values(key: str) -> list[float]:
+        return swept.get(key) or [float(functools.reduce(getattr, key.split("."), base))]
+
+    for small, large, _ in ORDERED_PAIRS:
+        worst = {small: max(values(small)), large: min(values(large))}
+        problem = ordered_pair_problem(worst, bool(base.weather.inverted_season))
+        if problem:
+            raise ConfigError(f"{problem}; in a combination of this sweep's values")
+    largest = {key: max(values(key)) for key in _RESOURCE_KEYS}
+    est = estimate(
+        largest["migration.annual_entrants"], largest["scale"], largest["days"], largest["world.burn_in_days"]
+    )
+    problem = resource_problem(est, base.limits.max_memory_gb, base.limits.max_minutes)
+    if problem:
+        raise ConfigError(f"{problem}; the largest combination of this sweep's values")
+
+
 def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
     """Validate every run of a sweep before anything runs; return how many runs there are (0 if not ``-m``).
 
@@ -527,11 +584,12 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
     sweep over integer seeds is checked at its smallest and largest seed (every integer between is then valid).
     Raises ConfigError (one line naming the key and value) on the first bad one.
     """
+    import yaml
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.cli import CONFIG_DIR, load_config, one_line, register_schema, split_argv
+    from sim.cli import CONFIG_DIR, load_config, one_line, register_schema, split_argv, yaml_error_line
 
     overrides, multirun, config_name = split_argv(argv)
     if not multirun:
@@ -545,6 +603,7 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
         fixed_all = [o.input_line for o in parsed if not o.is_sweep_override()]
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
             cfg = compose(config_name=config_name, overrides=fixed_all, return_hydra_config=True)
+        check_launcher_settings(cfg.hydra.launcher)
         node = cfg.hydra.sweeper.get("params")
         params = OmegaConf.to_container(node, resolve=False) if isinstance(node, DictConfig) else {}
         assert isinstance(params, dict)
@@ -552,6 +611,8 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
         merged = OverridesParser.create().parse_overrides(lines)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(yaml_error_line(exc)) from None
     fixed: list[str] = []
     axes: list[list[str]] = []
     seeds: list[str] = []
@@ -582,6 +643,8 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
             load_config([*fixed, *combo, seed], config_name)
         if not seeds:
             load_config([*fixed, *combo], config_name)
+    if n_combos > max_combinations:  # each value was checked on its own: now the rules across values
+        check_combinations(load_config([*fixed, *seeds[:1]], config_name), axes)
     if is_design_sweeper(cfg.hydra.sweeper):
         total *= _preflight_design(cfg.hydra.sweeper, merged, [*fixed, *combos[0], *seeds[:1]], config_name)
     return total
