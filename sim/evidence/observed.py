@@ -18,6 +18,7 @@ arrivals, runs of consecutive crossing days and the distribution of people per c
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -68,16 +69,21 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise ObservedDataError(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from None
     if frame.empty:
         raise ObservedDataError(f"{path}: no data rows")
-    # keep_default_na=False reads empty cells as "", so a missing cell is one the line did not have at all.
-    short = frame.isna().any(axis=1).to_numpy()
-    if short.any():
-        row = int(np.flatnonzero(short)[0])
-        cells = int(frame.iloc[row].notna().sum())
-        raise ObservedDataError(
-            f"{path}: row {row + 2}: {cells} of {len(frame.columns)} fields (a truncated line?): "
-            f"{','.join(frame.iloc[row].dropna())!r}"
-        )
+    _check_fields(path, len(frame.columns))
     return frame
+
+
+def _check_fields(path: Path, n_columns: int) -> None:
+    """Every line has as many fields as the header (pandas fills a short line's cells with blanks)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        for record in reader:
+            if record and len(record) != n_columns:
+                raise ObservedDataError(
+                    f"{path}: row {reader.line_num}: {len(record)} of {n_columns} fields (a truncated line?): "
+                    f"{','.join(record)!r}"
+                )
 
 
 def _refuse_rows(path: Path, bad: np.ndarray | pd.Series, rule: str) -> None:
