@@ -299,8 +299,7 @@ def test_the_guard_is_where_the_launchers_look_run_job_up():
 
     assert hydra.core.utils.run_job.func is S._run_job_guarded
     assert basic_launcher.run_job is hydra.core.utils.run_job
-    pytest.importorskip("hydra_plugins.hydra_joblib_launcher._core")
-    from hydra_plugins.hydra_joblib_launcher import _core
+    from hydra_plugins.hydra_joblib_launcher import _core  # a core dependency: the default launcher
 
     assert _core.run_job is hydra.core.utils.run_job
 
