@@ -1281,9 +1281,8 @@ def _observed_section(sweep: Sweep, base: Group) -> Section:
     try:
         annual = obs.load_annual()
         targets = obs.annual_targets(year, annual) if year in annual.index else None
-    except obs.ObservedDataError as exc:
-        targets = None
-        blocks.append(Para(f"Observed annual figures could not be read: {exc}", "small"))
+    except obs.ObservedDataError as exc:  # damaged observed data: no report (exit 2), as validate and calibrate
+        raise ReportError(str(exc)) from None
     full_year = sweep.period == str(year)
     rows = []
     if targets is not None:
@@ -1341,8 +1340,7 @@ def _observed_section(sweep: Sweep, base: Group) -> Section:
         last_year = max(obs.PATTERN_YEARS)
         last = obs.monthly_shares(daily_obs, [last_year]).reindex(range(1, 13)).fillna(0).to_numpy()
     except obs.ObservedDataError as exc:
-        blocks.append(Para(f"The observed daily series could not be read: {exc}", "small"))
-        return Section(f"The baseline against observed data, {year}", blocks, id="observed")
+        raise ReportError(str(exc)) from None
     shares = []
     for r in base.runs:
         d = r.daily[r.daily["date"].dt.year == year]
