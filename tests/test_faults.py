@@ -104,6 +104,12 @@ def test_bad_value_is_one_line_exit_2_and_nothing_written(capsys, tmp_path, args
         assert expected in line
 
 
+def test_raising_a_limit_does_not_change_the_config_key():
+    base = {"seed": 1, "days": 30, "limits": {"max_minutes": 30.0}}
+    assert S.config_key(base) == S.config_key({**base, "limits": {"max_minutes": 120.0}})
+    assert S.config_key(base) != S.config_key({**base, "seed": 2})
+
+
 def test_an_inverted_season_is_allowed_only_when_asked_for():
     from sim.cli import load_config, preflight
 

@@ -86,8 +86,14 @@ def task_config(cfg: DictConfig) -> dict[str, Any]:
     return {k: v for k, v in plain.items() if k != "hydra"}
 
 
+# Run settings that never change a run's results: left out of the key, so raising a limit reuses finished runs.
+NOT_IN_KEY = ("limits",)
+
+
 def config_key(plain: dict[str, Any]) -> str:
-    """A stable hash of a resolved configuration (seed included): equal keys, identical runs."""
+    """A stable hash of a resolved configuration (seed included, ``NOT_IN_KEY`` left out): equal keys, identical
+    runs."""
+    plain = {k: v for k, v in plain.items() if k not in NOT_IN_KEY}
     text = json.dumps(plain, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
