@@ -9,6 +9,7 @@ models here (no cache shared between tests) and stay small.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -243,6 +244,15 @@ STREAM_OWNERS = {
 }
 
 
+def _plain(qualname: str) -> str:
+    """A function's own name where mutation testing renamed it (``x_entry_days__mutmut_orig``,
+    ``Population.xǁPopulationǁ__init____mutmut_3``)."""
+    m = re.fullmatch(r"(?:\w+\.)?x(?:ǁ(\w+)ǁ|_)(\w+?)__mutmut_\w+", qualname)
+    if m is None:
+        return qualname
+    return f"{m.group(1)}.{m.group(2)}" if m.group(1) else m.group(2)
+
+
 class _Recorder:
     """A generator that records, for every draw, the functions on the call stack."""
 
@@ -257,7 +267,7 @@ class _Recorder:
         def draw(*args, **kwargs):
             frame, stack = sys._getframe(1), set()
             while frame is not None:
-                stack.add(frame.f_code.co_qualname)
+                stack.add(_plain(frame.f_code.co_qualname))
                 frame = frame.f_back
             self._log[self._name].append(frozenset(stack))
             return target(*args, **kwargs)
