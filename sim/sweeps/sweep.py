@@ -146,14 +146,14 @@ def _why_not_reused(run_dir: Path, key: str) -> str:
 
 
 def _clear_run_files(run_dir: Path, sweep_dir: Path, job_num: int) -> str | None:
-    """Make room for a new attempt. What a failed attempt left is removed; a run that once finished (now damaged,
-    or made with another configuration) is moved to ``.sweep/superseded/`` whole, never deleted. Metadata goes
-    first, so a half-cleared folder never looks finished. Returns where a run was moved, if one was."""
+    """Make room for a new attempt. What a failed attempt left is removed; the files of a run that once finished
+    (now damaged, or made with another configuration) are moved to ``.sweep/superseded/``, never deleted. Metadata
+    goes first, so a half-cleared folder never looks finished. Returns where a run was moved, if one was."""
     meta = _read_json(run_dir / "metadata.json")
     if meta is not None and meta.get("status") == FINISHED:
         kept = sweep_dir / BOOKKEEPING / "superseded" / _stamp() / str(job_num)
         kept.mkdir(parents=True, exist_ok=True)
-        for name in ("metadata.json", *RUN_FILES[1:], ".hydra"):
+        for name in RUN_FILES:  # not .hydra/ nor the log: Hydra wrote those for this attempt, before it started
             if (run_dir / name).exists():
                 os.replace(run_dir / name, kept / name)
         return str(kept)
