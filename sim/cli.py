@@ -3,10 +3,12 @@ before any work starts (so a bad value gives one line and nothing is written).""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 from pathlib import Path
 
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -45,13 +47,28 @@ def load_config(overrides: list[str] | None = None, config_name: str = "config")
     return to_simconfig(compose_raw(overrides or [], config_name))
 
 
-def compose_raw(overrides: list[str], config_name: str = "config") -> DictConfig:
+def compose_raw(overrides: list[str], config_name: str = "config", with_hydra: bool = False) -> DictConfig:
+    """Compose ``configs/`` with overrides (Hydra's own section too if ``with_hydra``); ConfigError on one line."""
     register_schema()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return compose(config_name=config_name, overrides=list(overrides))
+            return compose(config_name=config_name, overrides=list(overrides), return_hydra_config=with_hydra)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(yaml_error_line(exc)) from None
+
+
+def yaml_error_line(exc: yaml.YAMLError) -> str:
+    """A YAML syntax error in a config file as one line: file, line and column, what is wrong."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return f"YAML syntax error in a config file: {problem}"
+    name = Path(str(mark.name))
+    with contextlib.suppress(ValueError):
+        name = name.relative_to(CONFIG_DIR.parent)
+    return f"{name}, line {mark.line + 1}, column {mark.column + 1}: YAML syntax error ({problem})"
 
 
 def one_line(exc: BaseException) -> str:
@@ -60,11 +77,12 @@ def one_line(exc: BaseException) -> str:
     if exc.__cause__ is not None:
         msg += "\n" + str(exc.__cause__)
     m = re.search(
-        r"Could not find '([^']+)/([^']+)'.*?Available options in '[^']+':\s*(.*?)(?:\nConfig search path|$)", msg, re.S
+        r"Could not find '([^']+)/([^']*)'.*?Available options in '[^']+':\s*(.*?)(?:\nConfig search path|$)", msg, re.S
     )
     if m:
         options = ", ".join(o.strip() for o in m.group(3).split("\n") if o.strip())
-        return f"{m.group(1)}={m.group(2)}: unknown option; allowed: {options}"
+        what = "unknown option" if m.group(2) else "no option given"
+        return f"{m.group(1)}={m.group(2)}: {what}; allowed: {options}"
     m = re.search(r"Could not load '([^'/]+)/([^']+)'", msg)
     if m:
         options = sorted(p.stem for p in (CONFIG_DIR / m.group(1)).glob("*.yaml"))
@@ -138,11 +156,32 @@ def preflight(argv: list[str]) -> int:
     MAX_PREFLIGHT_COMBINATIONS combinations each swept value is checked on its own against the base.
     """
     overrides, multirun, config_name = split_argv(argv)
+    try:
+        return _preflight(overrides, multirun, config_name)
+    except ConfigError as exc:
+        raise ConfigError(_full_key(str(exc), overrides)) from None
+
+
+def _full_key(message: str, overrides: list[str]) -> str:
+    """OmegaConf names an unknown key inside a list entry without its path (``foo``, not ``world.routes.balkan.
+    legs.0.foo``): put the path back from the override that set it."""
+    m = re.match(r"([\w-]+): unknown config key", message)
+    if m:
+        for ov in overrides:
+            key = ov.split("=", 1)[0].lstrip("+~")
+            if key.endswith("." + m.group(1)):
+                return key + message[len(m.group(1)) :]
+    return message
+
+
+def _preflight(overrides: list[str], multirun: bool, config_name: str) -> int:
     parser = OverridesParser.create()
     try:
         parsed = parser.parse_overrides(overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
+    if not multirun and any(ov.get_key_element().startswith("hydra") for ov in parsed):
+        compose_raw(overrides, config_name, with_hydra=True)  # Hydra's own groups and keys (hydra/launcher=...)
     fixed: list[str] = []
     axes: list[list[str]] = []
     for ov in parsed:

@@ -19,7 +19,9 @@ Accessors by dotted key (``declared_field``, ``declared_range``, ``plausible_ran
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import functools
+import math
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -258,7 +260,7 @@ class SmugglingConfig:
     initial_price_gbp: float = param(
         2_500.0,
         "GBP per person",
-        0.0,
+        1.0,  # above 0: a network's share of buyers compares its price with this one
         50_000.0,
         "DESIGN.md: 1,500-6,000; plausible range a guess",
         plausible=(2_000.0, 4_000.0),
@@ -267,7 +269,7 @@ class SmugglingConfig:
         1_500.0, "GBP per person", 0.0, 50_000.0, "DESIGN.md; plausible range a guess", plausible=(1_000.0, 2_000.0)
     )
     price_max_gbp: float = param(
-        6_000.0, "GBP per person", 0.0, 50_000.0, "DESIGN.md; plausible range a guess", plausible=(4_000.0, 9_000.0)
+        6_000.0, "GBP per person", 1.0, 50_000.0, "DESIGN.md; plausible range a guess", plausible=(4_000.0, 9_000.0)
     )
     price_adjust_per_week: float = param(
         0.04,
@@ -387,7 +389,7 @@ class WeatherConfig:
     wave_winter_m: float = param(
         1.35,
         "m median significant wave height, calmest-day opposite (winter)",
-        0.0,
+        0.01,  # log-normal waves: a median of 0 has no logarithm
         10.0,
         "Channel climatology; plausible range a guess",
         plausible=(1.1, 1.6),
@@ -395,7 +397,7 @@ class WeatherConfig:
     wave_summer_m: float = param(
         0.62,
         "m median significant wave height on the calmest day",
-        0.0,
+        0.01,
         10.0,
         "Channel climatology",
         plausible=(0.5, 0.75),
@@ -417,6 +419,8 @@ class WeatherConfig:
         plausible=(0.5, 0.85),
     )
     calmest_day: int = param(200, "day of year", 1, 366, "assumption: calmest mid-July", plausible=(170, 230))
+    # A calmest-day median above the winter one turns the seasons round; refused unless asked for explicitly.
+    inverted_season: bool = False
 
 
 # ----------------------------------------------------------------------------------------------- crossing
@@ -830,6 +834,20 @@ class PolicyConfig:
     asylum_processing: AsylumProcessingPolicy = field(default_factory=AsylumProcessingPolicy)
 
 
+# ------------------------------------------------------------------------------------------------ limits
+@dataclass
+class LimitsConfig:
+    """Resource guard (sim/resources.py): a run whose estimated peak memory or wall time is above these is refused
+    before it starts. Run settings, not behaviour: they never change results and are left out of ``config_key``."""
+
+    max_memory_gb: float = param(
+        8.0, "GB of estimated peak memory per run", 0.01, 1e6, "run setting: about what a laptop can spare"
+    )
+    max_minutes: float = param(
+        30.0, "minutes of estimated wall time per run", 0.01, 1e7, "run setting: a long coffee break"
+    )
+
+
 # ------------------------------------------------------------------------------------------------- top
 @dataclass
 class SimConfig:
@@ -846,22 +864,44 @@ class SimConfig:
     enforcement: EnforcementConfig = field(default_factory=EnforcementConfig)
     asylum: AsylumConfig = field(default_factory=AsylumConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
 
 # Parameters that must stay ordered (smaller, larger, why). The plausible range of the smaller one ends at or below
 # the start of the larger one's, so parameters drawn independently across their plausible ranges keep the order.
 ORDERED_PAIRS: tuple[tuple[str, str, str], ...] = (
-    ("smuggling.min_load", "smuggling.comfortable_load", "validate: min_load <= comfortable_load"),
-    ("smuggling.comfortable_load", "smuggling.max_load", "validate: comfortable_load <= max_load"),
-    ("smuggling.price_min_gbp", "smuggling.initial_price_gbp", "validate: price_min_gbp <= initial_price_gbp"),
-    ("smuggling.initial_price_gbp", "smuggling.price_max_gbp", "validate: initial_price_gbp <= price_max_gbp"),
-    ("weather.wave_summer_m", "weather.wave_winter_m", "the calmest-day median is below the winter median"),
+    ("smuggling.min_load", "smuggling.comfortable_load", "a boat is not launched below min_load"),
+    ("smuggling.comfortable_load", "smuggling.max_load", "boats are loaded beyond comfort only when scarce"),
+    ("smuggling.price_min_gbp", "smuggling.initial_price_gbp", "prices move within [price_min, price_max]"),
+    ("smuggling.initial_price_gbp", "smuggling.price_max_gbp", "prices move within [price_min, price_max]"),
+    (
+        "weather.wave_summer_m",
+        "weather.wave_winter_m",
+        "the calmest-day median is below the winter one; set weather.inverted_season=true to turn the seasons round",
+    ),
     (
         "smuggling.facilitators_per_launch",
         "smuggling.facilitators_per_network",
         "a network needs a launch team to launch at all",
     ),
 )
+# The pair that weather.inverted_season=true exempts.
+INVERTED_SEASON_PAIR = ("weather.wave_summer_m", "weather.wave_winter_m")
+
+
+def ordered_pair_problem(values: dict[str, float], inverted_season: bool = False) -> str | None:
+    """The first ordered pair that ``values`` (dotted key -> number) breaks, as one line; None if all hold.
+
+    Shared by ``validate`` and by the sweep preflight, which applies it to the values of every combination."""
+    for small, large, why in ORDERED_PAIRS:
+        if inverted_season and (small, large) == INVERTED_SEASON_PAIR:
+            continue
+        if small in values and large in values and values[small] > values[large]:
+            return (
+                f"{small}={_fmt(values[small])} with {large}={_fmt(values[large])}: "
+                f"{small.split('.')[-1]} <= {large.split('.')[-1]} required ({why})"
+            )
+    return None
 
 
 # ------------------------------------------------------------------------------------------ declarations
@@ -965,6 +1005,10 @@ def plausible_parameters(prefixes: Sequence[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- validation
+# Every date a run touches must lie in this span: datetime stops at 9999, and no observed data come before 1900.
+FIRST_DATE, LAST_DATE = "1900-01-01", "9999-12-31"
+
+
 def validate(cfg: SimConfig) -> SimConfig:
     """Check every declared range and the cross-field rules; raise ConfigError with one line."""
     _check_ranges(cfg, "")
@@ -978,6 +1022,8 @@ def validate(cfg: SimConfig) -> SimConfig:
             raise ConfigError(f"world.routes.{name}.legs: at least one leg is required")
         for nat, share in route.nationalities.items():
             _check_value(f"world.routes.{name}.nationalities.{nat}", share, (0.0, 1.0))
+        if route.nationalities:
+            _check_positive_sum(f"world.routes.{name}.nationalities", list(route.nationalities.values()))
     _check_positive_sum("world.routes.*.share", [r.share for r in w.routes.values()])
     _check_positive_sum("world.launch_areas.*.camp_share", [a.camp_share for a in w.launch_areas.values()])
     weights = cfg.enforcement.beach_area_weights
@@ -986,38 +1032,50 @@ def validate(cfg: SimConfig) -> SimConfig:
             raise ConfigError(
                 f"enforcement.beach_area_weights.{area}: unknown launch area; allowed: {sorted(w.launch_areas)}"
             )
-        _check_value(f"enforcement.beach_area_weights.{area}", wgt, (0.0, INF))
-    s = cfg.smuggling
-    if not s.min_load <= s.comfortable_load <= s.max_load:
-        raise ConfigError(
-            f"smuggling.min_load <= comfortable_load <= max_load required; got {s.min_load}, "
-            f"{s.comfortable_load}, {s.max_load}"
-        )
-    if not s.price_min_gbp <= s.initial_price_gbp <= s.price_max_gbp:
-        raise ConfigError(
-            f"smuggling.initial_price_gbp={s.initial_price_gbp} must lie in "
-            f"[price_min_gbp={s.price_min_gbp}, price_max_gbp={s.price_max_gbp}]"
-        )
+        _check_value(f"enforcement.beach_area_weights.{area}", wgt, (0.0, None))
+    problem = ordered_pair_problem(
+        {key: _value(cfg, key) for pair in ORDERED_PAIRS for key in pair[:2]}, cfg.weather.inverted_season
+    )
+    if problem:
+        raise ConfigError(problem)
     for group in ("boat_nodes", "engine_nodes"):
         if not getattr(cfg.supply_chain, group):
             raise ConfigError(f"supply_chain.{group}: at least one node is required")
-    for key, value in (
-        ("world.start_date", w.start_date),
-        ("policy.deterrence.start_date", cfg.policy.deterrence.start_date),
-        ("policy.gang_disruption.start_date", cfg.policy.gang_disruption.start_date),
-    ):
-        _check_date(key, value)
+    _check_run_dates(cfg)
     _check_policies(cfg)
+    from sim.resources import check_resources
+
+    check_resources(cfg)
     return cfg
 
 
-def _check_date(key: str, value: str) -> None:
-    import datetime as _dt
+def _value(cfg: Any, key: str) -> Any:
+    return functools.reduce(getattr, key.split("."), cfg)
 
+
+def _check_date(key: str, value: str) -> _dt.date:
     try:
-        _dt.date.fromisoformat(value)
-    except ValueError:
+        date = _dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
         raise ConfigError(f"{key}={value!r}: expected an ISO date such as 2024-01-01") from None
+    if not FIRST_DATE <= date.isoformat() <= LAST_DATE:
+        raise ConfigError(f"{key}={value}: out of range, allowed {FIRST_DATE} to {LAST_DATE}")
+    return date
+
+
+def _check_run_dates(cfg: SimConfig) -> None:
+    """The burn-in before the start date and the simulated days after it stay within FIRST_DATE..LAST_DATE."""
+    start = _check_date("world.start_date", cfg.world.start_date)
+    first = _dt.date.fromisoformat(FIRST_DATE) + _dt.timedelta(days=cfg.world.burn_in_days)
+    last = _dt.date.fromisoformat(LAST_DATE) - _dt.timedelta(days=cfg.days - 1)
+    if not first <= start <= last:
+        raise ConfigError(
+            f"world.start_date={cfg.world.start_date}: with world.burn_in_days={cfg.world.burn_in_days} before it "
+            f"and days={cfg.days} from it the run leaves {FIRST_DATE} to {LAST_DATE}; allowed start dates "
+            f"{first.isoformat()} to {last.isoformat()}"
+        )
+    for key in ("policy.deterrence.start_date", "policy.gang_disruption.start_date"):
+        _check_date(key, _value(cfg, key))
 
 
 def _check_policies(cfg: SimConfig) -> None:
@@ -1048,16 +1106,16 @@ def _check_positive_sum(key: str, values: list[float]) -> None:
 def _check_value(key: str, value: Any, bounds: tuple[float | None, float | None]) -> None:
     low, high = bounds
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{key}={value!r}: expected a number in [{low}, {high}]")
-    if value != value:  # NaN
-        raise ConfigError(f"{key}=nan: expected a number in [{low}, {high}]")
+        raise ConfigError(f"{key}={value!r}: expected a number in [{_fmt(low)}, {_fmt(high, 'inf')}]")
+    if not math.isfinite(value):  # NaN or infinite: every parameter is a finite number
+        raise ConfigError(f"{key}={value}: expected a finite number in [{_fmt(low)}, {_fmt(high, 'inf')}]")
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ConfigError(f"{key}={value}: out of range, allowed [{_fmt(low)}, {_fmt(high)}]")
+        raise ConfigError(f"{key}={value}: out of range, allowed [{_fmt(low)}, {_fmt(high, 'inf')}]")
 
 
-def _fmt(x: float | None) -> str:
+def _fmt(x: float | None, missing: str = "-inf") -> str:
     if x is None:
-        return "-inf"
+        return missing
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
         return str(int(x))
     return str(x)

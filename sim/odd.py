@@ -36,6 +36,7 @@ TABLES = [
     ("Lever: returns", C.ReturnsPolicy, "policy.returns."),
     ("Lever: search and rescue", C.SearchAndRescuePolicy, "policy.search_and_rescue."),
     ("Lever: asylum processing", C.AsylumProcessingPolicy, "policy.asylum_processing."),
+    ("Resource limits (run settings, sim/resources.py)", C.LimitsConfig, "limits."),
 ]
 
 

@@ -338,6 +338,23 @@ def _json_default(o: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(o)}")
 
 
+def _finite_or_null(o: Any) -> Any:
+    """Non-finite numbers as None, through dicts and lists: an outcome that is undefined (the mean price of a run
+    without networks) is written as ``null``, valid JSON that every reader loads as missing, never a bare NaN."""
+    if isinstance(o, dict):
+        return {k: _finite_or_null(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite_or_null(v) for v in o]
+    if isinstance(o, (float, np.floating)) and not np.isfinite(o):
+        return None
+    return o
+
+
+def json_text(data: Any) -> str:
+    """Strict JSON (no NaN or Infinity; numpy scalars as numbers), indented, with a final newline."""
+    return json.dumps(_finite_or_null(data), indent=2, default=_json_default, allow_nan=False) + "\n"
+
+
 def package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for pkg in ("mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core", "omegaconf", "matplotlib", "networkx"):
@@ -384,7 +401,7 @@ def write_run_folder(
     """Write summary.json, daily.parquet, config.yaml, then metadata.json: its presence marks a finished run, and it
     records the other files' checksums so that a damaged or edited run is recognised (``run_folder_damage``)."""
     out_dir = Path(out_dir)
-    atomic_write_text(out_dir / "summary.json", json.dumps(results.summary, indent=2, default=_json_default) + "\n")
+    atomic_write_text(out_dir / "summary.json", json_text(results.summary))
     atomic_write_frame(out_dir / "daily.parquet", results.daily)
     atomic_write_text(out_dir / "config.yaml", resolved_config_yaml)
     meta = {
@@ -399,7 +416,7 @@ def write_run_folder(
     }
     if extra:
         meta.update(extra)
-    atomic_write_text(out_dir / "metadata.json", json.dumps(meta, indent=2, default=_json_default) + "\n")
+    atomic_write_text(out_dir / "metadata.json", json_text(meta))
 
 
 def run_folder_damage(run_dir: Path) -> str | None:

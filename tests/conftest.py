@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 
 import pytest
 
@@ -24,7 +25,10 @@ def _cached_run(overrides: tuple[str, ...], small: bool) -> Results:
 
 
 def run_with(*overrides: str, small: bool = True) -> Results:
-    """Run (cached per override list: results are deterministic, so re-running proves nothing new)."""
+    """Run (cached per override list: results are deterministic, so re-running proves nothing new). Not cached
+    under mutation testing (make mutation), whose test processes are forked from one that ran the clean code."""
+    if "mutmut" in sys.modules:
+        return run(cfg_with(*overrides, small=small))
     return _cached_run(tuple(overrides), small)
 
 

@@ -210,21 +210,26 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     sweep_dir = tmp_path / "failing"
     (sweep_dir / "1" / "summary.json").mkdir(parents=True)  # run 1 cannot write its summary
     (sweep_dir / "1" / "summary.json" / "x").write_text("")
-    p = sweep_cli(sweep_dir, "seed=1,2", *SMALL)
-    assert p.returncode == 0, p.stderr[-3000:]
-    assert "2/2 runs, 1 done, 1 failed, 0 remaining" in p.stderr
+    (sweep_dir / "2").write_text("")  # job 2's folder cannot be made: Hydra's job set-up fails before the run
+    p = sweep_cli(sweep_dir, "seed=1,2,3", *SMALL)
+    assert p.returncode == S.SWEEP_FAILED_EXIT == 1, p.stderr[-3000:]
+    assert "3/3 runs, 1 done, 2 failed, 0 remaining" in p.stderr
+    assert "sweep: 2 run(s) failed; see the error column of the table (exit code 1)" in p.stderr
+    assert "Traceback" not in p.stderr
     table = pd.read_csv(sweep_dir / "sweep_runs.csv", keep_default_na=False)
-    assert list(table["status"]) == ["finished", "failed"]
+    assert list(table["status"]) == ["finished", "failed", "failed"]
     assert table.loc[1, "error"].startswith("IsADirectoryError") and "\n" not in table.loc[1, "error"]
+    assert table.loc[2, "error"].startswith("job set-up failed: FileExistsError") and table.loc[2, "seed"] == 3
     assert table.loc[0, "error"] == "" and table.loc[1, "seed"] == 2
     meta = read_json(sweep_dir / "1" / "metadata.json")
     assert meta["status"] == "failed" and "Traceback" in meta["traceback"]
-    # fixed, the same command redoes only the failed run
+    # fixed, the same command redoes only the failed runs
     shutil.rmtree(sweep_dir / "1" / "summary.json")
-    p = sweep_cli(sweep_dir, "seed=1,2", *SMALL)
+    (sweep_dir / "2").unlink()
+    p = sweep_cli(sweep_dir, "seed=1,2,3", *SMALL)
     assert p.returncode == 0, p.stderr[-3000:]
-    assert "2 done (1 reused), 0 failed" in p.stderr
-    assert list(pd.read_parquet(sweep_dir / "sweep_runs.parquet")["status"]) == ["finished"] * 2
+    assert "3 done (1 reused), 0 failed" in p.stderr
+    assert list(pd.read_parquet(sweep_dir / "sweep_runs.parquet")["status"]) == ["finished"] * 3
 
 
 @pytest.fixture(autouse=True)

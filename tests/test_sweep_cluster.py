@@ -1,6 +1,9 @@
 """Cluster launchers on this machine (pip install -e ".[cluster]"): submitit's local executor (the Slurm launcher's
 code path without Slurm) and Ray, both with a Ray instance of the launcher's own and with a Ray cluster this test
-starts and stops. Each run must equal the same run made in this process: seeds are replicates wherever they run."""
+starts and stops. Each run must equal the same run made in this process: seeds are replicates wherever they run.
+
+The launchers are part of what `make test` installs; a missing one fails here (as the dashboard's packages do),
+it is not skipped: a silent skip would let a broken cluster set-up pass."""
 
 from __future__ import annotations
 
@@ -24,6 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["days=60", "scale=0.05", "world.burn_in_days=30"]
 # Ray on loopback only (by default it binds the machine's network address), no token file written to ~/.ray.
 RAY_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
+
+
+def require(module: str) -> None:
+    """Fail (not skip) when a launcher that make test installs is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        pytest.fail(f"{module} is not installed: pip install -e '.[cluster]' (make test installs it)")
 
 
 def free_port() -> int:
@@ -55,7 +66,7 @@ def check_runs_equal_in_process_runs(sweep_dir: Path, seeds: list[int]) -> None:
 
 
 def test_submitit_local_executor(tmp_path):
-    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    require("hydra_plugins.hydra_submitit_launcher")
     sweep_dir = tmp_path / "submitit"
     p = sweep(sweep_dir, "hydra/launcher=submitit_local", "seed=1,2")
     assert p.returncode == 0, p.stderr[-3000:]
@@ -65,7 +76,7 @@ def test_submitit_local_executor(tmp_path):
 
 
 def test_slurm_launcher_config_composes():
-    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    require("hydra_plugins.hydra_submitit_launcher")
     from hydra import compose, initialize_config_dir
 
     from sim.cli import CONFIG_DIR, register_schema
@@ -81,7 +92,7 @@ def test_slurm_launcher_config_composes():
 
 
 def test_ray_launcher_with_its_own_local_instance(tmp_path):
-    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    require("hydra_plugins.hydra_ray_launcher")
     sweep_dir = tmp_path / "ray_local"
     p = sweep(
         sweep_dir,
@@ -101,7 +112,7 @@ def test_ray_launcher_with_its_own_local_instance(tmp_path):
 @pytest.fixture
 def ray_cluster(tmp_path):
     """A one-node Ray cluster on loopback, started here and stopped after the test (only the processes it started)."""
-    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    require("hydra_plugins.hydra_ray_launcher")
     port = free_port()
     ray = Path(sys.executable).parent / "ray"
     cmd = [

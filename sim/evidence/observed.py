@@ -7,8 +7,10 @@ Three files in ``data/`` (sources in ``data/SOURCES.md``):
 - ``small_boats_daily_2018_2023.csv``: people and boats detected arriving per day, 2018-2023 (Home Office SB_01).
 - ``iom_channel_incidents_2018_2026.csv``: one row per IOM-recorded incident on the route.
 
-Every loader checks what it reads; a missing file, a missing column, a date that does not parse, a duplicated
-day or a negative count raises :class:`ObservedDataError` with one line naming the file and what is wrong.
+Every loader checks what it reads, row by row; a missing file, a missing column, a truncated line, a date that
+does not parse, a day duplicated, missing or out of order, a negative or fractional count, or a row whose columns
+disagree (people_per_boat against people / boats, boats above people, a share against its counts) raises
+:class:`ObservedDataError` with one line naming the file, the row (its line in the file) and the rule.
 
 The helpers below turn the series into the patterns the model is scored on: annual targets, monthly shares of
 arrivals, runs of consecutive crossing days and the distribution of people per crossing day.
@@ -16,6 +18,7 @@ arrivals, runs of consecutive crossing days and the distribution of people per c
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -66,7 +69,28 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise ObservedDataError(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from None
     if frame.empty:
         raise ObservedDataError(f"{path}: no data rows")
+    _check_fields(path, len(frame.columns))
     return frame
+
+
+def _check_fields(path: Path, n_columns: int) -> None:
+    """Every line has as many fields as the header (pandas fills a short line's cells with blanks)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        for record in reader:
+            if record and len(record) != n_columns:
+                raise ObservedDataError(
+                    f"{path}: row {reader.line_num}: {len(record)} of {n_columns} fields (a truncated line?): "
+                    f"{','.join(record)!r}"
+                )
+
+
+def _refuse_rows(path: Path, bad: np.ndarray | pd.Series, rule: str) -> None:
+    """Raise naming the first row (file line) where ``bad`` is True and the rule it breaks."""
+    bad = np.asarray(bad, dtype=bool)
+    if bad.any():
+        raise ObservedDataError(f"{path}: row {int(np.flatnonzero(bad)[0]) + 2}: {rule}")
 
 
 def _require_columns(frame: pd.DataFrame, path: Path, columns: Iterable[str]) -> None:
@@ -126,8 +150,52 @@ def load_annual(path: str | Path | None = None) -> pd.DataFrame:
     years = _numbers(raw, path, "year", required=True)
     if (years % 1 != 0).any() or years.duplicated().any():
         raise ObservedDataError(f"{path}: column 'year' must hold distinct whole years")
+    _refuse_rows(path, years.diff().fillna(1).to_numpy() <= 0, "years out of order (one row a year, ascending)")
     out.index = pd.Index(years.astype(int).to_numpy(), name="year")
+    _check_annual_rows(out, path)
     return out
+
+
+def _check_annual_rows(annual: pd.DataFrame, path: Path) -> None:
+    """Plausibility of each year's row: whole counts, and the columns agree with each other where they overlap."""
+    for col in (
+        "people_arrived",
+        "boats_arrived",
+        "crossing_days",
+        "deaths_at_sea_iom",
+        "deaths_dead_missing_iom_route",
+    ):
+        if col in annual:
+            _refuse_rows(path, annual[col].notna() & (annual[col] % 1 != 0), f"{col} must be a whole count")
+    people, boats = annual["people_arrived"], annual["boats_arrived"]
+    _refuse_rows(path, boats > people, "boats_arrived above people_arrived (every boat carries someone)")
+    _refuse_rows(
+        path, (boats > 0) != (people > 0), "people_arrived and boats_arrived must be both zero or both positive"
+    )
+    ratio = people / boats.where(boats > 0)
+    _refuse_rows(
+        path,
+        annual["people_per_boat"].notna() & ~(abs(annual["people_per_boat"] - ratio.fillna(0.0)) <= 0.051),
+        "people_per_boat differs from people_arrived / boats_arrived (rounded to 0.1)",
+    )
+    days = annual["crossing_days"]
+    _refuse_rows(path, days > 366, "crossing_days above 366")
+    _refuse_rows(path, days > boats, "crossing_days above boats_arrived (a crossing day has a boat)")
+    _refuse_rows(path, days.notna() & ((days > 0) != (boats > 0)), "crossing_days zero but boats arrived, or not")
+    if "deaths_dead_missing_iom_route" in annual:
+        _refuse_rows(
+            path,
+            annual["deaths_at_sea_iom"] > annual["deaths_dead_missing_iom_route"],
+            "deaths_at_sea_iom above deaths_dead_missing_iom_route (deaths at sea are part of the route's deaths)",
+        )
+    if "people_prevented_france" in annual:
+        prevented = annual["people_prevented_france"]
+        share = prevented / (prevented + people)
+        _refuse_rows(
+            path,
+            annual["prevention_share"].notna() & share.notna() & ~(abs(annual["prevention_share"] - share) <= 0.006),
+            "prevention_share differs from people_prevented_france / (people_prevented_france + people_arrived)",
+        )
 
 
 def load_daily(path: str | Path | None = None) -> pd.DataFrame:
@@ -139,6 +207,9 @@ def load_daily(path: str | Path | None = None) -> pd.DataFrame:
     if dates.duplicated().any():
         row = int(np.flatnonzero(dates.duplicated().to_numpy())[0])
         raise ObservedDataError(f"{path}: column 'date', row {row + 2}: day {raw['date'].iloc[row]} appears twice")
+    step = dates.diff().dt.days.to_numpy()
+    _refuse_rows(path, step < 0, "date before the previous row's (one row a day, in date order)")
+    _refuse_rows(path, step > 1, "days missing before this date (one row a day, in date order)")
     out = pd.DataFrame({"date": dates})
     for col in ("people", "boats"):
         values = _numbers(raw, path, col, required=True)
@@ -149,7 +220,8 @@ def load_daily(path: str | Path | None = None) -> pd.DataFrame:
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ObservedDataError(f"{path}: row {row + 2}: people and boats must be both zero or both positive")
-    return out.sort_values("date", ignore_index=True)
+    _refuse_rows(path, out["boats"] > out["people"], "boats above people (every boat carries someone)")
+    return out
 
 
 def load_incidents(path: str | Path | None = None) -> pd.DataFrame:
@@ -159,6 +231,8 @@ def load_incidents(path: str | Path | None = None) -> pd.DataFrame:
     _require_columns(raw, path, _INCIDENT_COLUMNS)
     out = raw.copy()
     out["date"] = _dates(raw, path)
+    _refuse_rows(path, out["date"].diff().dt.days.to_numpy() < 0, "date before the previous row's (date order)")
+    _refuse_rows(path, raw.duplicated().to_numpy(), "repeats an earlier row exactly (an incident counted twice)")
     for col in ("dead", "missing"):
         out[col] = _numbers(raw, path, col, required=False).fillna(0.0).to_numpy()
     flag = _numbers(raw, path, "sea_related_flag", required=True)
@@ -166,6 +240,8 @@ def load_incidents(path: str | Path | None = None) -> pd.DataFrame:
         row = int(np.flatnonzero((~flag.isin([0, 1])).to_numpy())[0])
         raise ObservedDataError(f"{path}: column 'sea_related_flag', row {row + 2}: must be 0 or 1")
     out["sea_related_flag"] = flag.astype(int).to_numpy()
+    for col in ("dead", "missing"):
+        _refuse_rows(path, out[col] % 1 != 0, f"{col} must be a whole count")
     return out
 
 

@@ -26,7 +26,7 @@ from sim.report.labels import (
     route_label,
     setting_label,
 )
-from sim.report.scenarios import Sweep
+from sim.report.scenarios import ReportError, Sweep
 from sim.report.words import seed_text
 from sim.results import fmt, stats
 from sim.results.folders import RunGroup
@@ -168,8 +168,8 @@ def _annual_blocks(sweep: Sweep, year: int) -> list[Any]:
     try:
         annual = obs.load_annual()
         targets = obs.annual_targets(year, annual) if year in annual.index else None
-    except obs.ObservedDataError as exc:
-        return [Para(f"Observed annual figures could not be read: {exc}", "small")]
+    except obs.ObservedDataError as exc:  # damaged observed data: no report (exit 2), as validate and calibrate
+        raise ReportError(str(exc)) from None
     if targets is None:
         return [Para(f"There are no observed annual figures for {year} in the model's data; nothing to compare.")]
     intro = (
@@ -205,7 +205,7 @@ def _monthly_blocks(sweep: Sweep, year: int) -> list[Any]:
         last_year = max(obs.PATTERN_YEARS)
         last = obs.monthly_shares(daily_obs, [last_year]).reindex(range(1, 13)).fillna(0).to_numpy()
     except obs.ObservedDataError as exc:
-        return [Para(f"The observed daily series could not be read: {exc}", "small")]
+        raise ReportError(str(exc)) from None
     shares = []
     for r in sweep.baseline.runs:
         d = sweep.daily[r.job_num]

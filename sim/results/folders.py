@@ -75,9 +75,13 @@ def read_json(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+NOT_IN_KEY = ("limits",)  # run settings that never change results (a raised time limit reuses finished runs)
+
+
 def config_key(plain: dict[str, Any]) -> str:
     """A stable hash of a resolved configuration (seed included): equal keys, identical runs."""
-    text = json.dumps(plain, sort_keys=True, separators=(",", ":"), default=str)
+    kept = {k: v for k, v in plain.items() if k not in NOT_IN_KEY}
+    text = json.dumps(kept, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import functools
 import itertools
 import json
 import logging
@@ -69,6 +70,7 @@ from sim.results.folders import (
 
 log = logging.getLogger(__name__)
 
+SWEEP_FAILED_EXIT = 1  # exit code of a sweep that ran to the end with failed runs (2: refused before any run)
 DEFAULT_SUBDIR = "${hydra.job.num}"
 RUN_FILES = ("metadata.json", "summary.json", "daily.parquet", "daily.csv", "config.yaml")
 
@@ -97,26 +99,52 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    from sim.outputs import _json_default, atomic_write_text
+    from sim.outputs import atomic_write_text, json_text
 
-    atomic_write_text(path, json.dumps(data, indent=2, default=_json_default) + "\n")
+    atomic_write_text(path, json_text(data))
 
 
 def finished_run(run_dir: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(metadata, summary) of a finished run in ``run_dir`` with configuration ``key``, else None."""
+    """(metadata, summary) of an intact finished run in ``run_dir`` with configuration ``key``, else None.
+
+    Intact as ``sim.outputs.run_folder_damage`` defines it (every run file present, checksums as recorded)."""
+    from sim.outputs import run_folder_damage
+
     meta = _read_json(run_dir / "metadata.json")
     if not meta or meta.get("status") != FINISHED or meta.get("config_key") != key:
         return None
+    if run_folder_damage(run_dir) is not None:
+        return None
     summary = _read_json(run_dir / "summary.json")
-    if summary is None or not ((run_dir / "daily.parquet").is_file() or (run_dir / "daily.csv").is_file()):
+    if summary is None:
         return None
     return meta, summary
 
 
-def _clear_run_files(run_dir: Path) -> None:
-    """Remove what a previous attempt left (metadata first, so a half-written folder never looks finished)."""
+def _why_not_reused(run_dir: Path, key: str) -> str:
+    from sim.outputs import run_folder_damage
+
+    meta = _read_json(run_dir / "metadata.json") or {}
+    if meta.get("config_key") != key:
+        return "its configuration differs from this sweep's"
+    return run_folder_damage(run_dir) or "summary.json unreadable"
+
+
+def _clear_run_files(run_dir: Path, sweep_dir: Path, job_num: int) -> str | None:
+    """Make room for a new attempt. What a failed attempt left is removed; the files of a run that once finished
+    (now damaged, or made with another configuration) are moved to ``.sweep/superseded/``, never deleted. Metadata
+    goes first, so a half-cleared folder never looks finished. Returns where a run was moved, if one was."""
+    meta = _read_json(run_dir / "metadata.json")
+    if meta is not None and meta.get("status") == FINISHED:
+        kept = sweep_dir / BOOKKEEPING / "superseded" / _stamp() / str(job_num)
+        kept.mkdir(parents=True, exist_ok=True)
+        for name in RUN_FILES:  # not .hydra/ nor the log: Hydra wrote those for this attempt, before it started
+            if (run_dir / name).exists():
+                os.replace(run_dir / name, kept / name)
+        return str(kept)
     for name in RUN_FILES:
         (run_dir / name).unlink(missing_ok=True)
+    return None
 
 
 def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
@@ -151,7 +179,12 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
                 _write_json(out_dir / "metadata.json", meta)
             log.info("job %d: finished run with the same configuration found in %s; not run again", job_num, out_dir)
             return summary
-        _clear_run_files(out_dir)
+        why = _why_not_reused(out_dir, key)
+        kept = _clear_run_files(out_dir, sweep_dir, job_num)
+        if kept is not None:
+            log.warning(
+                "job %d: the finished run in %s is redone (%s); the old one is in %s", job_num, out_dir, why, kept
+            )
         sim_cfg = to_simconfig(cfg)
         results = run(sim_cfg)
         resolved = OmegaConf.to_yaml(plain)
@@ -186,6 +219,95 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
             )
         except OSError:
             log.exception("job %d: could not write its progress marker", job_num)
+
+
+# ------------------------------------------------------------------------------- faults in Hydra's job set-up
+def _run_job_guarded(original: Any, *args: Any, **kwargs: Any) -> Any:
+    """Hydra's ``run_job``, except that a failure before the task function runs (the job folder cannot be made or
+    written, its log file or ``.hydra/`` cannot be opened) is recorded as a failed run and returned as a failed
+    job, instead of propagating to the launcher and stopping every other job of the sweep. Like ``run_sweep_job``
+    the job returns as completed with no value: Hydra's sweeper re-raises a failed job's exception after the batch,
+    which would end the sweep with a traceback; the failure is recorded in the sweep table instead."""
+    from hydra.core.utils import JobReturn, JobStatus
+    from hydra.types import RunMode
+
+    config = kwargs.get("config", args[1] if len(args) > 1 else None)
+    try:
+        return original(*args, **kwargs)
+    except Exception as exc:
+        if config is None or OmegaConf.select(config, "hydra.mode") != RunMode.MULTIRUN:
+            raise
+        _record_setup_failure(config, exc)
+        ret = JobReturn()
+        ret.status = JobStatus.COMPLETED
+        ret.return_value = None
+        ret.overrides = [str(o) for o in config.hydra.overrides.task]
+        return ret
+
+
+def _record_setup_failure(config: DictConfig, exc: BaseException) -> None:
+    """The progress marker of a job whose set-up failed carries its table row (its folder may be unwritable)."""
+    job_num = int(config.hydra.job.num)
+    sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
+    out_dir = Path(str(OmegaConf.select(config, "hydra.runtime.output_dir") or sweep_dir / str(job_num)))
+    error = "job set-up failed: " + one_line_error(exc)
+    log.error("job %d: %s", job_num, error)
+    marker = {
+        "job_num": job_num,
+        "run_dir": os.path.relpath(out_dir.resolve(), sweep_dir),
+        "status": FAILED,
+        "error": error,
+        "overrides": " ".join(str(o) for o in config.hydra.overrides.task),
+        "seed": OmegaConf.select(config, "seed"),
+        "scenario": str(OmegaConf.select(config, "scenario") or ""),
+        "setup_failed": True,
+    }
+    try:
+        _write_json(sweep_dir / BOOKKEEPING / "done" / f"{job_num}.json", marker)
+    except OSError:
+        log.exception("job %d: could not write its progress marker", job_num)
+
+
+def _setup_failure_row(marker: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    fixed = {
+        "job_num": int(marker.get("job_num", -1)),
+        "run_dir": str(marker.get("run_dir", "")),
+        "scenario": str(marker.get("scenario", "")),
+        "seed": marker.get("seed"),
+        "overrides": str(marker.get("overrides", "")),
+        "config_key": "",
+        "status": FAILED,
+        "error": str(marker.get("error", "")),
+        "wall_seconds": None,
+    }
+    return fixed, {}, {}
+
+
+_LAUNCHER_MODULES = (
+    "hydra.core.utils",
+    "hydra._internal.core_plugins.basic_launcher",
+    "hydra_plugins.hydra_joblib_launcher._core",
+    "hydra_plugins.hydra_submitit_launcher.submitit_launcher",
+    "hydra_plugins.hydra_ray_launcher._launcher_util",
+)
+
+
+def guard_job_setup() -> None:
+    """Install ``_run_job_guarded`` where the launchers look ``run_job`` up (Hydra offers no hook before a job's
+    set-up). Runs when this module is imported, which in a launcher's worker happens while the task function is
+    unpickled, before the job starts. Single runs (``Hydra.run``) keep Hydra's own ``run_job``."""
+    import functools
+
+    import hydra.core.utils as hydra_utils
+
+    original = getattr(hydra_utils.run_job, "__wrapped__", hydra_utils.run_job)
+    guarded = functools.wraps(original)(functools.partial(_run_job_guarded, original))
+    # Launcher modules imported later take the guarded one from hydra.core.utils; those already imported are
+    # patched in place. None is imported here (Ray's would take seconds).
+    for name in _LAUNCHER_MODULES:
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "run_job", None) is original:
+            module.run_job = guarded
 
 
 # ------------------------------------------------------------------------------------------------ table
@@ -281,6 +403,62 @@ def _check_launcher_installed(name: str) -> None:
         )
 
 
+def check_launcher_settings(launcher: DictConfig) -> None:
+    """Settings of the launcher that would fail only once the sweep has started (one line, ConfigError)."""
+    if str(launcher.get("_target_", "")).endswith("JoblibLauncher"):
+        n_jobs = launcher.get("n_jobs")
+        if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or not (n_jobs >= 1 or n_jobs == -1):
+            raise ConfigError(
+                f"hydra.launcher.n_jobs={n_jobs}: expected a number of processes (1 or more), or -1 for all cores"
+            )
+
+
+# Keys the cross-value rules read: the ordered pairs, and what the resource guard's estimate depends on.
+_RESOURCE_KEYS = ("migration.annual_entrants", "scale", "days", "world.burn_in_days")
+
+
+def _swept_numbers(axes: Sequence[Sequence[str]]) -> dict[str, list[float]]:
+    """The numeric values of each swept key (``key=value`` lines of an axis), by key."""
+    out: dict[str, list[float]] = {}
+    for axis in axes:
+        key = axis[0].split("=", 1)[0].lstrip("+~") if axis else ""
+        try:
+            out[key] = [float(line.split("=", 1)[1]) for line in axis]
+        except (IndexError, ValueError):
+            continue  # a choice of config group or a string: composed and checked value by value already
+    return out
+
+
+def check_combinations(base: Any, axes: Sequence[Sequence[str]]) -> None:
+    """Apply the rules between parameters to every combination of a sweep's values, without composing them.
+
+    Beyond ``max_combinations`` each value is composed with the base on its own, which cannot see a rule broken
+    only by two values together (min_load=36 with comfortable_load=22). Swept keys vary independently, so a pair
+    rule ``a <= b`` holds in every combination exactly when the largest ``a`` is at most the smallest ``b``, and
+    the resource guard holds when it holds for the largest value of every key it reads. Values set by a swept
+    config group (scenario=...) are not seen here; each was composed and checked with the base values."""
+    from sim.config import ORDERED_PAIRS, ordered_pair_problem
+    from sim.resources import estimate, resource_problem
+
+    swept = _swept_numbers(axes)
+
+    def values(key: str) -> list[float]:
+        return swept.get(key) or [float(functools.reduce(getattr, key.split("."), base))]
+
+    for small, large, _ in ORDERED_PAIRS:
+        worst = {small: max(values(small)), large: min(values(large))}
+        problem = ordered_pair_problem(worst, bool(base.weather.inverted_season))
+        if problem:
+            raise ConfigError(f"{problem}; in a combination of this sweep's values")
+    largest = {key: max(values(key)) for key in _RESOURCE_KEYS}
+    est = estimate(
+        largest["migration.annual_entrants"], largest["scale"], largest["days"], largest["world.burn_in_days"]
+    )
+    problem = resource_problem(est, base.limits.max_memory_gb, base.limits.max_minutes)
+    if problem:
+        raise ConfigError(f"{problem}; the largest combination of this sweep's values")
+
+
 def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
     """Validate every run of a sweep before anything runs; return how many runs there are (0 if not ``-m``).
 
@@ -290,11 +468,12 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
     sweep over integer seeds is checked at its smallest and largest seed (every integer between is then valid).
     Raises ConfigError (one line naming the key and value) on the first bad one.
     """
+    import yaml
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.cli import CONFIG_DIR, load_config, one_line, register_schema, split_argv
+    from sim.cli import CONFIG_DIR, load_config, one_line, register_schema, split_argv, yaml_error_line
 
     overrides, multirun, config_name = split_argv(argv)
     if not multirun:
@@ -308,6 +487,7 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
         fixed_all = [o.input_line for o in parsed if not o.is_sweep_override()]
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
             cfg = compose(config_name=config_name, overrides=fixed_all, return_hydra_config=True)
+        check_launcher_settings(cfg.hydra.launcher)
         node = cfg.hydra.sweeper.get("params")
         params = OmegaConf.to_container(node, resolve=False) if isinstance(node, DictConfig) else {}
         assert isinstance(params, dict)
@@ -315,6 +495,8 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
         merged = OverridesParser.create().parse_overrides(lines)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(yaml_error_line(exc)) from None
     fixed: list[str] = []
     axes: list[list[str]] = []
     seeds: list[str] = []
@@ -345,6 +527,8 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
             load_config([*fixed, *combo, seed], config_name)
         if not seeds:
             load_config([*fixed, *combo], config_name)
+    if n_combos > max_combinations:  # each value was checked on its own: now the rules across values
+        check_combinations(load_config([*fixed, *seeds[:1]], config_name), axes)
     if is_design_sweeper(cfg.hydra.sweeper):
         total *= _preflight_design(cfg.hydra.sweeper, merged, [*fixed, *combos[0], *seeds[:1]], config_name)
     return total
@@ -512,6 +696,10 @@ class _Monitor:
                 self.counts[status if status in self.counts else FAILED] += 1
                 job_num = int(marker.get("job_num", -1))
                 self.rows.pop(job_num, None)
+                if marker.get("setup_failed"):
+                    self.rows[job_num] = _setup_failure_row(marker)
+                    self.dirty = True
+                    continue
                 row = run_row(self.sweep_dir, self.sweep_dir / str(marker.get("run_dir", "")))
                 if row is not None:
                     self.rows[job_num] = row
@@ -568,7 +756,10 @@ class _Monitor:
             self.thread.join(timeout=10)
         self.poll(final=True)
         if self.counts[FAILED]:
-            sys.stderr.write(f"sweep: {self.counts[FAILED]} run(s) failed; see the error column of the table\n")
+            sys.stderr.write(
+                f"sweep: {self.counts[FAILED]} run(s) failed; see the error column of the table "
+                f"(exit code {SWEEP_FAILED_EXIT})\n"
+            )
         sys.stderr.write(f"sweep table: {self.sweep_dir / (TABLE_NAME + '.parquet')} (and .csv)\n")
         sys.stderr.flush()
 
@@ -588,6 +779,30 @@ def _pin_sweep_dir(config: DictConfig, sweep_dir: Path) -> None:
 
 
 _MONITORS: dict[int, _Monitor] = {}  # kept out of the callback object, which Hydra pickles to the workers
+_HELD: list[Any] = []  # the sweep folder lock of this (launching) process, if it holds one
+
+
+def hold_sweep_folder(sweep_dir: Path) -> None:
+    """Take the sweep folder's lock (sim/sweeps/lock.py) for the rest of this process, or stop with exit code 2
+    and one line naming the holder. Released at the end of the sweep, or at exit whatever the way out (a failure,
+    Ctrl-C); a killed process's lock is released by the operating system and taken over by the next sweep."""
+    from sim.sweeps.lock import SweepLock, SweepLockError
+
+    lock = SweepLock(sweep_dir)
+    try:
+        note = lock.acquire()
+    except SweepLockError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    if note:
+        print(f"sweep: {note}", file=sys.stderr, flush=True)
+    _HELD.append(lock)
+    atexit.register(release_sweep_folder)
+
+
+def release_sweep_folder() -> None:
+    while _HELD:
+        _HELD.pop().release()
 
 
 class SweepCallback(Callback):
@@ -600,6 +815,7 @@ class SweepCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
         sweep_dir.mkdir(parents=True, exist_ok=True)
+        hold_sweep_folder(sweep_dir)  # before anything in the folder changes; exits 2 if another sweep holds it
         _pin_sweep_dir(config, sweep_dir)
         jobs = expand_jobs(config)
         if _SKIP_RECHECK and jobs is not None:
@@ -622,8 +838,11 @@ class SweepCallback(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         monitor = _MONITORS.pop(id(self), None)
+        failed = 0
         if monitor is not None:
             monitor.finish()
+            failed = monitor.counts[FAILED]
+        release_sweep_folder()
         if is_design_sweeper(config.hydra.sweeper):  # a sensitivity design: analyse it (sim/evidence/sensitivity.py)
             from sim.evidence.sensitivity import analyse_sweep
 
@@ -634,6 +853,9 @@ class SweepCallback(Callback):
                 analyse_sweep(Path(str(config.hydra.sweep.dir)).resolve(), log=say)
             except (ConfigError, SweepError) as exc:
                 say(f"not analysed: {exc}")
+        if failed:
+            # Hydra's callback runner only catches Exception: SystemExit ends the process with this code.
+            sys.exit(SWEEP_FAILED_EXIT)
 
 
 # --------------------------------------------------------------------------------------------------- CLI
@@ -660,6 +882,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     return 0
 
+
+guard_job_setup()
 
 if __name__ == "__main__":
     sys.exit(main())
