@@ -50,9 +50,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import ConfigError, declared_default, declared_range, plausible_range
+from sim.config import ConfigError, declared_default, declared_range
 from sim.evidence import observed as obs
 from sim.evidence import validate as V
+from sim.evidence.boxes import ParameterBox, plausible_box
 from sim.outputs import atomic_write_frame, atomic_write_text, git_revision, package_versions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,26 +64,16 @@ YEAR = 2024
 STATE_VERSION = 1
 
 
-@dataclass(frozen=True)
-class FreeParameter:
-    """A calibrated parameter: its prior bounds (inside the declared range) and whether the prior is log-uniform."""
-
-    key: str
-    low: float
-    high: float
-    log: bool
-    integer: bool = False
-    tied: tuple[str, ...] = ()  # other keys moved in proportion (e.g. engines with boats)
-    why: str = ""
+# Calibrated parameters and sensitivity designs share one box type (sim/evidence/boxes.py).
+FreeParameter = ParameterBox
 
 
-def prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> FreeParameter:
+def prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> ParameterBox:
     """A free parameter whose prior is uniform (log-uniform if ``log``) on its declared plausible range."""
-    low, high = plausible_range(key)
-    return FreeParameter(key, float(low), float(high), log, integer, tied, why)
+    return plausible_box(key, log=log, integer=integer, tied=tied, why=why)
 
 
-FREE_PARAMETERS: tuple[FreeParameter, ...] = (
+FREE_PARAMETERS: tuple[ParameterBox, ...] = (
     prior("migration.annual_entrants", True, why="demand: sets arrivals given losses on the way"),
     prior(
         "migration.entry_seasonal_amplitude",
@@ -128,43 +119,28 @@ class Settings:
 
 
 # ------------------------------------------------------------------------------------------- parameters
-def check_window(key: str, low: float, high: float, log: bool, what: str = "prior") -> None:
-    """A search window (prior, sensitivity box) must be non-empty, inside the declared range, positive if log."""
-    declared_low, declared_high = declared_range(key)
-    if not low < high:
-        raise ConfigError(f"{key}: {what} bounds [{low}, {high}] are empty")
-    if (declared_low is not None and low < declared_low) or (declared_high is not None and high > declared_high):
-        raise ConfigError(
-            f"{key}: {what} [{low}, {high}] is outside the declared range [{declared_low}, {declared_high}]"
-        )
-    if log and low <= 0:
-        raise ConfigError(f"{key}: a log-uniform {what} needs positive bounds")
-
-
-def check_priors(params: Sequence[FreeParameter] = FREE_PARAMETERS) -> None:
+def check_priors(params: Sequence[ParameterBox] = FREE_PARAMETERS) -> None:
     """Every prior must lie inside its declared range (and be strictly positive if log-uniform)."""
     for p in params:
-        check_window(p.key, p.low, p.high, p.log)
-        for tied in p.tied:
-            declared_range(tied)
+        p.check("prior")
 
 
-def _bounds_z(params: Sequence[FreeParameter]) -> tuple[np.ndarray, np.ndarray]:
+def _bounds_z(params: Sequence[ParameterBox]) -> tuple[np.ndarray, np.ndarray]:
     lo = np.array([math.log(p.low) if p.log else p.low for p in params])
     hi = np.array([math.log(p.high) if p.log else p.high for p in params])
     return lo, hi
 
 
-def to_theta(z: np.ndarray, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> np.ndarray:
+def to_theta(z: np.ndarray, params: Sequence[ParameterBox] = FREE_PARAMETERS) -> np.ndarray:
     z = np.atleast_2d(z)
     return np.column_stack([np.exp(z[:, i]) if p.log else z[:, i] for i, p in enumerate(params)])
 
 
-def to_overrides(theta: Sequence[float], params: Sequence[FreeParameter] = FREE_PARAMETERS) -> list[str]:
+def to_overrides(theta: Sequence[float], params: Sequence[ParameterBox] = FREE_PARAMETERS) -> list[str]:
     """Hydra overrides setting the parameters (tied parameters in proportion to their defaults)."""
     out = []
     for value, p in zip(theta, params, strict=True):
-        out.append(f"{p.key}={round(value)}" if p.integer else f"{p.key}={float(value):.6g}")
+        out.append(p.override(value))
         for tied in p.tied:
             ratio = declared_default(tied) / declared_default(p.key)
             out.append(f"{tied}={float(value) * ratio:.6g}")
@@ -272,7 +248,7 @@ class Calibration:
         settings: Settings,
         work_dir: Path,
         jobs: int | None = None,
-        params: Sequence[FreeParameter] = FREE_PARAMETERS,
+        params: Sequence[ParameterBox] = FREE_PARAMETERS,
         targets: Targets | None = None,
         log=print,
         simulator=None,
@@ -514,7 +490,7 @@ class Calibration:
         return rows.drop(columns=["within_tolerance"])
 
 
-def posterior_summary(post: pd.DataFrame, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> dict:
+def posterior_summary(post: pd.DataFrame, params: Sequence[ParameterBox] = FREE_PARAMETERS) -> dict:
     w = post["weight"].to_numpy()
     out = {}
     for p in params:
@@ -533,7 +509,7 @@ def posterior_summary(post: pd.DataFrame, params: Sequence[FreeParameter] = FREE
     return out
 
 
-def median_overrides(summary: dict, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> list[str]:
+def median_overrides(summary: dict, params: Sequence[ParameterBox] = FREE_PARAMETERS) -> list[str]:
     return to_overrides([summary[p.key]["median"] for p in params], params)
 
 
@@ -571,7 +547,7 @@ def scale_check(scales: Sequence[float] = (1.0, 0.5, 0.25), seeds: int = 4, jobs
 def plot_posterior(
     post: pd.DataFrame,
     path: Path,
-    params: Sequence[FreeParameter] = FREE_PARAMETERS,
+    params: Sequence[ParameterBox] = FREE_PARAMETERS,
     defaults: dict[str, float] | None = None,
 ) -> None:
     """Weighted marginal histograms over the prior ranges; dashed line: the default before calibration."""

@@ -347,9 +347,23 @@ def _merge_sweep_overrides(lines: Sequence[str]) -> list[str]:
     return list(merged.values())
 
 
-def is_design_sweeper(sweeper: Any) -> bool:
-    """Whether ``hydra.sweeper`` is the design sweeper (sensitivity designs, hydra_plugins/channel_abm_sweeper)."""
-    return str(sweeper.get("_target_", "")).endswith(".DesignSweeper")
+def listing_sweeper(sweeper: Any) -> Any | None:
+    """The class of a sweeper that lists its own jobs, found from ``hydra.sweeper._target_``, or None.
+
+    Such a sweeper (the design sweeper of sensitivity analysis, hydra_plugins/channel_abm_sweeper) has two static
+    methods: ``job_list(sweeper_cfg, arguments)``, every job's overrides in job-number order, and
+    ``preflight(sweeper_cfg, set_keys, base, config_name)``, which checks what it adds and returns its number of
+    rows. This module knows only that protocol, not the sweepers (nor the analyses behind them)."""
+    target = str(sweeper.get("_target_", "")) if sweeper is not None else ""
+    if not target or target.endswith("BasicSweeper"):
+        return None
+    try:
+        from hydra.utils import get_class
+
+        cls = get_class(target)
+    except Exception:
+        return None
+    return cls if hasattr(cls, "job_list") and hasattr(cls, "preflight") else None
 
 
 def expand_jobs(config: DictConfig) -> list[str] | None:
@@ -359,10 +373,9 @@ def expand_jobs(config: DictConfig) -> list[str] | None:
     """
     try:
         sweeper = config.hydra.sweeper
-        if is_design_sweeper(sweeper):
-            from hydra_plugins.channel_abm_sweeper.design_sweeper import job_overrides
-
-            return [" ".join(job) for job in job_overrides(sweeper, [str(o) for o in config.hydra.overrides.task])[1]]
+        listing = listing_sweeper(sweeper)
+        if listing is not None:
+            return [" ".join(job) for job in listing.job_list(sweeper, [str(o) for o in config.hydra.overrides.task])]
         if not str(sweeper.get("_target_", "")).endswith("BasicSweeper"):
             return None
         node = sweeper.get("params")
@@ -461,22 +474,11 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
             load_config([*fixed, *combo, seed], config_name)
         if not seeds:
             load_config([*fixed, *combo], config_name)
-    if is_design_sweeper(cfg.hydra.sweeper):
-        total *= _preflight_design(cfg.hydra.sweeper, merged, [*fixed, *combos[0], *seeds[:1]], config_name)
+    listing = listing_sweeper(cfg.hydra.sweeper)
+    if listing is not None:  # e.g. a sensitivity design: its rows multiply the runs
+        set_keys = [ov.get_key_element() for ov in merged if not ov.get_key_element().startswith("hydra")]
+        total *= listing.preflight(cfg.hydra.sweeper, set_keys, [*fixed, *combos[0], *seeds[:1]], config_name)
     return total
-
-
-def _preflight_design(sweeper: DictConfig, merged: Sequence[Any], base: list[str], config_name: str) -> int:
-    """A sensitivity design: its specification, no key both designed and set otherwise, and every parameter at
-    the low and at the high end of its box composing into a valid configuration. Returns the number of rows."""
-    from hydra_plugins.channel_abm_sweeper.design_sweeper import design_of
-    from sim.cli import load_config
-
-    design = design_of(sweeper)
-    design.check_not_set([ov.get_key_element() for ov in merged if not ov.get_key_element().startswith("hydra")])
-    for corner in design.corner_overrides():
-        load_config([*base, *corner], config_name)
-    return len(design)
 
 
 _SKIP_RECHECK = False
@@ -740,16 +742,6 @@ class SweepCallback(Callback):
         monitor = _MONITORS.pop(id(self), None)
         if monitor is not None:
             monitor.finish()
-        if is_design_sweeper(config.hydra.sweeper):  # a sensitivity design: analyse it (sim/evidence/sensitivity.py)
-            from sim.evidence.sensitivity import analyse_sweep
-
-            def say(message: str) -> None:
-                print(f"sensitivity: {message}", file=sys.stderr, flush=True)
-
-            try:
-                analyse_sweep(Path(str(config.hydra.sweep.dir)).resolve(), log=say)
-            except (ConfigError, SweepError) as exc:
-                say(f"not analysed: {exc}")
 
 
 # --------------------------------------------------------------------------------------------------- CLI
