@@ -3,20 +3,26 @@ before any work starts (so a bad value gives one line and nothing is written).""
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import itertools
+import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import ConfigError, SimConfig, validate
+from sim.config import ConfigError, SimConfig, declared_default, validate
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / "configs"
 SCHEMA_NAME = "channel_schema"
 MAX_PREFLIGHT_COMBINATIONS = 256
 
@@ -46,12 +52,145 @@ def load_config(overrides: list[str] | None = None, config_name: str = "config")
 
 
 def compose_raw(overrides: list[str], config_name: str = "config") -> DictConfig:
+    """Compose ``configs/`` with overrides and apply ``posterior_draw`` (as ``python -m sim`` does)."""
     register_schema()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return compose(config_name=config_name, overrides=list(overrides))
+            cfg = compose(config_name=config_name, overrides=list(overrides))
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
+    return apply_posterior_draw(cfg, overrides)
+
+
+# ------------------------------------------------------------------------------------------ posterior draws
+POSTERIOR_DRAWS = ROOT / "data" / "calibration" / "2024" / "posterior_draws.csv"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def read_posterior_draws(path: Path = POSTERIOR_DRAWS) -> tuple[list[str], list[list[str]]]:
+    """(config keys, rows of values as text) of a posterior_draws.csv, checked: header ``draw`` then keys, one
+    row per draw numbered 0, 1, ..., a number in every cell. Raises ConfigError naming the file."""
+    shown = _shown(path)
+    try:
+        with open(path, newline="") as fh:
+            table = [row for row in csv.reader(fh) if row]
+    except OSError as exc:
+        raise ConfigError(
+            f"posterior_draw: cannot read {shown} ({exc.strerror or type(exc).__name__}); "
+            "python -m sim.calibrate --write-draws writes it from the accepted set"
+        ) from None
+    if not table or table[0][:1] != ["draw"] or len(table[0]) < 2:
+        raise ConfigError(f"{shown}: not a posterior draws file (first column must be 'draw', then config keys)")
+    keys, rows = table[0][1:], table[1:]
+    for i, row in enumerate(rows):
+        if len(row) != len(keys) + 1 or row[0].strip() != str(i):
+            raise ConfigError(f"{shown}: damaged at draw {i} (expected {len(keys) + 1} cells starting with {i})")
+        for key, cell in zip(keys, row[1:], strict=True):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ConfigError(f"{shown}: draw {i}, {key}={cell!r} is not a number") from None
+            if not math.isfinite(value):
+                raise ConfigError(f"{shown}: draw {i}, {key}={cell}: not a finite number")
+    return keys, [row[1:] for row in rows]
+
+
+def calibration_id(path: Path = POSTERIOR_DRAWS) -> str:
+    """Which calibration a draw comes from: the calibration folder and the first 12 hex digits of the SHA-256 of
+    its posterior_draws.csv (another resample or another calibration gives another id)."""
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return f"{_shown(Path(path).parent)}@{digest}"
+
+
+def posterior_draw_values(k: int, path: Path = POSTERIOR_DRAWS) -> dict[str, int | float]:
+    """The config values of row ``k`` of the posterior draws (integers for integer parameters)."""
+    keys, rows = read_posterior_draws(path)
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(rows):
+        raise ConfigError(
+            f"posterior_draw={k}: out of range, allowed [0, {len(rows) - 1}] (the draws of {_shown(path)})"
+        )
+    out: dict[str, int | float] = {}
+    for key, cell in zip(keys, rows[k], strict=True):
+        try:
+            integer = isinstance(declared_default(key), int)
+        except ConfigError:
+            raise ConfigError(f"{_shown(path)}: column {key} is not a declared parameter") from None
+        out[key] = round(float(cell)) if integer else float(cell)
+    return out
+
+
+def _override_keys(overrides: Sequence[str]) -> set[str]:
+    """The config keys a command line sets (without ``+``/``~`` prefixes); group choices and hydra keys too."""
+    keys = set()
+    for line in overrides:
+        key = str(line).split("=", 1)[0].lstrip("+~").strip()
+        if key:
+            keys.add(key)
+    return keys
+
+
+def _keys_set_by(path: Path) -> set[str]:
+    """Dotted keys a global-package YAML file (a scenario, an experiment) sets, outside ``hydra`` and ``defaults``."""
+    try:
+        node = OmegaConf.to_container(OmegaConf.load(path))
+    except Exception:
+        return set()
+    out: set[str] = set()
+
+    def walk(value: Any, prefix: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{prefix}{k}.")
+        else:
+            out.add(prefix.rstrip("."))
+
+    if isinstance(node, dict):
+        walk({k: v for k, v in node.items() if k not in ("hydra", "defaults")}, "")
+    return out
+
+
+def apply_posterior_draw(cfg: DictConfig, overrides: Sequence[str]) -> DictConfig:
+    """Set the values of row ``cfg.posterior_draw`` of the posterior draws in a composed config (in place).
+
+    A key the command line sets keeps its value (explicit overrides win). A scenario or experiment file that sets a
+    drawn key is refused: its value is usually tied to the 2024 median (the back-casts scale demand and supply by
+    observed ratios), so neither value alone would be right."""
+    k = cfg.get("posterior_draw")
+    if k is None:
+        return cfg
+    values = posterior_draw_values(k)
+    explicit = _override_keys(overrides)
+    files = [CONFIG_DIR / "scenario" / f"{cfg.get('scenario')}.yaml"]
+    files += [CONFIG_DIR / "experiment" / f"{o.split('=', 1)[1]}.yaml" for o in overrides if _is_experiment(o)]
+    for path in files:
+        clash = sorted((_keys_set_by(path) & set(values)) - explicit)
+        if clash:
+            raise ConfigError(
+                f"posterior_draw={k}: {path.parent.name} {path.stem} sets {clash[0]}, which the draw sets too; "
+                "a draw cannot be combined with it (set the key on the command line to choose its value)"
+            )
+    with read_write(cfg), open_dict(cfg):
+        for key, value in values.items():
+            if key not in explicit:
+                OmegaConf.update(cfg, key, value, merge=False)
+    return cfg
+
+
+def _is_experiment(override: str) -> bool:
+    return str(override).lstrip("+").split("=", 1)[0] == "experiment" and "=" in str(override)
+
+
+def draw_metadata(plain: dict[str, Any]) -> dict[str, Any]:
+    """What a run's metadata.json records about its posterior draw: K and the calibration's id (None, None if the
+    run uses the defaults)."""
+    k = plain.get("posterior_draw")
+    return {"posterior_draw": k, "calibration_id": calibration_id() if k is not None else None}
 
 
 def one_line(exc: BaseException) -> str:

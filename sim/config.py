@@ -837,6 +837,13 @@ class SimConfig:
     seed: int = param(0, "integer", 0, 2**63 - 1, "replicate identifier")
     days: int = param(366, "days simulated after burn-in", 1, 36_500, "2024 is a leap year")
     scale: float = param(1.0, "population multiplier", 1e-6, 1_000.0, "1 = full scale: every person an agent")
+    posterior_draw: int | None = param(
+        None,
+        "row of data/calibration/2024/posterior_draws.csv (null: the defaults, i.e. the posterior medians)",
+        None,
+        None,
+        "run setting: the row's calibrated values replace the defaults (sim/cli.py, docs/calibration.md)",
+    )
     world: WorldConfig = field(default_factory=WorldConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)
     smuggling: SmugglingConfig = field(default_factory=SmugglingConfig)

@@ -54,7 +54,7 @@ from sim.config import ConfigError, declared_default, declared_range
 from sim.evidence import observed as obs
 from sim.evidence import validate as V
 from sim.evidence.boxes import ParameterBox, plausible_box
-from sim.outputs import atomic_write_frame, atomic_write_text, git_revision, package_versions
+from sim.outputs import atomic_write_frame, atomic_write_text, file_sha256, git_revision, package_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "data" / "calibration" / "2024"
@@ -509,6 +509,95 @@ def posterior_summary(post: pd.DataFrame, params: Sequence[ParameterBox] = FREE_
     return out
 
 
+# ------------------------------------------------------------------------------------------ posterior draws
+DRAWS_FILE = "posterior_draws.csv"
+RESAMPLING = ("systematic", "multinomial")
+
+
+def draw_keys(params: Sequence[ParameterBox] = FREE_PARAMETERS) -> list[str]:
+    """The config keys a posterior draw sets: each free parameter, then the keys tied to it."""
+    return [key for p in params for key in (p.key, *p.tied)]
+
+
+def resample_indices(weights: np.ndarray, n: int, rng: np.random.Generator, method: str = "systematic") -> np.ndarray:
+    """Indices of an equal-weight sample of ``n`` from a weighted set.
+
+    Systematic resampling (one uniform offset, n evenly spaced positions on the cumulative weights; Kitagawa
+    1996) keeps every set with weight w about n * w times, with less added noise than multinomial draws. The
+    indices are then shuffled, so that the first K rows of the sample are a fair sample on their own (a sweep over
+    ``posterior_draw='range(K)'`` uses the first K)."""
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 1 or len(w) == 0 or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ConfigError("posterior weights: need one finite, non-negative weight per accepted set, not all zero")
+    if n < 1:
+        raise ConfigError(f"posterior draws: n={n}: must be >= 1")
+    cum = np.cumsum(w) / w.sum()
+    if method == "systematic":
+        idx = np.searchsorted(cum, (rng.random() + np.arange(n)) / n, side="right")
+    elif method == "multinomial":
+        idx = np.searchsorted(cum, rng.random(n), side="right")
+    else:
+        raise ConfigError(f"posterior draws: method={method}: unknown; allowed: {', '.join(RESAMPLING)}")
+    return rng.permutation(np.minimum(idx, len(w) - 1))
+
+
+def resample_posterior(
+    post: pd.DataFrame,
+    n: int | None = None,
+    seed: int = 2024,
+    method: str = "systematic",
+    params: Sequence[ParameterBox] = FREE_PARAMETERS,
+) -> pd.DataFrame:
+    """An equal-weight resample of a weighted accepted set (``accepted.csv``): columns ``draw`` (0, 1, ...), then
+    one column per config key a draw sets (:func:`draw_keys`); ``n`` rows (default: as many as accepted sets)."""
+    keys = draw_keys(params)
+    missing = [k for k in ["weight", *keys] if k not in post.columns]
+    if missing:
+        raise ConfigError(f"accepted set: no column {missing[0]} (is it a calibration's accepted.csv?)")
+    n = len(post) if n is None else n
+    idx = resample_indices(post["weight"].to_numpy(dtype=float), n, np.random.default_rng(seed), method)
+    cols: dict[str, Any] = {"draw": np.arange(n)}
+    integer = {p.key for p in params if p.integer}
+    for key in keys:
+        values = post[key].to_numpy(dtype=float)[idx]
+        cols[key] = np.round(values).astype(int) if key in integer else np.array([float(f"{v:.6g}") for v in values])
+    return pd.DataFrame(cols)
+
+
+def write_posterior_draws(
+    out_dir: Path,
+    post: pd.DataFrame | None = None,
+    n: int | None = None,
+    seed: int = 2024,
+    method: str = "systematic",
+    params: Sequence[ParameterBox] = FREE_PARAMETERS,
+) -> dict[str, Any]:
+    """Write ``posterior_draws.csv`` beside the provenance (from ``accepted.csv`` there unless ``post`` is given);
+    returns what provenance.json records about it."""
+    out_dir = Path(out_dir)
+    if post is None:
+        path = out_dir / "accepted.csv"
+        try:
+            post = pd.read_csv(path)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{path}: cannot read the accepted set ({type(exc).__name__})") from None
+    draws = resample_posterior(post, n, seed, method, params)
+    target = out_dir / DRAWS_FILE
+    atomic_write_frame(target, draws)
+    w = post["weight"].to_numpy(dtype=float)
+    return {
+        "file": DRAWS_FILE,
+        "rows": len(draws),
+        "keys": draw_keys(params),
+        "method": f"{method} resampling of accepted.csv by weight, rows shuffled",
+        "seed": seed,
+        "accepted_sets": len(post),
+        "effective_sample_size": float(w.sum() ** 2 / np.square(w).sum()),
+        "distinct_sets_drawn": int(draws[draw_keys(params)].drop_duplicates().shape[0]),
+        "sha256": file_sha256(target),
+    }
+
+
 def median_overrides(summary: dict, params: Sequence[ParameterBox] = FREE_PARAMETERS) -> list[str]:
     return to_overrides([summary[p.key]["median"] for p in params], params)
 
@@ -595,6 +684,7 @@ def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: lis
     for p in cal.params:
         summary[p.key]["default_before"] = declared_default(p.key)
     atomic_write_frame(out_dir / "accepted.csv", post)
+    draws = write_posterior_draws(out_dir, post, seed=cal.s.seed, params=cal.params)
     versions = package_versions()
     provenance = {
         "method": "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009), implemented in sim/evidence/calibrate.py",
@@ -628,12 +718,30 @@ def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: lis
         "seeds": "simulation i of a calibration with seed S runs with model seed S * 1,000,000 + i",
         "posterior": summary,
         "posterior_median_overrides": median_overrides(summary, cal.params),
+        "posterior_draws": draws,
         "checks": checks,
         "scale_check": scale_rows,
     }
     atomic_write_text(out_dir / "provenance.json", json.dumps(provenance, indent=2, default=V._jsonable) + "\n")
     plot_posterior(post, out_dir / "posterior.png", cal.params, {k: v["default_before"] for k, v in summary.items()})
     return provenance
+
+
+def redo_posterior_draws(
+    out_dir: Path, n: int | None = None, seed: int = 2024, method: str = "systematic"
+) -> dict[str, Any]:
+    """Resample an existing calibration folder's accepted set into posterior_draws.csv and record it in its
+    provenance.json (for a calibration made before the draws were written, or with another number of draws)."""
+    out_dir = Path(out_dir)
+    prov_path = out_dir / "provenance.json"
+    try:
+        prov = json.loads(prov_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{prov_path}: cannot read the calibration's provenance ({type(exc).__name__})") from None
+    info = write_posterior_draws(out_dir, n=n, seed=seed, method=method)
+    prov["posterior_draws"] = info
+    atomic_write_text(prov_path, json.dumps(prov, indent=2, default=V._jsonable) + "\n")
+    return info
 
 
 # ------------------------------------------------------------------------------------------------- doc
@@ -773,6 +881,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--check-seeds", type=int, default=10, help="seeds for the posterior-median check (0 = none)")
     p.add_argument("--scale-check", action="store_true", help="also compare outcomes per unit of scale at 1, 0.5, 0.25")
     p.add_argument("--write-doc", action="store_true", help="only write docs/calibration.md from --out")
+    p.add_argument(
+        "--write-draws",
+        action="store_true",
+        help="only (re)write posterior_draws.csv from --out's accepted.csv and record it in provenance.json",
+    )
+    p.add_argument("--draws", type=int, help="rows of posterior_draws.csv (default: as many as accepted sets)")
+    p.add_argument("--draws-method", choices=RESAMPLING, default="systematic", help="resampling of the accepted set")
     p.add_argument("-o", "--override", action="append", default=[], help="extra Hydra override for every run")
     a = p.parse_args(argv)
     out = a.out or (DEFAULT_OUT if not a.quick else DEFAULT_WORK / "2024-quick" / "result")
@@ -780,6 +895,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.write_doc:
             write_doc(out)
             print(f"wrote {DOC}")
+            return 0
+        if a.write_draws:
+            info = redo_posterior_draws(out, a.draws, a.seed, a.draws_method)
+            print(f"wrote {Path(out) / DRAWS_FILE}: {info['rows']} draws of {info['accepted_sets']} accepted sets")
             return 0
         s = Settings.quick() if a.quick else Settings()
         for name in ("population", "max_simulations", "max_generations"):

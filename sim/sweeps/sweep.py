@@ -60,6 +60,7 @@ TABLE_COLUMNS = (
     "run_dir",
     "scenario",
     "seed",
+    "posterior_draw",
     "overrides",
     "config_key",
     "status",
@@ -130,7 +131,7 @@ def _clear_run_files(run_dir: Path) -> None:
 
 def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
     """The task of one run in a multirun: reuse, run, or record the failure; never raise an ordinary exception."""
-    from sim.cli import to_simconfig
+    from sim.cli import draw_metadata, to_simconfig
     from sim.model import run
     from sim.outputs import git_revision, package_versions, write_run_folder
 
@@ -146,6 +147,7 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
         "overrides": overrides,
         "config_key": key,
         "scenario": str(plain.get("scenario", "")),
+        **draw_metadata(plain),
     }
     status = FAILED
     summary: dict[str, Any] | None = None
@@ -248,6 +250,7 @@ def run_row(sweep_dir: Path, run_dir: Path) -> tuple[dict[str, Any], dict[str, A
         "run_dir": os.path.relpath(run_dir.resolve(), sweep_dir.resolve()),
         "scenario": str(meta.get("scenario", "")),
         "seed": meta.get("seed"),
+        "posterior_draw": meta.get("posterior_draw"),
         "overrides": str(meta.get("overrides", "")),
         "config_key": str(meta.get("config_key", "")),
         "status": status,
@@ -272,7 +275,8 @@ def table_frame(rows: Sequence[tuple[dict[str, Any], dict[str, Any], dict[str, A
     for col in ("scenario", "overrides", "config_key", "status", "error", "run_dir"):
         frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
     frame["job_num"] = frame["job_num"].astype("int64")
-    frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
+    for col in ("seed", "posterior_draw"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     frame["wall_seconds"] = pd.to_numeric(frame["wall_seconds"], errors="coerce").astype("float64")
     return frame
 
@@ -328,6 +332,8 @@ def read_table(sweep_dir: str | Path) -> pd.DataFrame:
             frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
         except Exception as exc:
             raise SweepError(f"{path}: cannot read the sweep table ({one_line_error(exc)})") from None
+        if "posterior_draw" not in frame.columns:  # written before draws existed: every run at the medians
+            frame["posterior_draw"] = pd.array([pd.NA] * len(frame), dtype="Int64")
         missing = [c for c in TABLE_COLUMNS if c not in frame.columns]
         if missing:
             raise SweepError(f"{path}: not a sweep table (missing columns: {', '.join(missing)})")
