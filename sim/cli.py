@@ -4,10 +4,15 @@ before any work starts (so a bad value gives one line and nothing is written).""
 from __future__ import annotations
 
 import csv
+import dataclasses
+import difflib
 import hashlib
 import itertools
 import math
 import re
+import textwrap
+import types
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +34,7 @@ MAX_PREFLIGHT_COMBINATIONS = 256
 
 def register_schema() -> None:
     ConfigStore.instance().store(name=SCHEMA_NAME, node=SimConfig)
+    OmegaConf.register_new_resolver("channel_outcomes", outcomes_help, replace=True)  # for --help
     # hydra/sweeper=design: registered on import (Hydra imports it too, but only once its plugin scan has run).
     import hydra_plugins.channel_abm_sweeper.design_sweeper  # noqa: F401
 
@@ -60,6 +66,14 @@ def compose_raw(overrides: list[str], config_name: str = "config") -> DictConfig
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
     return apply_posterior_draw(cfg, overrides)
+
+
+# --------------------------------------------------------------------------------------------------- help
+def outcomes_help(width: int = 110) -> str:
+    """The outcome names of summary.json, wrapped, for ``python -m sim --help`` (configs/hydra/help/channel.yaml)."""
+    from sim.outputs import SUMMARY_OUTCOMES
+
+    return textwrap.fill(", ".join(SUMMARY_OUTCOMES), width=width, initial_indent="  ", subsequent_indent="  ")
 
 
 # ------------------------------------------------------------------------------------------ posterior draws
@@ -194,7 +208,8 @@ def draw_metadata(plain: dict[str, Any]) -> dict[str, Any]:
 
 
 def one_line(exc: BaseException) -> str:
-    """Boil a Hydra/OmegaConf error down to one line naming the key, the value and what is allowed."""
+    """Boil a Hydra/OmegaConf error down to one line naming the key, the value and what is allowed (and, for a
+    misspelt key or option, the nearest valid name)."""
     msg = str(exc)
     if exc.__cause__ is not None:
         msg += "\n" + str(exc.__cause__)
@@ -202,20 +217,20 @@ def one_line(exc: BaseException) -> str:
         r"Could not find '([^']+)/([^']+)'.*?Available options in '[^']+':\s*(.*?)(?:\nConfig search path|$)", msg, re.S
     )
     if m:
-        options = ", ".join(o.strip() for o in m.group(3).split("\n") if o.strip())
-        return f"{m.group(1)}={m.group(2)}: unknown option; allowed: {options}"
+        options = [o.strip() for o in m.group(3).split("\n") if o.strip()]
+        return unknown_option(m.group(1), m.group(2), options)
     m = re.search(r"Could not load '([^'/]+)/([^']+)'", msg)
     if m:
         options = sorted(p.stem for p in (CONFIG_DIR / m.group(1)).glob("*.yaml"))
-        return f"{m.group(1)}={m.group(2)}: unknown option; allowed: {', '.join(options)}"
-    m = re.search(r"Key '([^']+)' (?:is )?not in (?:struct|'\w+')", msg)
+        return unknown_option(m.group(1), m.group(2), options)
+    m = re.search(r"Key '([^']+)' (?:is )?not in (?:struct|'(\w+)')", msg)
     if m:
         full = re.search(r"full_key: (\S+)", msg)
         key = full.group(1) if full else m.group(1)
-        return f"{key}: unknown config key (see `python -m sim --cfg job` for the keys that exist)"
+        return unknown_key(key, m.group(1), m.group(2))
     m = re.search(r"Could not override '([^']+)'", msg)
     if m and "not in struct" not in msg:
-        return f"{m.group(1)}: unknown config key (see `python -m sim --cfg job` for the keys that exist)"
+        return unknown_key(m.group(1), m.group(1).rsplit(".", 1)[-1], None)
     m = re.search(r"Value '([^']*)' (?:of type '\w+' )?could not be converted to (\w+)", msg)
     if m:
         full = re.search(r"full_key: (\S+)", msg)
@@ -223,6 +238,101 @@ def one_line(exc: BaseException) -> str:
         return f"{key}={m.group(1)}: expected {m.group(2).lower()}"
     first = " ".join(line.strip() for line in msg.splitlines() if line.strip())
     return first[:300]
+
+
+# ------------------------------------------------------------------------------------------- suggestions
+def did_you_mean(word: str, candidates: Sequence[str]) -> str:
+    """``"; did you mean X?"`` for the nearest candidate (difflib's ratio of at least 0.6), or ``""``. A candidate
+    may carry a ``+`` (a group added with ``+group=option``): it is compared without it and shown with it."""
+    bare = {c.lstrip("+"): c for c in candidates}
+    close = difflib.get_close_matches(word.lstrip("+"), list(bare), n=1)
+    return f"; did you mean {bare[close[0]]}?" if close else ""
+
+
+def unknown_option(group: str, option: str, options: Sequence[str]) -> str:
+    hint = did_you_mean(option, options)
+    allowed = ", ".join(options)
+    if hint:
+        return f"{group}={option}: unknown option{hint} (allowed: {allowed})"
+    return f"{group}={option}: unknown option; allowed: {allowed}"
+
+
+def unknown_key(key: str, leaf: str, owner: str | None) -> str:
+    """One line for a key that does not exist, suggesting the nearest key beside it (``scenari`` -> ``scenario``,
+    ``smuggling.max_lod`` -> ``max_load``). ``owner`` is the schema class the key was looked up in, if known."""
+    candidates = _keys_beside(key, owner)
+    hint = did_you_mean(leaf, candidates)
+    if hint and "." in key:
+        hint = hint.replace("mean ", "mean " + key.rsplit(".", 1)[0].replace("[", ".").replace("]", "") + ".", 1)
+    return f"{key}: unknown config key{hint} (see `python -m sim --cfg job` for the keys that exist)"
+
+
+def _keys_beside(key: str, owner: str | None) -> list[str]:
+    """The field names of the schema class that holds ``key`` (by its name, or by walking the dotted key from
+    SimConfig); at the top level, also the config groups (``experiment`` and the others)."""
+    import sim.config as C
+
+    cls: Any = getattr(C, owner, None) if owner else None
+    if cls is None:
+        cls = SimConfig
+        for part in re.split(r"[.\[\]]+", key)[:-1]:
+            if not part or not dataclasses.is_dataclass(cls):
+                continue
+            hints = typing.get_type_hints(cls)
+            if part not in hints:
+                continue  # a dict key or list index (routes.NAME, legs.0): stay on the value type
+            tp = hints[part]
+            while typing.get_origin(tp) in (dict, list) or isinstance(tp, types.UnionType):
+                tp = [a for a in typing.get_args(tp) if a is not type(None)][-1]
+            cls = tp
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        return []
+    names = [f.name for f in dataclasses.fields(cls)]
+    if cls is SimConfig:  # groups that are not keys (experiment) are added with +group=option
+        groups = sorted(p.name for p in CONFIG_DIR.iterdir() if p.is_dir() and p.name != "hydra")
+        names += [g if g in names else f"+{g}" for g in groups]
+    return names
+
+
+_KNOWN_FLAGS = (
+    "--help",
+    "-h",
+    "--hydra-help",
+    "--version",
+    "--cfg",
+    "-c",
+    "--resolve",
+    "--package",
+    "-p",
+    "--run",
+    "-r",
+    "--multirun",
+    "-m",
+    "--shell-completion",
+    "-sc",
+    "--config-path",
+    "-cp",
+    "--config-name",
+    "-cn",
+    "--config-dir",
+    "-cd",
+    "--experimental-rerun",
+    "--info",
+    "-i",
+)
+
+
+def check_flags(argv: Sequence[str]) -> None:
+    """Refuse an option Hydra does not know (``--multirum``) with one line and the nearest valid one, instead of
+    Hydra's usage message."""
+    for arg in argv:
+        if not arg.startswith("-") or arg in _KNOWN_FLAGS:
+            continue
+        flag = arg.split("=", 1)[0]
+        if flag in _KNOWN_FLAGS or re.fullmatch(r"-\d.*", arg):
+            continue
+        long_flags = [f for f in _KNOWN_FLAGS if f.startswith("--")]
+        raise ConfigError(f"{flag}: unknown option{did_you_mean(flag, long_flags)} (see python -m sim --help)")
 
 
 _HYDRA_FLAGS_WITH_VALUE = frozenset(
@@ -246,6 +356,7 @@ _HYDRA_FLAGS_WITH_VALUE = frozenset(
 
 def split_argv(argv: list[str]) -> tuple[list[str], bool, str]:
     """Return (overrides, is_multirun, config_name) from a Hydra command line."""
+    check_flags(argv)
     overrides: list[str] = []
     multirun = False
     config_name = "config"
