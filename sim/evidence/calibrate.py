@@ -27,8 +27,10 @@ pyabc (0.13) was not used: on Python 3.12 it pulls in dask/distributed, redis, s
 SQLAlchemy, far more than this needs.
 
 Outputs (``--out``, default ``data/calibration/2024``): ``accepted.csv`` (the final population: parameters,
-weight, distance, outcomes, seed), ``provenance.json`` (data files and digests, targets, distance, tolerance
-schedule, settings, seeds, git revision, versions, date, posterior summary, check runs) and ``posterior.png``.
+weight, distance, outcomes, seed), ``posterior_draws.csv`` (an equal-weight resample of it, :func:`resample_posterior`,
+the rows ``posterior_draw=K`` of a run uses), ``provenance.json`` (data files and digests, targets, distance,
+tolerance schedule, settings, seeds, git revision, versions, date, posterior summary, the draws, check runs) and
+``posterior.png``. ``--write-draws`` only (re)writes the draws of an existing calibration folder.
 ``--write-doc`` writes ``docs/calibration.md`` from those files.
 """
 
@@ -814,6 +816,7 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
     ]
     image = Path(os.path.relpath(Path(out_dir).resolve() / "posterior.png", Path(path).resolve().parent))
     lines += ["", f"![posterior]({image.as_posix()})", ""]
+    lines += _draws_doc(prov.get("posterior_draws"), rel)
     checks = prov.get("checks") or {}
     if checks:
         lines += [
@@ -863,6 +866,34 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
     text = "\n".join(lines)
     atomic_write_text(path, text)
     return text
+
+
+def _draws_doc(info: dict | None, rel: Path) -> list[str]:
+    """The doc's section on posterior_draws.csv (what a run with posterior_draw=K uses)."""
+    if not info:
+        return ["## Posterior draws", "", "Not written yet: `python -m sim.calibrate --write-draws`.", ""]
+    return [
+        "## Posterior draws",
+        "",
+        f"`{rel}/{info['file']}` is an equal-weight sample of the accepted set: {info['rows']} rows drawn by "
+        f"{info['method']} (seed {info['seed']}), from {info['accepted_sets']} weighted accepted sets (effective "
+        f"sample size {info['effective_sample_size']:.0f}; {info['distinct_sets_drawn']} distinct sets drawn). Columns:"
+        " `draw`, then the config keys a draw sets: " + ", ".join(f"`{k}`" for k in info["keys"]) + ".",
+        "",
+        "`python -m sim posterior_draw=K` runs with row K's values instead of the defaults (the posterior medians);",
+        "a key given on the command line keeps its value; K outside the rows is refused before anything runs. A",
+        "sweep over `posterior_draw='range(20)'` and seeds spreads over chance (seeds) and the calibrated",
+        "assumptions (draws) together; the rows are shuffled, so the first K are a fair sample. Every other",
+        "parameter stays at its default: the draws carry the uncertainty of the calibrated parameters only, not of",
+        "the assumed ones (their plausible ranges are explored by the sensitivity analysis, docs/sensitivity/).",
+        f"Each run records the calibration's id (`{rel}@` and the first 12 hex digits of the file's SHA-256, "
+        f"here `{info['sha256'][:12]}`) and K in its `metadata.json`; the sweep table has a `posterior_draw` column.",
+        "A scenario that sets a drawn key itself (the back-casts scale demand and supply from the 2024 median) is",
+        "refused with a draw: scaling a draw's values for another year is not implemented yet.",
+        "`python -m sim.calibrate --write-draws` rewrites the file from `accepted.csv` (`--draws N`,",
+        "`--draws-method multinomial`); a new calibration writes it itself.",
+        "",
+    ]
 
 
 # ------------------------------------------------------------------------------------------------- CLI
