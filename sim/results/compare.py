@@ -11,7 +11,7 @@ For each group of runs (a scenario, or whatever else the sweep varied besides th
   t(0.975, n-1) * sd(d) / sqrt(n)), and the mean difference as a percentage of the baseline mean.
 
 Writes ``compare.csv`` (every numeric outcome of the sweep table) and ``compare.md`` (the named outcomes of
-DESIGN.md section 4, or those given with ``--outcomes``) into the sweep folder, atomically, and prints the
+docs/outputs.md, or those given with ``--outcomes``) into the sweep folder, atomically, and prints the
 markdown. Only finished runs count; failed runs are counted in the ``failed`` column.
 """
 

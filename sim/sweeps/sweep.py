@@ -2,7 +2,7 @@
 
 ``python -m sim -m scenario=baseline_2024,border_security_2024 seed='range(20)'`` runs every combination through
 Hydra's launcher (joblib on all local cores by default; ``hydra/launcher=slurm`` or ``ray`` on a cluster). Each
-run writes its own folder ``SWEEP_DIR/<job_num>/`` (DESIGN.md section 4). This module adds:
+run writes its own folder ``SWEEP_DIR/<job_num>/`` (docs/outputs.md). This module adds:
 
 - ``run_sweep_job``: the task of one run in a sweep. A run already finished in its folder with the same resolved
   configuration is not run again; a run that raises is recorded as failed (``metadata.json`` with ``status:
