@@ -24,7 +24,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import ConfigError, SimConfig, declared_default, validate
+from sim.config import ConfigError, SimConfig, declared_default, declared_range, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "configs"
@@ -137,6 +137,22 @@ def posterior_draw_values(k: int, path: Path = POSTERIOR_DRAWS) -> dict[str, int
             raise ConfigError(f"{_shown(path)}: column {key} is not a declared parameter") from None
         out[key] = round(float(cell)) if integer else float(cell)
     return out
+
+
+def check_posterior_draws(path: Path = POSTERIOR_DRAWS) -> int:
+    """Check every row of the draws file (readable, keys declared, values inside their declared ranges); return the
+    number of rows. A sweep over draws then needs to compose only its smallest and largest K."""
+    keys, rows = read_posterior_draws(path)
+    for key in keys:
+        try:
+            low, high = declared_range(key)
+        except ConfigError:
+            raise ConfigError(f"{_shown(path)}: column {key} is not a declared parameter") from None
+        for i, row in enumerate(rows):
+            value = float(row[keys.index(key)])
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise ConfigError(f"{_shown(path)}: draw {i}, {key}={value}: out of range, allowed [{low}, {high}]")
+    return len(rows)
 
 
 def _override_keys(overrides: Sequence[str]) -> set[str]:

@@ -104,6 +104,10 @@ def test_a_damaged_draws_file_is_named(tmp_path):
         cli.read_posterior_draws(bad)
     with pytest.raises(ConfigError, match="cannot read"):
         cli.read_posterior_draws(tmp_path / "missing.csv")
+    bad.write_text("draw,crossing.incident_base_prob\n0,0.02\n1,1.5\n")
+    with pytest.raises(ConfigError, match=r"draw 1, crossing\.incident_base_prob=1\.5: out of range"):
+        cli.check_posterior_draws(bad)
+    assert cli.check_posterior_draws() == len(pd.read_csv(CAL / C.DRAWS_FILE))  # the shipped file is sound
 
 
 # ------------------------------------------------------------------------------------------ runs and sweeps

@@ -422,7 +422,8 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
     The swept values are those of the command line and of the config (``hydra.sweeper.params``, as in the
     experiments), merged as Hydra's sweeper merges them. Every combination of the swept values other than the seed
     is composed and checked (each value on its own beyond ``max_combinations``); seeds only label replicates, so a
-    sweep over integer seeds is checked at its smallest and largest seed (every integer between is then valid).
+    sweep over integer seeds is checked at its smallest and largest seed (every integer between is then valid), and
+    so is a sweep over posterior draws, once every row of the draws file is checked against the declared ranges.
     Raises ConfigError (one line naming the key and value) on the first bad one.
     """
     from hydra import compose, initialize_config_dir
@@ -466,6 +467,13 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
         if key == "seed" and values and all(v.lstrip("-").isdigit() for v in values):
             ints = sorted({int(v) for v in values})
             seeds = [f"seed={ints[0]}"] + ([f"seed={ints[-1]}"] if len(ints) > 1 else [])
+        elif key == "posterior_draw" and values and all(v.lstrip("-").isdigit() for v in values):
+            # every row of the draws file is checked once; then the smallest and largest K suffice
+            from sim.cli import check_posterior_draws
+
+            check_posterior_draws()
+            ints = sorted({int(v) for v in values})
+            axes.append([f"{key}={ints[0]}"] + ([f"{key}={ints[-1]}"] if len(ints) > 1 else []))
         else:
             axes.append([f"{key}={v}" for v in values])
     n_combos = 1
