@@ -1,5 +1,10 @@
 """Hydra glue: the schema registration, composing a config from overrides, and checking a command line
-before any work starts (so a bad value gives one line and nothing is written)."""
+before any work starts (so a bad value gives one line and nothing is written).
+
+Also here, because every front end composes through :func:`compose_raw`: applying ``posterior_draw=K`` (row K of
+the calibration's posterior draws replaces the defaults; command-line overrides win), the outcome list of
+``python -m sim --help`` (``configs/hydra/help/channel.yaml``) and the nearest valid name for a misspelt key,
+group option or flag ("did you mean scenario?")."""
 
 from __future__ import annotations
 
@@ -125,6 +130,8 @@ def calibration_id(path: Path = POSTERIOR_DRAWS) -> str:
 def posterior_draw_values(k: int, path: Path = POSTERIOR_DRAWS) -> dict[str, int | float]:
     """The config values of row ``k`` of the posterior draws (integers for integer parameters)."""
     keys, rows = read_posterior_draws(path)
+    if not rows:
+        raise ConfigError(f"posterior_draw={k}: {_shown(path)} has no draws")
     if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(rows):
         raise ConfigError(
             f"posterior_draw={k}: out of range, allowed [0, {len(rows) - 1}] (the draws of {_shown(path)})"
