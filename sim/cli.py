@@ -273,11 +273,7 @@ def did_you_mean(word: str, candidates: Sequence[str]) -> str:
 
 
 def unknown_option(group: str, option: str, options: Sequence[str]) -> str:
-    hint = did_you_mean(option, options)
-    allowed = ", ".join(options)
-    if hint:
-        return f"{group}={option}: unknown option{hint} (allowed: {allowed})"
-    return f"{group}={option}: unknown option; allowed: {allowed}"
+    return f"{group}={option}: unknown option; allowed: {', '.join(options)}{did_you_mean(option, options)}"
 
 
 def unknown_key(key: str, leaf: str, owner: str | None) -> str:

@@ -52,7 +52,7 @@ def test_run_folder_follows_the_output_contract(tmp_path):
         (["days=abc"], "days=abc: expected integer"),
         (["-m", "seed=1,2", "crossing.failure_prob=0.1,2"], "crossing.failure_prob=2.0: out of range"),
         (["posterior_draw=120"], "posterior_draw=120: out of range, allowed [0, 119]"),
-        (["scenario=basline_2024"], "scenario=basline_2024: unknown option; did you mean baseline_2024?"),
+        (["scenario=basline_2024"], "patrols_and_rescue, third_country_removal; did you mean baseline_2024?"),
     ],
 )
 def test_bad_input_gives_one_line_and_writes_nothing(tmp_path, args, expected):
@@ -93,9 +93,11 @@ def test_help_opens_with_what_the_tool_does_before_the_config():
             "unknown config key; did you mean world.routes.balkan.legs.0.days_mean?",
         ),
         (["expirement=policy_mix"], "expirement: unknown config key; did you mean +experiment?"),
-        (["scenario=basline_2024"], "scenario=basline_2024: unknown option; did you mean baseline_2024? (allowed: "),
-        (["policy=[seizure]"], "policy=seizure: unknown option; did you mean seizures?"),
-        (["+experiment=policy_mx"], "experiment=policy_mx: unknown option; did you mean policy_mix?"),
+        (["scenario=basline_2024"], "third_country_removal; did you mean baseline_2024?"),
+        (["policy=[seizure]"], "policy=seizure: unknown option; allowed: asylum_processing, "),
+        (["policy=[seizure]"], ", seizures; did you mean seizures?"),
+        (["+experiment=policy_mx"], "experiment=policy_mx: unknown option; allowed: deterrence_response, "),
+        (["+experiment=policy_mx"], "; did you mean policy_mix?"),
         (["--multirum", "seed=1,2"], "--multirum: unknown option; did you mean --multirun?"),
         (["weather=stormy"], "weather=stormy: unknown option; allowed: channel, rough"),  # nothing close: no guess
         (["foo=1"], "foo: unknown config key (see"),
