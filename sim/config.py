@@ -262,14 +262,24 @@ class SmugglingConfig:
         "GBP per person",
         1.0,  # above 0: a network's share of buyers compares its price with this one
         50_000.0,
-        "DESIGN.md: 1,500-6,000; plausible range a guess",
+        "docs/design.md: 1,500-6,000; plausible range a guess",
         plausible=(2_000.0, 4_000.0),
     )
     price_min_gbp: float = param(
-        1_500.0, "GBP per person", 0.0, 50_000.0, "DESIGN.md; plausible range a guess", plausible=(1_000.0, 2_000.0)
+        1_500.0,
+        "GBP per person",
+        0.0,
+        50_000.0,
+        "docs/design.md; plausible range a guess",
+        plausible=(1_000.0, 2_000.0),
     )
     price_max_gbp: float = param(
-        6_000.0, "GBP per person", 1.0, 50_000.0, "DESIGN.md; plausible range a guess", plausible=(4_000.0, 9_000.0)
+        6_000.0,
+        "GBP per person",
+        1.0,
+        50_000.0,
+        "docs/design.md; plausible range a guess",
+        plausible=(4_000.0, 9_000.0),
     )
     price_adjust_per_week: float = param(
         0.04,
@@ -316,7 +326,7 @@ class SmugglingConfig:
         "logit weight on the log chance of launching unprevented from an area",
         0.0,
         50.0,
-        "assumption: launches move away from patrols (DESIGN.md: departures shift south-west)",
+        "assumption: launches move away from patrols (docs/design.md: departures shift south-west)",
         plausible=(0.5, 2.0),
     )
     distance_aversion: float = param(
@@ -372,7 +382,7 @@ class SupplyChainConfig:
         "GBP",
         0.0,
         1_000_000.0,
-        "DESIGN.md: about GBP 1,000; plausible range a guess",
+        "docs/design.md: about GBP 1,000; plausible range a guess",
         plausible=(500.0, 2_000.0),
     )
     engine_cost_gbp: float = param(1_500.0, "GBP", 0.0, 1_000_000.0, "assumption", plausible=(750.0, 3_000.0))
@@ -489,7 +499,7 @@ class CrossingConfig:
 @dataclass
 class EnforcementConfig:
     beach_officers: float = param(
-        800.0, "officers per night", 0.0, 100_000.0, "DESIGN.md: about 800 nightly", plausible=(400.0, 1_200.0)
+        800.0, "officers per night", 0.0, 100_000.0, "docs/design.md: about 800 nightly", plausible=(400.0, 1_200.0)
     )
     beach_area_weights: dict[str, float] = field(default_factory=dict)
     prevention_per_officer_km: float = param(
@@ -540,7 +550,7 @@ class EnforcementConfig:
     )
     pilot_arrest_prob: float = param(0.08, "probability per landed boat", *PROB, "assumption", plausible=(0.04, 0.16))
     investigations: float = param(
-        80.0, "live NCA investigations", 0.0, 10_000.0, "DESIGN.md: 70-90", plausible=(70.0, 90.0)
+        80.0, "live NCA investigations", 0.0, 10_000.0, "docs/design.md: 70-90", plausible=(70.0, 90.0)
     )
     arrest_rate_per_investigation: float = param(
         0.0004,
@@ -565,7 +575,7 @@ class AsylumConfig:
         "people awaiting a decision",
         0.0,
         1e7,
-        "DESIGN.md: 175,000 (Jun 2023) to 91,000 (Jun 2025)",
+        "docs/design.md: 175,000 (Jun 2023) to 91,000 (Jun 2025)",
         plausible=(91_000.0, 175_000.0),
     )
     other_claims_per_day: float = param(
@@ -588,7 +598,7 @@ class AsylumConfig:
         0.3,
         "share of backlog in hotels",
         *PROB,
-        "DESIGN.md: up to 56,000 in hotels; plausible range: 36,000-56,000 of a 128,000-175,000 backlog",
+        "docs/design.md: up to 56,000 in hotels; plausible range: 36,000-56,000 of a 128,000-175,000 backlog",
         plausible=(0.2, 0.45),
     )
     hotel_cost_gbp_per_night: float = param(
@@ -596,7 +606,7 @@ class AsylumConfig:
         "GBP per person per night",
         0.0,
         10_000.0,
-        "DESIGN.md: GBP 5.8m a day for ~36,000; plausible range a guess",
+        "docs/design.md: GBP 5.8m a day for ~36,000; plausible range a guess",
         plausible=(100.0, 200.0),
     )
     refusal_share: float = param(0.4, "share of decisions refused", *PROB, "assumption", plausible=(0.2, 0.7))
@@ -657,7 +667,7 @@ class InternationalPostsPolicy:
         "UK officers at Europol",
         0.0,
         10_000.0,
-        "DESIGN.md: UK officers at Europol up 50% in 2024; plausible range a guess",
+        "docs/design.md: UK officers at Europol up 50% in 2024; plausible range a guess",
         plausible=(10.0, 30.0),
     )
     seizure_per_officer: float = param(
@@ -772,7 +782,7 @@ class ReturnsPolicy:
         0.026,
         "share of all arrivals returned to France",
         *PROB,
-        "DESIGN.md: about 2.6% in its first year; plausible range a guess",
+        "docs/design.md: about 2.6% in its first year; plausible range a guess",
         plausible=(0.013, 0.052),
     )
     capacity_per_year: float = param(10_000.0, "returns a year", 0.0, 1e7, "assumption", plausible=(5_000.0, 20_000.0))
@@ -855,6 +865,13 @@ class SimConfig:
     seed: int = param(0, "integer", 0, 2**63 - 1, "replicate identifier")
     days: int = param(366, "days simulated after burn-in", 1, 36_500, "2024 is a leap year")
     scale: float = param(1.0, "population multiplier", 1e-6, 1_000.0, "1 = full scale: every person an agent")
+    posterior_draw: int | None = param(
+        None,
+        "row of data/calibration/2024/posterior_draws.csv (null: the defaults, i.e. the posterior medians)",
+        None,
+        None,
+        "run setting: the row's calibrated values replace the defaults (sim/cli.py, docs/calibration.md)",
+    )
     world: WorldConfig = field(default_factory=WorldConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)
     smuggling: SmugglingConfig = field(default_factory=SmugglingConfig)

@@ -1,6 +1,6 @@
 """Outcome tables: the daily record, the summary of named outcomes, and writing a run folder atomically.
 
-Outcome names are the contract of DESIGN.md section 4 and match ``data/annual_reference.csv`` where they
+Outcome names are the contract of docs/outputs.md and match ``data/annual_reference.csv`` where they
 overlap; reports, sweeps and the dashboard all read them from here.
 """
 
@@ -175,7 +175,7 @@ class DailyRecorder:
 def summarise(
     daily: pd.DataFrame, routes: tuple[str, ...], areas: tuple[str, ...], cost_items: list[str]
 ) -> dict[str, Any]:
-    """Scalar outcomes over the scenario days (DESIGN.md section 4)."""
+    """Scalar outcomes over the scenario days (docs/outputs.md)."""
     s: dict[str, Any] = {}
     for k in _COUNTS:
         if k in daily:

@@ -385,7 +385,7 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
             basis=f"{year} (annual reference)",
         )
     ]
-    if len(covered) == 12:  # DESIGN.md: most arrive June-October; few in the winter storms
+    if len(covered) == 12:  # docs/design.md: most arrive June-October; few in the winter storms
         years_ = observed.pattern_years
         season_basis = str(year) if observed.has_daily(year) else f"{min(years_)}-{max(years_)} average"
         ref_share = ref / ref.sum()
