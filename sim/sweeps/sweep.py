@@ -133,6 +133,7 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
     from sim.cli import to_simconfig
     from sim.model import run
     from sim.outputs import git_revision, package_versions, write_run_folder
+    from sim.sweeps.scheduler import scheduler_info
 
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
@@ -146,6 +147,7 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
         "overrides": overrides,
         "config_key": key,
         "scenario": str(plain.get("scenario", "")),
+        "scheduler": scheduler_info(),  # where it ran: Slurm job and array ids, Ray node id, or local
     }
     status = FAILED
     summary: dict[str, Any] | None = None
