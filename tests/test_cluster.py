@@ -238,7 +238,8 @@ class TestSlurm:
         assert f"{N_SWEEP}/{N_SWEEP} runs, {N_SWEEP} done, 0 failed" in p.stderr
         scheds = check_ran_under_slurm(sweep_dir, N_SWEEP, slurm)
         same_runs(sweep_dir, reference["sweep"], N_SWEEP)
-        assert (sweep_dir / ".submitit" / scheds[0]["array_job_id"]).is_dir()
+        for s in scheds.values():  # submitit's script, pickles and logs of each array task
+            assert (sweep_dir / ".submitit" / f"{s['array_job_id']}_{s['array_task_id']}").is_dir()
         timings["slurm"].update(sweep_seconds=seconds, sweep_load_average=load())
         timings["slurm"]["sweep_jobs"] = {j: s["job_id"] for j, s in scheds.items()}
 

@@ -4,6 +4,7 @@ starts and stops. Each run must equal the same run made in this process: seeds a
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -19,11 +20,24 @@ import pytest
 from sim.cli import load_config
 from sim.model import run
 from sim.outputs import _json_default
+from sim.sweeps.scheduler import scheduler_info, slurm_info
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["days=60", "scale=0.05", "world.burn_in_days=30"]
 # Ray on loopback only (by default it binds the machine's network address), no token file written to ~/.ray.
 RAY_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
+
+
+def require(module: str) -> None:
+    """The cluster extra is part of the test set-up (make test installs it): a missing launcher fails, never skips."""
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        pytest.fail(f"{module} is not installed ({exc}); install the cluster extra: pip install -e '.[cluster]'")
+
+
+def schedulers(sweep_dir: Path) -> set[str]:
+    return {json.loads(p.read_text())["scheduler"]["name"] for p in sweep_dir.glob("[0-9]*/metadata.json")}
 
 
 def free_port() -> int:
@@ -55,17 +69,18 @@ def check_runs_equal_in_process_runs(sweep_dir: Path, seeds: list[int]) -> None:
 
 
 def test_submitit_local_executor(tmp_path):
-    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    require("hydra_plugins.hydra_submitit_launcher")
     sweep_dir = tmp_path / "submitit"
     p = sweep(sweep_dir, "hydra/launcher=submitit_local", "seed=1,2")
     assert p.returncode == 0, p.stderr[-3000:]
     assert "2/2 runs, 2 done, 0 failed, 0 remaining" in p.stderr
     assert (sweep_dir / ".submitit").is_dir()  # really went through submitit
+    assert schedulers(sweep_dir) == {"submitit_local"}
     check_runs_equal_in_process_runs(sweep_dir, [1, 2])
 
 
 def test_slurm_launcher_config_composes():
-    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    require("hydra_plugins.hydra_submitit_launcher")
     from hydra import compose, initialize_config_dir
 
     from sim.cli import CONFIG_DIR, register_schema
@@ -81,7 +96,7 @@ def test_slurm_launcher_config_composes():
 
 
 def test_ray_launcher_with_its_own_local_instance(tmp_path):
-    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    require("hydra_plugins.hydra_ray_launcher")
     sweep_dir = tmp_path / "ray_local"
     p = sweep(
         sweep_dir,
@@ -95,13 +110,14 @@ def test_ray_launcher_with_its_own_local_instance(tmp_path):
     )
     assert p.returncode == 0, p.stderr[-3000:]
     assert "Started a local Ray instance" in p.stdout + p.stderr
+    assert schedulers(sweep_dir) == {"ray"}
     check_runs_equal_in_process_runs(sweep_dir, [1, 2])
 
 
 @pytest.fixture
 def ray_cluster(tmp_path):
     """A one-node Ray cluster on loopback, started here and stopped after the test (only the processes it started)."""
-    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    require("hydra_plugins.hydra_ray_launcher")
     port = free_port()
     ray = Path(sys.executable).parent / "ray"
     cmd = [
@@ -157,4 +173,20 @@ def test_ray_launcher_on_a_running_cluster(ray_cluster, tmp_path):
     assert p.returncode == 0, p.stderr[-3000:]
     assert "Connected to Ray cluster" in p.stdout + p.stderr
     assert "3/3 runs, 3 done, 0 failed, 0 remaining" in p.stderr
+    assert schedulers(sweep_dir) == {"ray"}
     check_runs_equal_in_process_runs(sweep_dir, [1, 2, 3])
+
+
+def test_scheduler_info_names_the_slurm_job_or_says_local():
+    env = {"SLURM_JOB_ID": "42", "SLURM_ARRAY_JOB_ID": "40", "SLURM_ARRAY_TASK_ID": "2", "SLURMD_NODENAME": "n07"}
+    assert slurm_info(env) == {
+        "name": "slurm",
+        "job_id": "42",
+        "array_job_id": "40",
+        "array_task_id": "2",
+        "node": "n07",
+    }
+    assert slurm_info({"SLURM_JOB_ID": ""}) is None
+    here = scheduler_info({})  # this test process: no Slurm, no Ray worker
+    assert here["name"] == "local" and here["pid"] == os.getpid() and here["host"] == socket.gethostname()
+    assert scheduler_info({"SUBMITIT_LOCAL_JOB_ID": "7"})["job_id"] == "7"
