@@ -107,6 +107,19 @@ def short_tmp(prefix: str) -> Path:
     return path
 
 
+def processes_mentioning(path: Path) -> list[str]:
+    """Command lines of running processes that name ``path`` (the daemons started for a state folder do)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(path) in cmdline:
+            found.append(f"{proc.name}: {cmdline[:200]}")
+    return found
+
+
 def first_error_line(p: subprocess.CompletedProcess, name: str) -> str:
     lines = [line for line in p.stderr.splitlines() if line.strip()]
     return lines[-1] if lines else f"{name} exited with code {p.returncode} and said nothing"
@@ -323,7 +336,7 @@ def test_slurm_up_stops_with_one_line_when_a_daemon_cannot_start():
             p = subprocess.run(
                 [str(SCRIPTS / "slurm-up"), str(state)], capture_output=True, text=True, timeout=300, env=env
             )
-            munged = (state / "munge-run" / "munged.pid").read_text().strip() if state.exists() else ""
+            left = processes_mentioning(state)
         finally:
             subprocess.run([str(SCRIPTS / "slurm-down"), str(state)], capture_output=True, timeout=300)
             shutil.rmtree(base, ignore_errors=True)
@@ -331,7 +344,7 @@ def test_slurm_up_stops_with_one_line_when_a_daemon_cannot_start():
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("slurm-up: slurmctld did not start"), p.stderr
     assert "Address already in use" in lines[0]
-    assert not munged or not Path(f"/proc/{munged}").exists()  # the MUNGE daemon it had started is gone
+    assert left == [], left  # the MUNGE daemon it had started is gone again
 
 
 # --------------------------------------------------------------------------------------------------------- Ray
