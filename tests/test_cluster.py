@@ -254,7 +254,8 @@ class TestSlurm:
         for s in scheds.values():  # submitit's script, pickles and logs of each array task
             assert (sweep_dir / ".submitit" / f"{s['array_job_id']}_{s['array_task_id']}").is_dir()
         timings["slurm"].update(sweep_seconds=seconds, sweep_load_average=load())
-        timings["slurm"]["sweep_jobs"] = {j: s["job_id"] for j, s in scheds.items()}
+        timings["slurm"]["sweep_array"] = scheds[0]["array_job_id"]
+        timings["slurm"]["sweep_jobs"] = {j: scheds[j]["job_id"] for j in sorted(scheds)}
 
     def test_design_sweeper_runs_its_rows_as_slurm_jobs(self, slurm, reference, tmp_path, timings):
         sweep_dir = tmp_path / "slurm_design"
@@ -264,7 +265,8 @@ class TestSlurm:
         same_runs(sweep_dir, reference["design"], N_DESIGN)
         assert (sweep_dir / "design.csv").is_file() and (sweep_dir / "sensitivity.csv").is_file()
         timings["slurm"]["design_seconds"] = seconds
-        timings["slurm"]["design_jobs"] = {j: s["job_id"] for j, s in scheds.items()}
+        timings["slurm"]["design_array"] = scheds[0]["array_job_id"]
+        timings["slurm"]["design_jobs"] = {j: scheds[j]["job_id"] for j in sorted(scheds)}
 
     def test_scancel_midway_then_the_same_command_reuses_finished_runs(self, slurm, reference, tmp_path, timings):
         sweep_dir = tmp_path / "slurm_resume"
@@ -305,6 +307,12 @@ class TestSlurm:
         before = {j: m for j, m in metadata(sweep_dir).items() if m["status"] == "finished"}
         assert 2 <= len(before) < N_SWEEP, f"{len(before)} runs finished before the cancel took effect"
         stamps = {j: (sweep_dir / str(j) / "metadata.json").stat().st_mtime_ns for j in before}
+        # the table as the user sees it now: the cancelled runs are missing, not failed
+        rebuilt = subprocess.run(
+            [sys.executable, "-m", "sim.sweeps", str(sweep_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
+        k = len(before)
+        assert f"{k} runs ({k} finished, 0 failed, {N_SWEEP - k} missing)" in rebuilt.stdout, rebuilt.stdout
 
         p, seconds = run_sweep(sweep_dir, args, slurm.env)
         assert p.returncode == 0, tail(p)
@@ -375,7 +383,7 @@ class TestRayCluster:
         same_runs(sweep_dir, reference["sweep"], N_SWEEP)
         timings["ray_cluster"].update(sweep_seconds=seconds, sweep_load_average=load())
         timings["ray_cluster"]["nodes"] = ray_cluster.nodes
-        timings["ray_cluster"]["sweep_runs_on"] = {j: s["node_id"][:12] for j, s in scheds.items()}
+        timings["ray_cluster"]["sweep_runs_on"] = {j: scheds[j]["node_id"][:12] for j in sorted(scheds)}
 
     def test_design_sweeper_runs_its_rows_on_the_cluster(self, ray_cluster, reference, tmp_path, timings):
         sweep_dir = tmp_path / "ray_design"
