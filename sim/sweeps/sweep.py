@@ -151,6 +151,7 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
     from sim.cli import draw_metadata, to_simconfig
     from sim.model import run
     from sim.outputs import git_revision, package_versions, write_run_folder
+    from sim.sweeps.scheduler import scheduler_info
 
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
@@ -165,6 +166,7 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
         "config_key": key,
         "scenario": str(plain.get("scenario", "")),
         **draw_metadata(plain),
+        "scheduler": scheduler_info(),  # where it ran: Slurm job and array ids, Ray node id, or local
     }
     status = FAILED
     summary: dict[str, Any] | None = None
