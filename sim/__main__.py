@@ -28,7 +28,9 @@ register_schema()
 def hydra_main(cfg: DictConfig) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     if HydraConfig.get().mode.name == "MULTIRUN":
-        return run_sweep_job(cfg)  # reuses finished runs, records a failure and lets the sweep go on (sim/sweeps/sweep.py)
+        return run_sweep_job(
+            cfg
+        )  # reuses finished runs, records a failure and lets the sweep go on (sim/sweeps/sweep.py)
     sim_cfg = to_simconfig(cfg)
     results = run(sim_cfg)
     out_dir = Path(HydraConfig.get().runtime.output_dir)

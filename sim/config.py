@@ -610,6 +610,11 @@ class AsylumConfig:
 
 
 # ------------------------------------------------------------------------------------------------- policies
+def lever_date(what: str) -> Any:
+    """A lever's date field: an ISO date, or null for the whole run (see ``sim.policies.base.LeverWindow``)."""
+    return param(None, "ISO date or null", None, None, f"scenario choice: {what}")
+
+
 # Each lever is off unless a scenario or `policy=[...]` selects it (configs/policy/NAME.yaml sets enabled: true).
 # When off, the 2024 status quo of the enforcement and supply-chain groups applies. See docs/policies.md.
 @dataclass
@@ -642,6 +647,9 @@ class SeizuresPolicy:
     cost_gbp_per_item_seized: float = param(
         300.0, "GBP per boat or engine", 0.0, 1e6, "assumption: storage, cases", plausible=(150.0, 600.0)
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -686,6 +694,9 @@ class InternationalPostsPolicy:
         "assumption: salary, allowances, office",
         plausible=(75_000.0, 300_000.0),
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -699,7 +710,6 @@ class DeterrencePolicy:
         "assumption; UK-Rwanda achieved 4 voluntary",
         plausible=(2_500.0, 10_000.0),
     )
-    start_date: str = param("2024-01-01", "ISO date", None, None, "scenario choice")
     announced: bool = True
     operating: bool = True
     announcement_credibility: float = param(
@@ -732,6 +742,13 @@ class DeterrencePolicy:
         "UK-Rwanda: about GBP 700m over 2022-2024 (NAO); plausible range a guess",
         plausible=(60_000_000.0, 240_000_000.0),
     )
+    # Dates (sim/policies/base.py): announcement effects from announce_date, removals from start_date, nothing after
+    # end_date; null announce_date = announced on start_date, null start_date = from the first day of the run.
+    announce_date: str | None = lever_date(
+        "day the scheme is announced (perceived removal risk starts); null: on start_date (UK-Rwanda: 2022-04-14)"
+    )
+    start_date: str | None = lever_date("first day of removals (null: from the first day of the run)")
+    end_date: str | None = lever_date("last day of the scheme, inclusive (UK-Rwanda scrapped 2024-07-06)")
 
 
 @dataclass
@@ -740,6 +757,9 @@ class BeachPatrolsPolicy:
     officers_per_night: float = param(
         1_200.0, "officers per night", 0.0, 100_000.0, "scenario choice; 2024: ~800", plausible=(600.0, 2_400.0)
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -756,22 +776,47 @@ class GangDisruptionPolicy:
         "assumption: intelligence-led work",
         plausible=(1.0, 4.0),
     )
-    start_date: str = param("2024-01-01", "ISO date", None, None, "scenario choice")
-    duration_days: int = param(366, "days the campaign lasts", 0, 36_500, "scenario choice", plausible=(180, 730))
+    duration_days: int | None = param(
+        None, "days the campaign lasts (null: until end_date)", 0, 36_500, "scenario choice; not with end_date"
+    )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
+
+
+@dataclass
+class ReturnsAgreement:
+    """One returns agreement: whose arrivals, from when to when, and how many (a share, or a weekly count)."""
+
+    nationality: str = param("all", "nationality name, or all", None, None, "the agreement's terms")
+    start_date: str | None = lever_date("first day of returns under this agreement (null: from the first day)")
+    end_date: str | None = lever_date("last day of returns under this agreement, inclusive (null: to the end)")
+    return_prob: float = param(
+        0.0,
+        "share of the nationality's arrivals returned (used when weekly_returns is 0)",
+        *PROB,
+        "assumption per agreement (configs/policy/returns.yaml)",
+        plausible=(0.0, 1.0),
+    )
+    weekly_returns: float = param(
+        0.0,
+        "returns a week at full scale (0: use return_prob)",
+        0.0,
+        1e6,
+        "the agreement's intended size, e.g. one in, one out: about 50 a week (configs/policy/returns.yaml)",
+        plausible=(0.0, 200.0),
+    )
 
 
 @dataclass
 class ReturnsPolicy:
     enabled: bool = False
-    return_prob_by_nationality: dict[str, float] = field(default_factory=dict)
-    one_in_one_out_share: float = param(
-        0.026,
-        "share of all arrivals returned to France",
-        *PROB,
-        "DESIGN.md: about 2.6% in its first year; plausible range a guess",
-        plausible=(0.013, 0.052),
+    # One entry per agreement (configs/policy/returns.yaml): Albania from December 2022, Vietnam 2024, one in, one
+    # out with France from August 2025.
+    agreements: dict[str, ReturnsAgreement] = field(default_factory=dict)
+    capacity_per_year: float = param(
+        10_000.0, "returns a year, all agreements together", 0.0, 1e7, "assumption", plausible=(5_000.0, 20_000.0)
     )
-    capacity_per_year: float = param(10_000.0, "returns a year", 0.0, 1e7, "assumption", plausible=(5_000.0, 20_000.0))
     response_strength: float = param(
         3.0,
         "log-odds response of a nationality to its observed return probability",
@@ -784,6 +829,9 @@ class ReturnsPolicy:
     cost_gbp_per_return: float = param(
         15_000.0, "GBP per person returned", 0.0, 1e8, "assumption", plausible=(7_500.0, 30_000.0)
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -808,6 +856,9 @@ class SearchAndRescuePolicy:
         "same source; size a guess",
         plausible=(0.005, 0.02),
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -816,6 +867,9 @@ class AsylumProcessingPolicy:
     decisions_per_day: float = param(
         600.0, "initial decisions per day", 0.0, 1e6, "scenario choice; 2024: ~380", plausible=(300.0, 1_200.0)
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -1001,23 +1055,54 @@ def validate(cfg: SimConfig) -> SimConfig:
     for group in ("boat_nodes", "engine_nodes"):
         if not getattr(cfg.supply_chain, group):
             raise ConfigError(f"supply_chain.{group}: at least one node is required")
-    for key, value in (
-        ("world.start_date", w.start_date),
-        ("policy.deterrence.start_date", cfg.policy.deterrence.start_date),
-        ("policy.gang_disruption.start_date", cfg.policy.gang_disruption.start_date),
-    ):
-        _check_date(key, value)
+    _check_date("world.start_date", w.start_date)
+    _check_lever_dates(cfg)
     _check_policies(cfg)
     return cfg
 
 
-def _check_date(key: str, value: str) -> None:
+def _check_date(key: str, value: Any) -> Any:
+    """The date a key holds (None stays None); one line naming the key if it is not an ISO date."""
     import datetime as _dt
 
+    if value is None:
+        return None
     try:
-        _dt.date.fromisoformat(value)
+        return _dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ConfigError(f"{key}={value!r}: expected an ISO date such as 2024-01-01") from None
+        raise ConfigError(f"{key}={value!r}: expected an ISO date such as 2024-01-01, or null") from None
+
+
+def _check_window(prefix: str, node: Any) -> None:
+    start = _check_date(f"{prefix}.start_date", node.start_date)
+    end = _check_date(f"{prefix}.end_date", node.end_date)
+    if start is not None and end is not None and start > end:
+        raise ConfigError(
+            f"{prefix}.start_date={node.start_date}: after {prefix}.end_date={node.end_date}; the start must not "
+            "come after the end"
+        )
+
+
+def _check_lever_dates(cfg: SimConfig) -> None:
+    """Every lever's dates parse and are in order; gang_disruption takes duration_days or end_date, not both."""
+    for f in dataclasses.fields(cfg.policy):
+        _check_window(f"policy.{f.name}", getattr(cfg.policy, f.name))
+    det = cfg.policy.deterrence
+    announce = _check_date("policy.deterrence.announce_date", det.announce_date)
+    start, end = _check_date("", det.start_date), _check_date("", det.end_date)
+    if announce is not None and ((start is not None and announce > start) or (end is not None and announce > end)):
+        raise ConfigError(
+            f"policy.deterrence.announce_date={det.announce_date}: after the start_date ({det.start_date}) or "
+            f"end_date ({det.end_date}); a scheme is announced before it operates"
+        )
+    gang = cfg.policy.gang_disruption
+    if gang.duration_days is not None and gang.end_date is not None:
+        raise ConfigError(
+            f"policy.gang_disruption.duration_days={gang.duration_days}: set either duration_days or end_date "
+            f"(end_date={gang.end_date}), not both"
+        )
+    for name, agreement in cfg.policy.returns.agreements.items():
+        _check_window(f"policy.returns.agreements.{name}", agreement)
 
 
 def _check_policies(cfg: SimConfig) -> None:
@@ -1031,13 +1116,18 @@ def _check_policies(cfg: SimConfig) -> None:
             )
         _check_value(f"policy.international_posts.officers.{country}", officers, (0.0, 10_000.0))
     nationalities = {n for r in cfg.world.routes.values() for n in r.nationalities}
-    for nat, p in cfg.policy.returns.return_prob_by_nationality.items():
-        if nat not in nationalities:
+    for name, agreement in cfg.policy.returns.agreements.items():
+        key = f"policy.returns.agreements.{name}"
+        if agreement.nationality != "all" and agreement.nationality not in nationalities:
             raise ConfigError(
-                f"policy.returns.return_prob_by_nationality.{nat}: unknown nationality; allowed: "
+                f"{key}.nationality={agreement.nationality}: unknown nationality; allowed: all, "
                 f"{', '.join(sorted(nationalities))}"
             )
-        _check_value(f"policy.returns.return_prob_by_nationality.{nat}", p, (0.0, 1.0))
+        if agreement.return_prob > 0 and agreement.weekly_returns > 0:
+            raise ConfigError(
+                f"{key}: return_prob={agreement.return_prob} and weekly_returns={agreement.weekly_returns}; set one "
+                "of them (a share of arrivals or a weekly count), not both"
+            )
 
 
 def _check_positive_sum(key: str, values: list[float]) -> None:
@@ -1068,6 +1158,8 @@ def _check_ranges(node: Any, prefix: str) -> None:
         for f in dataclasses.fields(node):
             value = getattr(node, f.name)
             key = f"{prefix}{f.name}"
+            if value is None and f.default is None:
+                continue  # an optional setting left unset (a lever date, gang_disruption.duration_days)
             if "range" in f.metadata and f.metadata["range"] != (None, None):
                 _check_value(key, value, f.metadata["range"])
             _check_ranges(value, key + ".")

@@ -96,6 +96,12 @@ class ChannelModel(mesa.Model):
         homes = np.searchsorted(np.cumsum(self.geo.area_camp_share)[:-1], launch_rng.random(n_net), side="right")
         limits = s.launch_wave_limit_m + s.launch_wave_limit_sd_m * launch_rng.standard_normal(n_net)
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
+        # Each network draws its launches, its boats' fate at sea and its consignments' seizures from streams of
+        # its own, so a change to one network's decisions leaves the others' draws alone (common random numbers).
+        for network in self.networks:
+            network.launch_rng = self.substream("launches", network.index)
+            network.sea_rng = self.substream("sea", network.index)
+            network.supply_rng = self.substream("supply", network.index)
         self.initial_boats = sum(n.boats for n in self.networks)
 
         e = cfg.enforcement
@@ -137,6 +143,11 @@ class ChannelModel(mesa.Model):
         return self.day >= self.burn_in
 
     @property
+    def crossers_per_day(self) -> float:
+        """People crossing per day as recent news has it (EWMA over ``migration.news_memory_days``)."""
+        return self._news_crossers
+
+    @property
     def perceived_death_risk(self) -> float:
         """Deaths per 1,000 people crossing, as recent news has it."""
         return 1000.0 * self._news_deaths / max(self._news_crossers, 1.0)
@@ -150,7 +161,7 @@ class ChannelModel(mesa.Model):
         self.deterrence_leave_hazard[:] = 0.0
         self.purchase_factor[:] = 1.0
         for policy in self.policies:
-            policy.apply(self)
+            policy.daily(self)  # switches levers on and off at their dates (sim/policies/base.py)
 
         entered, not_recruited = pop.enter(day, self.streams["journeys"], self.recruitment_cut)
         reached, pushed_back = pop.advance_journeys(day, self.streams["journeys"], self.transit_interception_boost)
@@ -179,7 +190,7 @@ class ChannelModel(mesa.Model):
         tally = self._launches()
         arrivals = np.concatenate(tally.arrived_people) if tally.arrived_people else np.zeros(0, dtype=np.intp)
         for policy in self.policies:
-            policy.on_arrivals(self, arrivals)
+            policy.arrivals(self, arrivals)
 
         self.beach_patrol.observe(np.repeat(np.arange(self.geo.n_areas), tally.launches_by_area))
         self.beach_patrol.step()
@@ -200,10 +211,8 @@ class ChannelModel(mesa.Model):
         wave = float(self.wave[self.day])
         p_beach = self.beach_patrol.prevention_prob(False)
         p_taxi = self.beach_patrol.prevention_prob(True)
-        rng = self.streams["launches"]
-        sea_rng = self.streams["sea"]
         for network, queue in zip(self.networks, queues, strict=True):
-            plan = network.plan_launches(queue.size, float(self.launch_wave[self.day]), p_beach, rng)
+            plan = network.plan_launches(queue.size, float(self.launch_wave[self.day]), p_beach, network.launch_rng)
             if plan is None:
                 continue
             prevented, returned = resolve_launch(
@@ -222,7 +231,7 @@ class ChannelModel(mesa.Model):
                 rescue_factor=self.border_force.rescue_factor,
                 interception_prob=self.border_force.interception_prob,
                 pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
-                rng=sea_rng,
+                rng=network.sea_rng,
                 tally=tally,
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
@@ -238,7 +247,7 @@ class ChannelModel(mesa.Model):
             "asylum_processing": self.asylum.decision_cost_today if self.counting else 0.0,
         }
         for policy in self.policies:
-            for name, value in policy.daily_costs(self).items():
+            for name, value in policy.costs(self).items():
                 costs[name] = costs.get(name, 0.0) + value
         return costs
 

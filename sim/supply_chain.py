@@ -47,6 +47,7 @@ class SupplyChain:
         }
         # Added seizure probability per node, set by policies (seizures, international posts).
         self.extra_seizure: dict[str, float] = {}
+        self._seizure_by_source: dict[tuple[str, str], float] = {}
         self.in_transit: set[Consignment] = set()
         self.shipped = {BOAT: 0, ENGINE: 0}
         self.seized = {BOAT: 0, ENGINE: 0}
@@ -60,16 +61,28 @@ class SupplyChain:
         first_days = self.nodes[kind][0][1].days
         self.model.schedule_event(c.reach_next_node, after=max(first_days, 1e-3))
 
-    def add_seizure(self, node: str, p: float) -> None:
+    def add_seizure(self, node: str, p: float, source: str = "policy") -> None:
         """A policy's added chance of seizure at a node, combined with any other policy's."""
-        self.extra_seizure[node] = 1.0 - (1.0 - self.extra_seizure.get(node, 0.0)) * (1.0 - p)
+        key = (source, node)
+        self._seizure_by_source[key] = 1.0 - (1.0 - self._seizure_by_source.get(key, 0.0)) * (1.0 - p)
+        self._combine_seizures()
+
+    def remove_seizures(self, source: str) -> None:
+        """Take away everything a policy added (when its end date has passed)."""
+        self._seizure_by_source = {k: v for k, v in self._seizure_by_source.items() if k[0] != source}
+        self._combine_seizures()
+
+    def _combine_seizures(self) -> None:
+        self.extra_seizure = {}
+        for (_, node), p in self._seizure_by_source.items():
+            self.extra_seizure[node] = 1.0 - (1.0 - self.extra_seizure.get(node, 0.0)) * (1.0 - p)
 
     def seizure_prob(self, node: str, node_cfg: SupplyNodeConfig) -> float:
         return 1.0 - (1.0 - node_cfg.seizure_prob) * (1.0 - self.extra_seizure.get(node, 0.0))
 
     def at_node(self, c: Consignment) -> None:
         name, node_cfg = self.nodes[c.kind][c.node]
-        if self.rng.random() < self.seizure_prob(name, node_cfg):
+        if c.network.supply_rng.random() < self.seizure_prob(name, node_cfg):
             self.in_transit.discard(c)
             self.seized[c.kind] += c.size
             self.seized_by_node[name] = self.seized_by_node.get(name, 0) + c.size

@@ -134,7 +134,7 @@ def test_more_asylum_decisions_shrink_backlog_and_hotel_costs():
 
 
 def test_returns_by_nationality_cut_that_nationality_most():
-    lever = ("policy=[returns]", "policy.returns.return_prob_by_nationality={albania: 0.9}")
+    lever = ("policy=[returns]", "policy.returns.agreements.albania.return_prob=0.9")
     r0 = [run_with(f"seed={s}", SCALE) for s in range(4)]
     r1 = [run_with(f"seed={s}", SCALE, *lever) for s in range(4)]
     assert sum(r.summary["people_removed"] for r in r1) > sum(r.summary["people_removed"] for r in r0)
