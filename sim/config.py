@@ -439,10 +439,10 @@ class CrossingConfig:
     )
     crowding_exponent: float = param(
         1.6,
-        "elasticity of incident risk to load",
+        "elasticity of the capsize risk to load",
         0.0,
         10.0,
-        "assumption: crush deaths rise with crowding",
+        "assumption: overloaded inflatables buckle and sink more often (crushes: crossing.crush_*)",
         plausible=(0.8, 2.4),
     )
     wave_risk_per_m: float = param(1.5, "log risk per m of waves", 0.0, 20.0, "assumption", plausible=(0.75, 3.0))
@@ -452,32 +452,80 @@ class CrossingConfig:
     poor_boat_risk: float = param(2.0, "risk multiplier for quality 0", 1.0, 50.0, "assumption", plausible=(1.0, 4.0))
     taxi_boarding_risk: float = param(
         1.4,
-        "risk multiplier for taxi-boat launches",
+        "crush-risk multiplier for taxi-boat launches",
         1.0,
         10.0,
-        "assumption: boarding in deep water",
+        "assumption: people wading out and climbing aboard in deep water crowd and crush each other",
         plausible=(1.0, 2.0),
     )
     mass_casualty_prob: float = param(
-        0.1, "share of incidents that are capsizes", *PROB, "IOM 2024: few large incidents", plausible=(0.05, 0.2)
+        0.138,
+        "share of fatal capsizes with many in the water",
+        *PROB,
+        "fitted (sim/evidence/incidents.py): IOM incidents at sea 2019-2023 with 4+ dead and missing, 4 of 29",
+        plausible=(0.05, 0.2),
     )
     mass_casualty_fraction: float = param(
-        0.18,
+        0.283,
         "share of those aboard who die",
         *PROB,
-        "Le Portel 3 Sept 2024; plausible range: IOM capsizes 2022-2024 killed 5-20% of those aboard",
+        "fitted (sim/evidence/incidents.py): dead and missing over people aboard in the IOM mass incidents of "
+        "2019-2023 (45 of 159); plausible range: single incidents 0.09-0.93",
         plausible=(0.05, 0.3),
     )
     minor_incident_deaths: float = param(
-        1.4,
-        "mean deaths, crush or fall",
+        1.32,
+        "mean deaths in a smaller fatal incident (people lost overboard, found drowned)",
         1.0,
         50.0,
-        "IOM 2024 incidents; plausible range: yearly means 2019-2025 were 1.0-1.4",
+        "fitted (sim/evidence/incidents.py): IOM incidents at sea 2019-2023 with 1-3 dead, 33 in 25",
         plausible=(1.0, 2.0),
     )
     failure_prob: float = param(
         0.05, "probability a boat fails and returns to France", *PROB, "assumption", plausible=(0.025, 0.1)
+    )
+    # Two kinds of death (sim/crossing.py): capsizes in cold water, and crush or asphyxia in overcrowded boats.
+    cold_water_risk: float = param(
+        1.0,
+        "relative rise of the fatal-capsize hazard in midwinter (scaled by weather winter weight)",
+        0.0,
+        10.0,
+        "assumption: Channel water about 7-8 C in February against 17-18 C in August; survival in the water falls "
+        "from many hours to one to three, and winter nights are twice as long",
+        plausible=(0.5, 2.0),
+    )
+    design_capacity: float = param(
+        55.0,
+        "people a boat is built to carry",
+        1.0,
+        300.0,
+        "assumption: 10-12 m inflatables of 2023-2025; constrained by the absence of crush deaths at sea in the IOM "
+        "list before 2024, when loads averaged 28-49 (data/annual_reference.csv)",
+        plausible=(45.0, 70.0),
+    )
+    crush_hazard_at_double: float = param(
+        0.5,
+        "crush/asphyxia hazard per launch at twice the design capacity",
+        0.0,
+        10.0,
+        "assumption (cannot be fitted before 2024: no crush deaths at sea in 2019-2023); plausible range a guess",
+        plausible=(0.1, 2.0),
+    )
+    crush_exponent: float = param(
+        2.0,
+        "power of the overload (load / design capacity - 1) in the crush hazard",
+        0.5,
+        6.0,
+        "assumption: crushes happen only in the most crowded boats",
+        plausible=(1.0, 3.0),
+    )
+    crush_deaths_mean: float = param(
+        2.0,
+        "mean deaths in a fatal crush",
+        1.0,
+        50.0,
+        "assumption: press reports of crushes in 2024 (1-5 dead); not fitted",
+        plausible=(1.0, 4.0),
     )
 
 

@@ -73,6 +73,7 @@ class ChannelModel(mesa.Model):
         self.dates = [first + dt.timedelta(days=i) for i in range(self.total_days)]
         doy = np.array([d.timetuple().tm_yday for d in self.dates])
         self.wave = wave_height_series(cfg.weather, doy, self.streams["weather"])
+        self.winter = winter_weight(cfg.weather, doy)  # 0 on the calmest day, 1 half a year later
         # The sea state as networks judge it for a launch: a winter day counts as rougher than its waves.
         self.launch_wave = self.wave + cfg.smuggling.winter_wave_margin_m * winter_weight(cfg.weather, doy)
         pop_rng = self.streams["population"]
@@ -233,6 +234,7 @@ class ChannelModel(mesa.Model):
                 pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
                 rng=network.sea_rng,
                 tally=tally,
+                winter=float(self.winter[self.day]),
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
         return tally

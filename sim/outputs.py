@@ -58,7 +58,10 @@ _COUNTS = (
     "launches_prevented",
     "taxi_launches",
     "deaths_at_sea",
+    "deaths_crush",
+    "deaths_capsize",
     "expected_deaths_at_sea",
+    "expected_deaths_crush",
     "fatal_incidents",
     "boats_seized",
     "engines_seized",
@@ -135,7 +138,10 @@ class DailyRecorder:
             "boats_intercepted_at_sea": tally.boats_intercepted,
             "people_arrived": tally.people_arrived,
             "deaths_at_sea": tally.deaths,
+            "deaths_crush": tally.deaths_crush,
+            "deaths_capsize": tally.deaths_capsize,
             "expected_deaths_at_sea": tally.expected_deaths,
+            "expected_deaths_crush": tally.expected_deaths_crush,
             "fatal_incidents": tally.fatal_incidents,
             "boats_seized": chain.seized["boat"] - self._seized_before["boat"],
             "engines_seized": chain.seized["engine"] - self._seized_before["engine"],
@@ -228,6 +234,8 @@ def summarise(
     ):
         s[k] = round(s[k])
     s["people_removed"] = float(s["people_removed"])
+    # Two kinds of death (sim/crossing.py); they sum to deaths_at_sea.
+    s["deaths_by_kind"] = {"crush": round(s.pop("deaths_crush")), "capsize": round(s.pop("deaths_capsize"))}
     ordered = {k: s[k] for k in SUMMARY_OUTCOMES}
     ordered.update({k: v for k, v in s.items() if k not in ordered})
     return ordered
