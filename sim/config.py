@@ -219,6 +219,53 @@ class MigrationConfig:
         "assumption: displacement between routes when one is squeezed",
         plausible=(0.15, 0.6),
     )
+    # Waiting on the coast (sim/migrants.py): costs, and leaving for the outside options.
+    living_cost_gbp_per_day: float = param(
+        15.0,
+        "GBP spent per day waiting (food, phone, transport)",
+        0.0,
+        1_000.0,
+        "assumption: aid groups report camp residents living on a few pounds to GBP 20 a day",
+        plausible=(5.0, 30.0),
+    )
+    winter_living_cost_gbp_per_day: float = param(
+        10.0,
+        "extra GBP per day in midwinter (shelter, warmth; scaled by weather winter weight)",
+        0.0,
+        1_000.0,
+        "assumption",
+        plausible=(0.0, 20.0),
+    )
+    cold_leave_factor: float = param(
+        1.5,
+        "relative rise of the daily chance of leaving the coast in midwinter (scaled by weather winter weight)",
+        0.0,
+        20.0,
+        "assumption: evictions and cold empty the camps in winter (aid groups); 1.5 = 2.5 times the summer rate",
+        plausible=(0.5, 3.0),
+    )
+    wait_leave_per_month: float = param(
+        0.2,
+        "relative rise of the daily chance of leaving per month already waited",
+        0.0,
+        10.0,
+        "assumption: the longer the wait, the more people turn to the outside options",
+        plausible=(0.05, 0.5),
+    )
+    lorry_share_of_leavers: float = param(
+        0.25,
+        "share of people leaving the coast who try lorries instead",
+        *PROB,
+        "assumption: clandestine lorry entries continued alongside small boats",
+        plausible=(0.1, 0.4),
+    )
+    asylum_france_share_of_leavers: float = param(
+        0.35,
+        "share of people leaving the coast who claim asylum in France (the rest move on)",
+        *PROB,
+        "assumption",
+        plausible=(0.2, 0.5),
+    )
 
 
 # ----------------------------------------------------------------------------------------------- smuggling
@@ -288,16 +335,6 @@ class SmugglingConfig:
     launch_wave_limit_sd_m: float = param(
         0.12, "m", 0.0, 2.0, "assumption: networks differ in risk taking", plausible=(0.06, 0.24)
     )
-    winter_wave_margin_m: float = param(
-        0.0,
-        "m lower wave limit in midwinter (scaled by weather winter weight)",
-        0.0,
-        2.0,
-        "assumption, off by default: cold water and long nights make winter launches rarer than waves alone imply; "
-        "an ABC-SMC trial with it free (2,608 runs) left it unconstrained (5-95% 0.03-0.51) and the Dec-Feb "
-        "share at 0.17 (observed 0.10), so it is not calibrated",
-        plausible=(0.0, 0.6),
-    )
     initial_taxi_share: float = param(
         0.3, "share of launches", *PROB, "assumption: taxi boats rose to about 45% by 2025", plausible=(0.15, 0.45)
     )
@@ -335,6 +372,40 @@ class SmugglingConfig:
     recruitment_delay_days: float = param(
         45.0, "days", 0.0, 3_650.0, "assumption: networks regenerate after arrests (NCA)", plausible=(22.5, 90.0)
     )
+    # Launch decisions (sim/smugglers.py): a season-dependent expected loss, and what one network can do in a night.
+    season_loss_weight: float = param(
+        1.0,
+        "weight networks give to the cold-water rise in the risk of losing a boat (crossing.cold_water_risk)",
+        0.0,
+        5.0,
+        "assumption: networks know winter crossings are deadlier (1 = they weigh the risk as it is, 0 = not at all)",
+        plausible=(0.5, 2.0),
+    )
+    launches_per_night: int = param(
+        2,
+        "boats one network can put in the water in one night (crews, vehicles, beaches within reach)",
+        1,
+        100,
+        "assumption sized on 2021-2023 (data/small_boats_daily_2018_2023.csv): at most 36 boats arrived in a day "
+        "(2021), 27 (2022) and 15 (2023), with about 20 networks",
+        plausible=(1, 4),
+    )
+    queue_clear_nights: float = param(
+        3.0,
+        "calm nights over which a network plans to clear its queue (loads rise when its launch slots cannot)",
+        1.0,
+        60.0,
+        "assumption: customers who wait too long go to a rival or give up",
+        plausible=(1.5, 6.0),
+    )
+    fill_wait_days: float = param(
+        5.0,
+        "days a network waits to fill a boat before sending it part-full (at least min_load aboard)",
+        0.0,
+        60.0,
+        "assumption: networks launch full boats and make the first customers wait a few days",
+        plausible=(2.0, 10.0),
+    )
 
 
 # -------------------------------------------------------------------------------------------- supply chain
@@ -342,6 +413,21 @@ class SmugglingConfig:
 class SupplyNodeConfig:
     days: float = param(5.0, "days spent reaching/leaving this node", 0.0, 365.0, "assumption", plausible=(1.0, 40.0))
     seizure_prob: float = param(0.0, "probability per consignment", *PROB, "assumption", plausible=(0.0, 0.1))
+
+
+@dataclass
+class CorridorConfig:
+    """An alternative way from makers to the coast (e.g. through Romania and Austria, or buying inside the EU)."""
+
+    extra_cost_gbp: float = param(
+        300.0,
+        "GBP per item on top of the maker's price (longer haul, middlemen)",
+        0.0,
+        1e6,
+        "assumption (configs/supply_chain/)",
+        plausible=(0.0, 2_000.0),
+    )
+    nodes: dict[str, SupplyNodeConfig] = field(default_factory=dict)
 
 
 @dataclass
@@ -379,6 +465,91 @@ class SupplyChainConfig:
     )
     boat_nodes: dict[str, SupplyNodeConfig] = field(default_factory=dict)
     engine_nodes: dict[str, SupplyNodeConfig] = field(default_factory=dict)
+    # The boat and engine market (sim/supply_chain.py). market=false: fixed output, fixed prices, one corridor.
+    market: bool = True
+    boat_corridors: dict[str, CorridorConfig] = field(default_factory=dict)  # alternatives to boat_nodes
+    engine_corridors: dict[str, CorridorConfig] = field(default_factory=dict)  # alternatives to engine_nodes
+    boats_per_week_min: float = param(
+        5.0,
+        "least boats per week makers keep producing for the Channel (full scale)",
+        0.0,
+        100_000.0,
+        "assumption: some output continues without orders; plausible range a guess",
+        plausible=(0.0, 10.0),
+    )
+    boats_per_week_max: float = param(
+        120.0,
+        "most boats per week makers can produce for the Channel (full scale)",
+        0.0,
+        100_000.0,
+        "assumption: Turkish and Chinese inflatable makers serve far larger markets; 2022 needed about 25-30 a week",
+        plausible=(60.0, 240.0),
+    )
+    engines_per_week_min: float = param(
+        5.0, "least engines per week (full scale)", 0.0, 100_000.0, "assumption, as boats", plausible=(0.0, 10.0)
+    )
+    engines_per_week_max: float = param(
+        120.0, "most engines per week (full scale)", 0.0, 100_000.0, "assumption, as boats", plausible=(60.0, 240.0)
+    )
+    capacity_lead_days: float = param(
+        60.0,
+        "days for makers' output to close half the gap to the orders they receive",
+        1.0,
+        3_650.0,
+        "assumption: hiring, materials and shipping slots take weeks to months",
+        plausible=(30.0, 120.0),
+    )
+    price_elasticity: float = param(
+        0.5,
+        "elasticity of a maker's unit price to its order book in weeks of output, above the normal book",
+        0.0,
+        10.0,
+        "assumption: sourcing became 'more difficult and costlier' as seizures grew (DESIGN.md)",
+        plausible=(0.25, 1.0),
+    )
+    normal_order_weeks: float = param(
+        2.0,
+        "order book, in weeks of output, at which makers charge their base price",
+        0.1,
+        52.0,
+        "assumption",
+        plausible=(1.0, 4.0),
+    )
+    max_price_multiple: float = param(
+        4.0, "cap on a unit price over its base cost", 1.0, 100.0, "assumption", plausible=(2.0, 8.0)
+    )
+    reroute_sensitivity: float = param(
+        8.0,
+        "logit weight on the log expected cost per item delivered when a network picks a corridor",
+        0.0,
+        100.0,
+        "assumption: smugglers move to the cheapest corridor that gets through, but not all at once",
+        plausible=(4.0, 16.0),
+    )
+    loss_memory_consignments: float = param(
+        10.0,
+        "consignments over which a network remembers a corridor's losses",
+        1.0,
+        1_000.0,
+        "assumption",
+        plausible=(5.0, 20.0),
+    )
+    credit_per_financier_gbp: float = param(
+        50_000.0,
+        "GBP a network can run into debt per financier to pay makers",
+        0.0,
+        1e9,
+        "assumption: hawala and organisers' capital; plausible range a guess",
+        plausible=(25_000.0, 100_000.0),
+    )
+    season_anticipation: float = param(
+        1.0,
+        "weight of the coming calm season in a network's stock target (0: order for recent launches only)",
+        0.0,
+        5.0,
+        "assumption: networks build stock ahead of the summer (boats found stockpiled inland in spring)",
+        plausible=(0.5, 2.0),
+    )
 
 
 # ------------------------------------------------------------------------------------------------ weather
@@ -417,6 +588,15 @@ class WeatherConfig:
         plausible=(0.5, 0.85),
     )
     calmest_day: int = param(200, "day of year", 1, 366, "assumption: calmest mid-July", plausible=(170, 230))
+    coldest_water_day: int = param(
+        60,
+        "day of year the Channel is coldest",
+        1,
+        366,
+        "Channel sea-surface temperature climatology: minimum about 7-8 C in late February to early March, maximum "
+        "about 17-18 C in late August",
+        plausible=(40, 80),
+    )
 
 
 # ----------------------------------------------------------------------------------------------- crossing
@@ -487,11 +667,12 @@ class CrossingConfig:
     # Two kinds of death (sim/crossing.py): capsizes in cold water, and crush or asphyxia in overcrowded boats.
     cold_water_risk: float = param(
         1.0,
-        "relative rise of the fatal-capsize hazard in midwinter (scaled by weather winter weight)",
+        "relative rise of the fatal-capsize hazard when the sea is coldest (scaled by the water-cold weight, "
+        "weather.coldest_water_day)",
         0.0,
         10.0,
-        "assumption: Channel water about 7-8 C in February against 17-18 C in August; survival in the water falls "
-        "from many hours to one to three, and winter nights are twice as long",
+        "assumption: Channel water about 7-8 C in late February against 17-18 C in August; survival in the water "
+        "falls from many hours to one to three, and winter nights are twice as long",
         plausible=(0.5, 2.0),
     )
     design_capacity: float = param(
@@ -1089,6 +1270,12 @@ def validate(cfg: SimConfig) -> SimConfig:
                 f"enforcement.beach_area_weights.{area}: unknown launch area; allowed: {sorted(w.launch_areas)}"
             )
         _check_value(f"enforcement.beach_area_weights.{area}", wgt, (0.0, INF))
+    m = cfg.migration
+    if m.lorry_share_of_leavers + m.asylum_france_share_of_leavers > 1.0:
+        raise ConfigError(
+            f"migration.lorry_share_of_leavers={m.lorry_share_of_leavers} + asylum_france_share_of_leavers="
+            f"{m.asylum_france_share_of_leavers}: the shares of leavers must not add up to more than 1"
+        )
     s = cfg.smuggling
     if not s.min_load <= s.comfortable_load <= s.max_load:
         raise ConfigError(
@@ -1103,6 +1290,7 @@ def validate(cfg: SimConfig) -> SimConfig:
     for group in ("boat_nodes", "engine_nodes"):
         if not getattr(cfg.supply_chain, group):
             raise ConfigError(f"supply_chain.{group}: at least one node is required")
+    _check_market(cfg.supply_chain)
     _check_date("world.start_date", w.start_date)
     _check_lever_dates(cfg)
     _check_policies(cfg)
@@ -1176,6 +1364,20 @@ def _check_policies(cfg: SimConfig) -> None:
                 f"{key}: return_prob={agreement.return_prob} and weekly_returns={agreement.weekly_returns}; set one "
                 "of them (a share of arrivals or a weekly count), not both"
             )
+
+
+def _check_market(sc: SupplyChainConfig) -> None:
+    for kind in ("boats", "engines"):
+        low, high = getattr(sc, f"{kind}_per_week_min"), getattr(sc, f"{kind}_per_week_max")
+        if low > high:
+            raise ConfigError(
+                f"supply_chain.{kind}_per_week_min={low}: above {kind}_per_week_max={high}; the capacity minimum "
+                "must not exceed the maximum"
+            )
+    for group in ("boat_corridors", "engine_corridors"):
+        for name, corridor in getattr(sc, group).items():
+            if not corridor.nodes:
+                raise ConfigError(f"supply_chain.{group}.{name}.nodes: at least one node is required")
 
 
 def _check_positive_sum(key: str, values: list[float]) -> None:

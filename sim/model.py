@@ -37,7 +37,7 @@ from sim.outputs import DailyRecorder, Results
 from sim.policies import build_levers
 from sim.smugglers import SmugglingNetwork
 from sim.supply_chain import BOAT, ENGINE, Maker, SupplyChain
-from sim.weather import wave_height_series, winter_weight
+from sim.weather import calm_share, water_cold_weight, wave_height_series, winter_weight
 
 # Named random streams: each mechanism draws from its own stream, so a change in one mechanism does not
 # reshuffle the draws of the others (common random numbers across scenarios). Never renumber.
@@ -73,9 +73,8 @@ class ChannelModel(mesa.Model):
         self.dates = [first + dt.timedelta(days=i) for i in range(self.total_days)]
         doy = np.array([d.timetuple().tm_yday for d in self.dates])
         self.wave = wave_height_series(cfg.weather, doy, self.streams["weather"])
-        self.winter = winter_weight(cfg.weather, doy)  # 0 on the calmest day, 1 half a year later
-        # The sea state as networks judge it for a launch: a winter day counts as rougher than its waves.
-        self.launch_wave = self.wave + cfg.smuggling.winter_wave_margin_m * winter_weight(cfg.weather, doy)
+        self.winter = winter_weight(cfg.weather, doy)  # 0 on the calmest day, 1 half a year later (camps)
+        self.cold_water = water_cold_weight(cfg.weather, doy)  # 1 when the sea is coldest (sea, launches)
         pop_rng = self.streams["population"]
         self.population = Population(
             cfg.migration,
@@ -104,6 +103,7 @@ class ChannelModel(mesa.Model):
             network.sea_rng = self.substream("sea", network.index)
             network.supply_rng = self.substream("supply", network.index)
         self.initial_boats = sum(n.boats for n in self.networks)
+        self.season_outlook = self._season_outlook(doy)
 
         e = cfg.enforcement
         self.beach_patrol = BeachPatrol(self, e)
@@ -128,6 +128,24 @@ class ChannelModel(mesa.Model):
         self.recorder = DailyRecorder(self)
         self.wall_seconds = 0.0
         self.policies = build_levers(self)
+
+    def _season_outlook(self, doy: np.ndarray) -> np.ndarray:
+        """Per day: (calm nights expected over the coming stock horizon / over the past month, calm share of the
+        coming horizon), from the weather climatology and the networks' season-dependent launch rule. Networks
+        order ahead of the calm season with it (SmugglingNetwork.stock_wanted)."""
+        cfg = self.cfg
+        s, c = cfg.smuggling, cfg.crossing
+        year = np.arange(1, 366)
+        season = np.log1p(s.season_loss_weight * c.cold_water_risk * water_cold_weight(cfg.weather, year))
+        limit = s.launch_wave_limit_m - season / max(c.wave_risk_per_m, 1e-9)
+        calm = np.concatenate([calm_share(cfg.weather, year, limit)] * 3)
+        cum = np.concatenate(([0.0], np.cumsum(calm)))
+        lead = sum(n.days for n in cfg.supply_chain.boat_nodes.values())
+        horizon = max(int(s.stock_target_days), 1)
+        d = (doy - 1) % 365 + 365  # position in the middle copy
+        ahead = (cum[np.minimum(d + int(lead) + horizon, cum.size - 1)] - cum[d + int(lead)]) / horizon
+        past = (cum[d] - cum[d - 30]) / 30.0
+        return np.stack([ahead / np.maximum(past, 0.02), ahead], axis=1)
 
     def substream(self, mechanism: str, *keys: int) -> np.random.Generator:
         """A generator of its own for one mechanism, or for one agent of it (``substream("launches", k)`` for
@@ -183,6 +201,7 @@ class ChannelModel(mesa.Model):
             self.perceived_death_risk,
             self.deterrence_leave_hazard,
             self.purchase_factor,
+            winter=float(self.winter[self.day]),
         )
         if coast["places_sold"]:
             for k in np.flatnonzero(coast["sold_by_network"]):
@@ -212,8 +231,10 @@ class ChannelModel(mesa.Model):
         wave = float(self.wave[self.day])
         p_beach = self.beach_patrol.prevention_prob(False)
         p_taxi = self.beach_patrol.prevention_prob(True)
+        place_day = self.population.place_day
         for network, queue in zip(self.networks, queues, strict=True):
-            plan = network.plan_launches(queue.size, float(self.launch_wave[self.day]), p_beach, network.launch_rng)
+            network.oldest_wait = self.day - int(place_day[queue[0]]) if queue.size else 0
+            plan = network.plan_launches(queue.size, wave, p_beach, network.launch_rng)
             if plan is None:
                 continue
             prevented, returned = resolve_launch(
@@ -234,7 +255,7 @@ class ChannelModel(mesa.Model):
                 pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
                 rng=network.sea_rng,
                 tally=tally,
-                winter=float(self.winter[self.day]),
+                winter=float(self.cold_water[self.day]),
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
         return tally

@@ -182,7 +182,7 @@ def _record(model: ChannelModel, days: int, empty_on: int | None = None) -> list
 def test_one_network_losing_its_boats_leaves_the_other_networks_draws_alone():
     """On the night network 0 loses its boats, every other network launches exactly as it would have: its own
     streams, not network 0's, decide its launch areas, taxi boats and what happens on the beach and at sea."""
-    cfg = cfg_with("seed=5", "scale=0.3", "days=60", "world.burn_in_days=40")
+    cfg = cfg_with("seed=5", "scale=0.3", "days=60", "world.burn_in_days=40", "world.start_date=2024-07-01")
     base = _record(ChannelModel(cfg), 100)
     day = next(d for d in range(100) if 0 in base[d] and len(base[d]) >= 3)
     changed = _record(ChannelModel(cfg), day + 1, empty_on=day)
