@@ -79,6 +79,11 @@ class Population:
         self.coast_day = np.full(n, -1, dtype=np.int32)
         self.failed_attempts = np.zeros(n, dtype=np.int16)
         self._entered = 0  # people with entry_day < today are entered (entry_day is sorted)
+        # People still in the system (entered, not in a terminal state), in index order. Every daily update works
+        # on these only and people who have left are compacted out each day, so a day costs what the people on the
+        # move cost, not what everyone who ever entered costs: five years take five times one year.
+        self.live = np.zeros(0, dtype=np.intp)
+        self._left_counts = np.zeros(N_STATES, dtype=np.int64)  # people compacted out, by terminal state
 
     # ----------------------------------------------------------------------------------------- journeys
     def enter(self, day: int, rng: np.random.Generator, recruitment_cut: np.ndarray) -> tuple[int, int]:
@@ -87,10 +92,12 @@ class Population:
         ``recruitment_cut`` (per nationality) is the chance that a person is not recruited at all (posts in source
         regions); they are counted as deterred. Returns (entered, not recruited).
         """
+        self.compact()
         end = int(np.searchsorted(self.entry_day, day, side="right"))
         start = self._entered
         self.state[start:end] = State.IN_TRANSIT
         self._entered = end
+        self.live = np.concatenate((self.live, np.arange(start, end, dtype=np.intp)))
         dropped = 0
         if end > start and recruitment_cut.any():
             stay_home = rng.random(end - start) < recruitment_cut[self.nationality[start:end]]
@@ -106,8 +113,8 @@ class Population:
         self, day: int, rng: np.random.Generator, interception_boost: np.ndarray | None = None
     ) -> tuple[np.ndarray, int]:
         """Move people whose current leg ends today; return who reached the coast and how many were pushed back."""
-        window = slice(0, self._entered)
-        movers = np.flatnonzero((self.state[window] == State.IN_TRANSIT) & (self.next_day[window] <= day))
+        live = self.live
+        movers = live[(self.state[live] == State.IN_TRANSIT) & (self.next_day[live] <= day)]
         if movers.size == 0:
             return movers, 0
         geo = self.geo
@@ -173,14 +180,13 @@ class Population:
         """
         cfg = self.cfg
         out: dict = {"gave_up": 0, "deterred": 0, "places_sold": 0, "revenue_gbp": 0.0}
-        state = self.state[: self._entered]
-        holders = np.flatnonzero(state == State.HAS_PLACE)
+        holders = self.in_state(State.HAS_PLACE)
         if holders.size:
             # People holding a place give up too, and lose what they paid.
             quit_ = holders[rng.random(holders.size) < self.leave_prob(holders, day, winter)]
             self.state[quit_] = State.GAVE_UP
             out["gave_up"] += int(quit_.size)
-        waiting = np.flatnonzero(state == State.AT_COAST)
+        waiting = self.in_state(State.AT_COAST)
         if waiting.size:
             self._wait_and_buy(
                 waiting,
@@ -276,7 +282,7 @@ class Population:
 
     def queues(self, n_networks: int) -> list[np.ndarray]:
         """People holding a place with each network, first paid first."""
-        holders = np.flatnonzero(self.state[: self._entered] == State.HAS_PLACE)
+        holders = self.in_state(State.HAS_PLACE)
         if holders.size == 0:
             return [holders] * n_networks
         order = np.lexsort((self.place_day[holders], self.network[holders]))
@@ -286,16 +292,28 @@ class Population:
 
     def release_places(self, network: int) -> np.ndarray:
         """A dismantled network's customers are back to waiting, their money lost."""
-        lost = np.flatnonzero(
-            (self.state[: self._entered] == State.HAS_PLACE) & (self.network[: self._entered] == network)
-        )
+        holders = self.in_state(State.HAS_PLACE)
+        lost = holders[self.network[holders] == network]
         self.state[lost] = State.AT_COAST
         self.network[lost] = -1
         return lost
 
+    def in_state(self, state: State) -> np.ndarray:
+        """Indices of the people in a non-terminal state, in index order."""
+        return self.live[self.state[self.live] == state]
+
+    def compact(self) -> None:
+        """Drop the people who have left the system (arrived, died, gave up, deterred) from ``live``."""
+        gone = self.state[self.live] >= State.ARRIVED_UK
+        if gone.any():
+            self._left_counts += np.bincount(self.state[self.live[gone]], minlength=N_STATES)
+            self.live = self.live[~gone]
+
     def counts(self) -> np.ndarray:
         """People in each state (index = State value)."""
-        return np.bincount(self.state, minlength=N_STATES)
+        out = self._left_counts + np.bincount(self.state[self.live], minlength=N_STATES)
+        out[State.NOT_ENTERED] += self.n - self._entered
+        return out
 
 
 def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:

@@ -83,6 +83,7 @@ class ChannelModel(mesa.Model):
             pop_rng,
         )
         self.day = -1
+        self.cold_water_today = 0.0
 
         sc = cfg.supply_chain
         self.supply_chain = SupplyChain(self, sc, self.streams["supply"])
@@ -129,7 +130,7 @@ class ChannelModel(mesa.Model):
         self.wall_seconds = 0.0
         self.policies = build_levers(self)
 
-    def _season_outlook(self, doy: np.ndarray) -> np.ndarray:
+    def _season_outlook(self, doy: np.ndarray) -> list[tuple[float, float]]:
         """Per day: (calm nights expected over the coming stock horizon / over the past month, calm share of the
         coming horizon), from the weather climatology and the networks' season-dependent launch rule. Networks
         order ahead of the calm season with it (SmugglingNetwork.stock_wanted)."""
@@ -145,7 +146,7 @@ class ChannelModel(mesa.Model):
         d = (doy - 1) % 365 + 365  # position in the middle copy
         ahead = (cum[np.minimum(d + int(lead) + horizon, cum.size - 1)] - cum[d + int(lead)]) / horizon
         past = (cum[d] - cum[d - 30]) / 30.0
-        return np.stack([ahead / np.maximum(past, 0.02), ahead], axis=1)
+        return [(float(r), float(a)) for r, a in zip(ahead / np.maximum(past, 0.02), ahead, strict=True)]
 
     def substream(self, mechanism: str, *keys: int) -> np.random.Generator:
         """A generator of its own for one mechanism, or for one agent of it (``substream("launches", k)`` for
@@ -174,6 +175,7 @@ class ChannelModel(mesa.Model):
     def step(self) -> None:
         self.day = self.steps - 1
         day, pop = self.day, self.population
+        self.cold_water_today = float(self.cold_water[day])
         rec = self.recorder
 
         self.removed_directly_today = 0.0
@@ -255,7 +257,7 @@ class ChannelModel(mesa.Model):
                 pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
                 rng=network.sea_rng,
                 tally=tally,
-                winter=float(self.cold_water[self.day]),
+                winter=self.cold_water_today,
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
         return tally

@@ -7,6 +7,7 @@ more heavily; when beaches are patrolled it turns to taxi boats and to launch ar
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -151,7 +152,7 @@ class SmugglingNetwork(mesa.Agent):
             ratio, ahead = model.season_outlook[model.day]
             rate = max(rate, self.sales_rate / cfg.comfortable_load)
             rate = min(rate * ratio**model.cfg.supply_chain.season_anticipation, cfg.launches_per_night * ahead)
-        return int(np.ceil(self.queue_size / cfg.comfortable_load + cfg.stock_target_days * rate)) + 1
+        return math.ceil(self.queue_size / cfg.comfortable_load + cfg.stock_target_days * rate) + 1
 
     def choose_corridor(self, kind: str, corridors: list[str], size: int) -> str:
         """Send a consignment by a logit on the log expected cost per item delivered on each corridor."""
@@ -159,14 +160,16 @@ class SmugglingNetwork(mesa.Agent):
         chain, maker = model.supply_chain, model.boat_maker if kind == BOAT else model.engine_maker
         losses = self.corridor_loss.setdefault(kind, {})
         price = maker.price
-        cost = np.array(
-            [
-                (price + chain.extra_cost(kind, c)) / max(1.0 - losses.setdefault(c, chain.base_loss(kind, c)), 1e-3)
-                for c in corridors
-            ]
-        )
-        weight = np.exp(-model.cfg.supply_chain.reroute_sensitivity * (np.log(cost) - np.log(cost.min())))
-        k = int(np.searchsorted(np.cumsum(weight / weight.sum())[:-1], self.supply_rng.random(), side="right"))
+        cost = [
+            (price + chain.extra_cost(kind, c)) / max(1.0 - losses.setdefault(c, chain.base_loss(kind, c)), 1e-3)
+            for c in corridors
+        ]
+        cheapest, beta = min(cost), model.cfg.supply_chain.reroute_sensitivity
+        weight = [(cheapest / c) ** beta for c in cost]  # exp(-beta * (log c - log cheapest))
+        u, k = self.supply_rng.random() * sum(weight), 0
+        while k < len(weight) - 1 and u >= weight[k]:
+            u -= weight[k]
+            k += 1
         self.cash -= chain.extra_cost(kind, corridors[k]) * size
         return corridors[k]
 
@@ -235,8 +238,7 @@ class SmugglingNetwork(mesa.Agent):
         """
         model = self.model
         crossing = model.cfg.crossing
-        cold = float(model.cold_water[model.day])
-        season = np.log1p(self.cfg.season_loss_weight * crossing.cold_water_risk * cold)
+        season = math.log1p(self.cfg.season_loss_weight * crossing.cold_water_risk * model.cold_water_today)
         return crossing.wave_risk_per_m * (wave - self.wave_limit) + season <= 0.0
 
     def boats_tonight(self, queue_size: int) -> int:
@@ -257,7 +259,7 @@ class SmugglingNetwork(mesa.Agent):
         cfg = self.cfg
         per_boat = queue_size / max(min(self.boats, self.engines), 1)
         per_slot = queue_size / max(tonight * cfg.queue_clear_nights, 1)
-        return int(np.clip(np.ceil(max(per_boat, per_slot)), cfg.comfortable_load, cfg.max_load))
+        return min(max(math.ceil(max(per_boat, per_slot)), cfg.comfortable_load), cfg.max_load)
 
     def learn_from_launches(self, taxi: np.ndarray, prevented: np.ndarray, boats_returned: int, quality: float) -> None:
         """Boats not destroyed on the beach come back; prevention outcomes steer the taxi-boat share."""
