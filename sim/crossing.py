@@ -36,6 +36,7 @@ class CrossingTally:
     deaths_capsize: int = 0
     expected_deaths: float = 0.0
     expected_deaths_crush: float = 0.0
+    expected_capsizes: float = 0.0
     fatal_incidents: int = 0
     boats_destroyed: int = 0
     pilots_arrested: int = 0
@@ -109,6 +110,7 @@ def _deaths_at_sea(
     load = aboard.size
     e_crush = p_crush * min(load, cfg.crush_deaths_mean)
     tally.expected_deaths_crush += float(e_crush)
+    tally.expected_capsizes += float(p_capsize)
     tally.expected_deaths += float(e_crush + p_capsize * expected_deaths_in_incident(cfg, load))
     kinds = (("crush", p_crush, deaths_in_crush, u[0]), ("capsize", p_capsize, deaths_in_incident, u[1]))
     for kind, p, draw, draw_u in kinds:
