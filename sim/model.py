@@ -2,14 +2,16 @@
 
 Daily step order (one step = one night on the coast):
 
-1. Entries: people whose entry day has come start their journeys.
-2. Journeys: people at the end of a route leg move on, are pushed back, or reach the French coast.
-3. Policies: levers update what they act on (seizure rates, perceived removal risk, capacities).
-4. Supply: makers ship boats and engines; consignments move through the supply nodes as scheduled events
-   (seized or delivered); networks place orders and, weekly, adjust prices.
-5. Coast: people waiting save money, give up or are deterred, or buy a place from a network.
-6. Launches: each network decides, given the sea state, its queue, boats and crews, how many boats to send, how
-   full, from which area and whether as taxi boats; patrols prevent some; the rest cross, fail or have incidents.
+1. Policies: levers switch on or off at their dates and update what they act on (seizure rates, perceived removal
+   risk, capacities).
+2. Entries: people whose entry day has come start their journeys (people who have left are compacted out).
+3. Journeys: people at the end of a route leg move on, are pushed back, or reach the French coast.
+4. Supply: makers adjust output and prices to their orders and ship boats and engines; consignments move along
+   their corridors as scheduled events (seized or delivered); networks place orders and, weekly, adjust prices.
+5. Coast: people waiting pay their living costs, leave for an outside option or are deterred, or buy a place.
+6. Launches: each network decides whether tonight's expected loss is acceptable (waves, cold water), how many
+   boats it can put in the water, how full, from which area and whether as taxi boats; patrols prevent some;
+   the rest cross, fail, or lose people to a crush aboard or a capsize.
 7. Enforcement: beach patrols redeploy towards recent launches; investigations arrest network members.
 8. UK side: arrivals join the asylum backlog; decisions, removals and hotel costs.
 9. Record the day.

@@ -193,8 +193,11 @@ class DailyRecorder:
         for name, v in self.cost_items.items():
             daily[f"cost_{name}_gbp"] = v[b:]
         totals = {k: float(v.sum()) for k, v in self.cols.items() if k in _COUNTS}
+        summary = summarise(daily, self.route_names, self.area_names, list(self.cost_items))
+        # The market (sim/supply_chain.py): boats and engines sent by each corridor over the run, burn-in included.
+        summary["items_shipped_by_corridor"] = dict(sorted(m.supply_chain.shipped_by_corridor.items()))
         return Results(
-            summary=summarise(daily, self.route_names, self.area_names, list(self.cost_items)),
+            summary=summary,
             daily=daily,
             totals_with_burn_in=totals,
             final_states={s.name.lower(): int(self.states[-1, s.value]) for s in State},
