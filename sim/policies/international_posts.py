@@ -24,8 +24,8 @@ POST_COVERAGE: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, .
     {
         "bulgaria": (("bulgaria",), ("kapitan_andreevo",), ()),
         "turkey": (("turkey",), ("istanbul", "izmir"), ("turkey",)),
-        "romania": ((), ("belgrade",), ()),
-        "austria": ((), ("vienna",), ()),
+        "romania": (("romania",), ("belgrade",), ()),  # supply node: the corridor around Bulgaria (supply_chain)
+        "austria": (("austria",), ("vienna",), ()),
         "germany": (("germany",), ("germany",), ()),
         "greece": ((), ("greek_islands", "athens"), ()),
         "italy": ((), ("ventimiglia",), ()),
