@@ -68,9 +68,9 @@ def _winter_share_of_launches(r) -> float:
 
 
 def test_weighing_cold_water_moves_launches_out_of_late_winter():
-    """Networks that weigh the cold-water risk (season_loss_weight) launch less in January-March than networks
-    that judge the sea by its waves alone (weight 0)."""
-    base = [run_with(f"seed={s}") for s in SEEDS]
+    """Networks that weigh the cold-water risk as it is (season_loss_weight 1) launch less in January-March than
+    networks that judge the sea by its waves alone (weight 0)."""
+    base = [run_with(f"seed={s}", "smuggling.season_loss_weight=1") for s in SEEDS]
     blind = [run_with(f"seed={s}", "smuggling.season_loss_weight=0") for s in SEEDS]
     shares = [(_winter_share_of_launches(b), _winter_share_of_launches(m)) for b, m in zip(base, blind, strict=True)]
     assert all(b < 0.8 * m for b, m in shares), shares
