@@ -92,11 +92,11 @@ class SupplyChain:
         return self.corridors[kind][corridor][1]
 
     def base_loss(self, kind: str, corridor: str) -> float:
-        """Chance of losing a consignment on a corridor at today's seizure rates (what networks start out
-        expecting)."""
+        """Chance of losing a consignment on a corridor at the usual seizure rates, without policies: what networks
+        start out expecting. What a policy adds they learn from their own losses (SmugglingNetwork.corridor_loss)."""
         keep = 1.0
-        for name, node_cfg in self.corridors[kind][corridor][0]:
-            keep *= 1.0 - self.seizure_prob(name, node_cfg)
+        for _, node_cfg in self.corridors[kind][corridor][0]:
+            keep *= 1.0 - node_cfg.seizure_prob
         return 1.0 - keep
 
     # ------------------------------------------------------------------------------------------ seizures
