@@ -40,13 +40,20 @@ _COUNTS = (
     "launches_prevented",
     "taxi_launches",
     "deaths_at_sea",
+    "deaths_crush",
+    "deaths_capsize",
     "expected_deaths_at_sea",
+    "expected_deaths_crush",
+    "expected_capsizes",
     "fatal_incidents",
     "boats_seized",
     "engines_seized",
     "smugglers_arrested",
     "people_deterred",
     "people_gave_up",
+    "left_for_lorries",
+    "claimed_asylum_france",
+    "moved_on",
     "people_removed",
     "people_entered",
     "people_not_recruited",
@@ -103,6 +110,9 @@ class DailyRecorder:
             "people_pushed_back": pushed_back,
             "people_reached_coast": int(coast_by_route.sum()),
             "people_gave_up": coast["gave_up"] + tally.people_gave_up,
+            "left_for_lorries": coast["outside_options"][0],
+            "claimed_asylum_france": coast["outside_options"][1],
+            "moved_on": coast["outside_options"][2],
             "people_deterred": coast["deterred"] + not_recruited,
             "places_sold": coast["places_sold"],
             "revenue_gbp": coast["revenue_gbp"],
@@ -117,7 +127,11 @@ class DailyRecorder:
             "boats_intercepted_at_sea": tally.boats_intercepted,
             "people_arrived": tally.people_arrived,
             "deaths_at_sea": tally.deaths,
+            "deaths_crush": tally.deaths_crush,
+            "deaths_capsize": tally.deaths_capsize,
             "expected_deaths_at_sea": tally.expected_deaths,
+            "expected_deaths_crush": tally.expected_deaths_crush,
+            "expected_capsizes": tally.expected_capsizes,
             "fatal_incidents": tally.fatal_incidents,
             "boats_seized": chain.seized["boat"] - self._seized_before["boat"],
             "engines_seized": chain.seized["engine"] - self._seized_before["engine"],
@@ -161,8 +175,11 @@ class DailyRecorder:
         for name, v in self.cost_items.items():
             daily[f"cost_{name}_gbp"] = v[b:]
         totals = {k: float(v.sum()) for k, v in self.cols.items() if k in _COUNTS}
+        summary = summarise(daily, self.route_names, self.area_names, list(self.cost_items))
+        # The market (sim/supply_chain.py): boats and engines sent by each corridor over the run, burn-in included.
+        summary["items_shipped_by_corridor"] = dict(sorted(m.supply_chain.shipped_by_corridor.items()))
         return Results(
-            summary=summarise(daily, self.route_names, self.area_names, list(self.cost_items)),
+            summary=summary,
             daily=daily,
             totals_with_burn_in=totals,
             final_states={s.name.lower(): int(self.states[-1, s.value]) for s in State},
@@ -210,6 +227,8 @@ def summarise(
     ):
         s[k] = round(s[k])
     s["people_removed"] = float(s["people_removed"])
+    # Two kinds of death (sim/crossing.py); they sum to deaths_at_sea.
+    s["deaths_by_kind"] = {"crush": round(s.pop("deaths_crush")), "capsize": round(s.pop("deaths_capsize"))}
     ordered = {k: s[k] for k in SUMMARY_OUTCOMES}
     ordered.update({k: v for k, v in s.items() if k not in ordered})
     return ordered

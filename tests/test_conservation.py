@@ -55,3 +55,10 @@ def test_conservation_with_seizures_and_arrests():
     check_conservation(
         run_with("seed=4", "supply_chain.boat_nodes.bulgaria.seizure_prob=0.5", "enforcement.investigations=2000")
     )
+
+
+def test_deaths_by_kind_sum_to_deaths_at_sea(default_small):
+    s, d = default_small.summary, default_small.daily
+    assert set(s["deaths_by_kind"]) == {"crush", "capsize"}
+    assert sum(s["deaths_by_kind"].values()) == s["deaths_at_sea"]
+    np.testing.assert_array_equal(d["deaths_crush"] + d["deaths_capsize"], d["deaths_at_sea"])

@@ -13,24 +13,57 @@ SEEDS = range(10)
 SCALE = "scale=0.3"
 
 
-def outcomes(key: str, *overrides: str) -> np.ndarray:
-    return np.array([run_with(f"seed={s}", SCALE, *overrides).summary[key] for s in SEEDS], dtype=float)
+def outcomes(key: str, *overrides: str, seeds: range = SEEDS) -> np.ndarray:
+    return np.array([run_with(f"seed={s}", SCALE, *overrides).summary[key] for s in seeds], dtype=float)
 
 
-def test_more_seizures_cut_boats_more_than_people_and_do_not_lower_deaths_per_arrival():
-    lever = ("policy=[seizures]", "policy.seizures.rate_bulgaria=0.5", "policy.seizures.rate_germany=0.2")
-    boats0, boats1 = outcomes("boats_launched"), outcomes("boats_launched", *lever)
-    people0, people1 = outcomes("people_arrived"), outcomes("people_arrived", *lever)
-    ppb0, ppb1 = outcomes("people_per_boat"), outcomes("people_per_boat", *lever)
+MORE_SEIZURES = ("policy=[seizures]", "policy.seizures.rate_bulgaria=0.5", "policy.seizures.rate_germany=0.2")
+FIXED = ("supply_chain.market=false",)
+FIVE = range(5)  # four configurations each: five paired seeds keep the cost of the old ten-seed test
+
+
+def test_with_a_fixed_supply_seizures_cut_boats_more_than_people_and_do_not_lower_deaths_per_arrival():
+    """The market switched off (makers' output fixed): every boat seized is a boat not launched."""
+    boats0, boats1 = (
+        outcomes("boats_launched", *FIXED, seeds=FIVE),
+        outcomes("boats_launched", *FIXED, *MORE_SEIZURES, seeds=FIVE),
+    )
+    people0, people1 = (
+        outcomes("people_arrived", *FIXED, seeds=FIVE),
+        outcomes("people_arrived", *FIXED, *MORE_SEIZURES, seeds=FIVE),
+    )
+    ppb0, ppb1 = (
+        outcomes("people_per_boat", *FIXED, seeds=FIVE),
+        outcomes("people_per_boat", *FIXED, *MORE_SEIZURES, seeds=FIVE),
+    )
     # Expected deaths (risk summed over boats) rather than realised deaths, which are a lottery of rare events.
-    d0 = outcomes("expected_deaths_per_1000_arrivals")
-    d1 = outcomes("expected_deaths_per_1000_arrivals", *lever)
+    d0 = outcomes("expected_deaths_per_1000_arrivals", *FIXED, seeds=FIVE)
+    d1 = outcomes("expected_deaths_per_1000_arrivals", *FIXED, *MORE_SEIZURES, seeds=FIVE)
     assert (boats1 < boats0).all()
     assert (ppb1 > ppb0).all()
     # Relative fall in people smaller than the relative fall in boats (overcrowding absorbs part of the cut).
     assert 1 - people1.mean() / people0.mean() < 1 - boats1.mean() / boats0.mean()
     # Deaths per 1,000 arrivals not lower (tolerance: 5% of the baseline mean).
     assert d1.mean() >= 0.95 * d0.mean()
+
+
+def test_the_market_answers_seizures_back_by_rerouting_and_making_more():
+    """With the market on, makers make up for seizures and networks reroute around the squeezed node, so the same
+    seizures cost fewer crossings than with a fixed supply."""
+
+    def fall(key: str, *ov: str) -> float:
+        return 1.0 - outcomes(key, *ov, *MORE_SEIZURES, seeds=FIVE).mean() / outcomes(key, *ov, seeds=FIVE).mean()
+
+    assert fall("people_arrived") < fall("people_arrived", *FIXED)
+    assert fall("boats_launched") < fall("boats_launched", *FIXED)
+
+    def rerouted(*ov: str) -> float:
+        shipped = [run_with(f"seed={s}", SCALE, *ov).summary["items_shipped_by_corridor"] for s in FIVE]
+        alt = sum(v for by in shipped for k, v in by.items() if not k.endswith("_main"))
+        return alt / sum(v for by in shipped for v in by.values())
+
+    assert rerouted(*MORE_SEIZURES) > rerouted() + 0.05
+    assert rerouted(*FIXED) == 0.0
 
 
 def test_more_beach_patrols_prevent_more_and_push_taxi_boats():
@@ -134,7 +167,7 @@ def test_more_asylum_decisions_shrink_backlog_and_hotel_costs():
 
 
 def test_returns_by_nationality_cut_that_nationality_most():
-    lever = ("policy=[returns]", "policy.returns.return_prob_by_nationality={albania: 0.9}")
+    lever = ("policy=[returns]", "policy.returns.agreements.albania.return_prob=0.9")
     r0 = [run_with(f"seed={s}", SCALE) for s in range(4)]
     r1 = [run_with(f"seed={s}", SCALE, *lever) for s in range(4)]
     assert sum(r.summary["people_removed"] for r in r1) > sum(r.summary["people_removed"] for r in r0)

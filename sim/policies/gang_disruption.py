@@ -9,26 +9,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.policies.base import PolicyLever
+from sim.policies.base import PolicyLever, iso_after
 
 if TYPE_CHECKING:
     from sim.model import ChannelModel
 
 
 class GangDisruption(PolicyLever):
-    def setup(self, model: ChannelModel) -> None:
-        self.start = model.day_index(self.cfg.start_date)
-        self.end = self.start + self.cfg.duration_days
-        self.base_investigations = model.nca.investigations
-        self.active = False
+    def dates(self, model: ChannelModel) -> tuple[str | None, str | None]:
+        """``duration_days`` (older configs) counts from the start date; ``end_date`` is the newer way to say it."""
+        start, end = self.cfg.start_date, self.cfg.end_date
+        if self.cfg.duration_days is not None:
+            first = start if start is not None else model.dates[0].isoformat()
+            end = iso_after(first, self.cfg.duration_days - 1)
+        return start, end
 
-    def apply(self, model: ChannelModel) -> None:
-        active = self.start <= model.day < self.end
-        if active == self.active:
-            return
-        self.active = active
+    def start(self, model: ChannelModel) -> None:
+        self._campaign(model, on=True)
+
+    def stop(self, model: ChannelModel) -> None:
+        self._campaign(model, on=False)
+
+    def _campaign(self, model: ChannelModel, on: bool) -> None:
         nca = model.nca
-        focus = self.cfg.upper_level_focus if active else 1.0 / self.cfg.upper_level_focus
-        nca.investigations = self.cfg.investigations if active else self.base_investigations
+        if on:
+            self.base_investigations = nca.investigations
+        nca.investigations = self.cfg.investigations if on else self.base_investigations
+        focus = self.cfg.upper_level_focus if on else 1.0 / self.cfg.upper_level_focus
         for role in ("organisers", "financiers"):
             nca.role_multiplier[role] *= focus

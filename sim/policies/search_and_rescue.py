@@ -17,9 +17,16 @@ if TYPE_CHECKING:
 
 
 class SearchAndRescue(PolicyLever):
-    def setup(self, model: ChannelModel) -> None:
+    def start(self, model: ChannelModel) -> None:
+        self._shift(model, +1.0)
+
+    def stop(self, model: ChannelModel) -> None:
+        self._shift(model, -1.0)
+
+    def _shift(self, model: ChannelModel, sign: float) -> None:
+        """Vessels on station (sign +1) or back to the 2024 level (-1), with the smugglers' response."""
         extra = self.cfg.vessels - model.cfg.enforcement.rescue_vessels
-        model.border_force.vessels = self.cfg.vessels
+        model.border_force.vessels = self.cfg.vessels if sign > 0 else model.cfg.enforcement.rescue_vessels
         for network in model.networks:
-            network.wave_limit += self.cfg.wave_limit_rise_per_vessel_m * extra
-        model.boat_quality_shift -= self.cfg.quality_drop_per_vessel * extra
+            network.wave_limit += sign * self.cfg.wave_limit_rise_per_vessel_m * extra
+        model.boat_quality_shift -= sign * self.cfg.quality_drop_per_vessel * extra
