@@ -2,18 +2,23 @@
 
 On the beach French patrols may stop the launch (people go back to the camps with their place still paid for;
 the boat may be destroyed). At sea a boat may fail and be brought back to France, or have a fatal incident
-whose chance rises with crowding, waves, distance and a poor hull and falls with rescue capacity. Everyone else
-is intercepted by Border Force or lands, and is counted as arrived.
+whose chance rises with crowding, waves, distance and a poor hull and falls the sooner rescue can arrive
+(sim/border_force.py: French assets in French waters, the vessels on station in UK waters). Everyone else is
+met at sea by Border Force (while its vessels have capacity) or lands on a beach, and is counted as arrived.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.config import CrossingConfig
 from sim.migrants import Population, State
+
+if TYPE_CHECKING:
+    from sim.border_force import BorderForce
 
 
 @dataclass
@@ -37,6 +42,10 @@ class CrossingTally:
     people_gave_up: int = 0
     launches_by_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     arrived_people: list[np.ndarray] = field(default_factory=list)
+    # Rescue in UK waters (sim/border_force.py): fatal incidents and deaths there, and their expected number.
+    fatal_incidents_uk_waters: int = 0
+    deaths_uk_waters: int = 0
+    expected_deaths_uk_waters: float = 0.0
 
 
 def incident_probability(
@@ -46,9 +55,10 @@ def incident_probability(
     distance_km: np.ndarray,
     quality: float,
     taxi: np.ndarray,
-    rescue_factor: float,
+    rescue_factor: float | np.ndarray,
 ) -> np.ndarray:
-    """Chance that a boat has a fatal incident at sea."""
+    """Chance that a boat has a fatal incident at sea; ``rescue_factor`` (per boat) is the chance that a distress
+    turns fatal given who can answer it (sim/border_force.py)."""
     hazard = (
         -np.log1p(-min(cfg.incident_base_prob, 0.999999))
         * (np.maximum(load, 1) / cfg.reference_load) ** cfg.crowding_exponent
@@ -90,8 +100,7 @@ def resolve_launch(
     destroy_prob: float,
     wave_m: float,
     distance_km: np.ndarray,
-    rescue_factor: float,
-    interception_prob: float,
+    border_force: BorderForce,
     pilot_arrest_prob: float,
     rng: np.random.Generator,
     tally: CrossingTally,
@@ -101,6 +110,7 @@ def resolve_launch(
     starts = np.concatenate(([0], np.cumsum(plan_loads)))
     p_prevent = np.where(plan_taxi, prevention_taxi[plan_areas], prevention_beach[plan_areas])
     prevented = rng.random(n) < p_prevent
+    rescue_factor, uk_waters, met_at_sea = border_force.at_sea(plan_areas)
     p_inc = incident_probability(cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor)
     u_fail = rng.random(n)
     u_inc = rng.random(n)
@@ -126,7 +136,8 @@ def resolve_launch(
             tally.boats_failed += 1
             sent_back.append(aboard)
             continue
-        tally.expected_deaths += float(p_inc[b] * expected_deaths_in_incident(cfg, aboard.size))
+        expected = float(p_inc[b] * expected_deaths_in_incident(cfg, aboard.size))
+        tally.expected_deaths += expected
         if u_inc[b] < p_inc[b]:
             dead = deaths_in_incident(cfg, aboard.size, rng)
             victims = rng.choice(aboard, size=dead, replace=False)
@@ -134,10 +145,15 @@ def resolve_launch(
             tally.deaths += dead
             tally.fatal_incidents += 1
             aboard = aboard[pop.state[aboard] != State.DIED]
+            if uk_waters[b]:
+                tally.fatal_incidents_uk_waters += 1
+                tally.deaths_uk_waters += dead
+        if uk_waters[b]:
+            tally.expected_deaths_uk_waters += expected
         pop.state[aboard] = State.ARRIVED_UK
         tally.arrived_people.append(aboard)
         tally.boats_arrived += 1
-        tally.boats_intercepted += int(rng.random() < interception_prob)
+        tally.boats_intercepted += int(met_at_sea[b])
         tally.people_arrived += aboard.size
         tally.pilots_arrested += int(rng.random() < pilot_arrest_prob)
     if sent_back:

@@ -8,9 +8,13 @@ Daily step order (one step = one night on the coast):
 4. Supply: makers ship boats and engines; consignments move through the supply nodes as scheduled events
    (seized or delivered); networks place orders and, weekly, adjust prices.
 5. Coast: people waiting save money, give up or are deterred, or buy a place from a network.
-6. Launches: each network decides, given the sea state, its queue, boats and crews, how many boats to send, how
-   full, from which area and whether as taxi boats; patrols prevent some; the rest cross, fail or have incidents.
-7. Enforcement: beach patrols redeploy towards recent launches; investigations arrest network members.
+6. Launches: each network decides, given the sea state, its queue, boats and crews and the rescue cover it
+   knows of, how many boats to send, how full, from which area and whether as taxi boats; patrols prevent some;
+   the rest cross, fail or have incidents (answered by French assets or Border Force vessels on station), and
+   are met at sea while vessels have capacity.
+7. Enforcement: beach patrols redeploy towards recent launches; investigations update their intelligence
+   picture, build evidence, strike (arrests, seizures: networks answer) and open on new targets; Border Force
+   vessels are stationed for the next night.
 8. UK side: arrivals join the asylum backlog; decisions, removals and hotel costs.
 9. Record the day.
 
@@ -28,14 +32,16 @@ import mesa
 import numpy as np
 
 from sim.asylum import AsylumSystem
+from sim.border_force import BorderForce
 from sim.config import SimConfig, validate
 from sim.crossing import CrossingTally, resolve_launch
-from sim.enforcement import BeachPatrol, BorderForce, NationalCrimeAgency
+from sim.enforcement import BeachPatrol
 from sim.geography import build_geography
+from sim.investigations import SUB_BORDER_FORCE, SUB_BROKERS, NationalCrimeAgency
 from sim.migrants import Population, entry_days
 from sim.outputs import DailyRecorder, Results
 from sim.policies import build_levers
-from sim.smugglers import SmugglingNetwork
+from sim.smugglers import SmugglingNetwork, link_brokers
 from sim.supply_chain import BOAT, ENGINE, Maker, SupplyChain
 from sim.weather import wave_height_series, winter_weight
 
@@ -97,11 +103,12 @@ class ChannelModel(mesa.Model):
         limits = s.launch_wave_limit_m + s.launch_wave_limit_sd_m * launch_rng.standard_normal(n_net)
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
         self.initial_boats = sum(n.boats for n in self.networks)
+        self.brokers = link_brokers(self.networks, s, self.substream("enforcement", SUB_BROKERS))
 
         e = cfg.enforcement
         self.beach_patrol = BeachPatrol(self, e)
-        self.border_force = BorderForce(self, e)
-        self.nca = NationalCrimeAgency(self, e, self.streams["enforcement"])
+        self.border_force = BorderForce(self, e, self.substream("enforcement", SUB_BORDER_FORCE))
+        self.nca = NationalCrimeAgency(self, e)
         self.asylum = AsylumSystem(cfg.asylum, cfg.scale)
 
         # Hooks that policy levers act through (see sim/policies/); neutral by default.
@@ -183,7 +190,9 @@ class ChannelModel(mesa.Model):
 
         self.beach_patrol.observe(np.repeat(np.arange(self.geo.n_areas), tally.launches_by_area))
         self.beach_patrol.step()
+        self.border_force.observe(tally.launches_by_area)
         self.nca.step()
+        self.border_force.step()
         if self.counting:  # the UK side starts from its observed state on the first scenario day
             self.asylum.step(tally.people_arrived, self.removed_directly_today)
 
@@ -202,10 +211,15 @@ class ChannelModel(mesa.Model):
         p_taxi = self.beach_patrol.prevention_prob(True)
         rng = self.streams["launches"]
         sea_rng = self.streams["sea"]
-        for network, queue in zip(self.networks, queues, strict=True):
-            plan = network.plan_launches(queue.size, float(self.launch_wave[self.day]), p_beach, rng)
+        plans = [
+            network.plan_launches(queue.size, float(self.launch_wave[self.day]), p_beach, rng)
+            for network, queue in zip(self.networks, queues, strict=True)
+        ]
+        self.border_force.start_night(sum(p.loads.size for p in plans if p is not None))
+        for network, queue, plan in zip(self.networks, queues, plans, strict=True):
             if plan is None:
                 continue
+            before = (tally.people_arrived, tally.pilots_arrested)
             prevented, returned = resolve_launch(
                 plan.loads,
                 plan.areas,
@@ -219,13 +233,15 @@ class ChannelModel(mesa.Model):
                 destroy_prob=cfg.enforcement.boat_destroyed_when_prevented,
                 wave_m=wave,
                 distance_km=self.geo.area_distance_km,
-                rescue_factor=self.border_force.rescue_factor,
-                interception_prob=self.border_force.interception_prob,
+                border_force=self.border_force,
                 pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
                 rng=sea_rng,
                 tally=tally,
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
+            self.nca.intel.saw_launches(
+                network.index, plan.loads.size, tally.people_arrived - before[0], tally.pilots_arrested - before[1]
+            )
         return tally
 
     # ---------------------------------------------------------------------------------------- reporting
@@ -244,7 +260,8 @@ class ChannelModel(mesa.Model):
 
     def boat_balance(self) -> dict[str, int]:
         """Boats by where they are: made = seized + in supply chain + delivered, and
-        initial stock + delivered = in stock + launched + destroyed on beaches (over the whole run)."""
+        initial stock + delivered = in stock + launched + destroyed on beaches + seized from networks' stock in
+        investigations' actions (over the whole run)."""
         chain = self.supply_chain
         return {
             "initial_stock": self.initial_boats,
@@ -253,6 +270,7 @@ class ChannelModel(mesa.Model):
             "in_supply_chain": chain.pipeline(BOAT),
             "delivered": chain.delivered[BOAT],
             "in_stock": sum(n.boats for n in self.networks),
+            "seized_in_actions": self.nca.boats_seized_total,
         }
 
     def run(self) -> Results:

@@ -41,12 +41,28 @@ SUMMARY_OUTCOMES = (
     "boats_seized",
     "engines_seized",
     "smugglers_arrested",
+    "disruptions",
     "mean_price_gbp",
     "people_deterred",
     "people_removed",
     "asylum_backlog",
     "hotel_cost_gbp",
     "policy_cost_gbp",
+)
+
+# Roles arrested (arrests_by_role; pilots at landing, the others in investigations' coordinated actions).
+ARREST_ROLES = ("organisers", "facilitators", "suppliers", "financiers", "pilots")
+ENFORCEMENT_COUNTS = (
+    "disruptions",
+    *(f"arrests_{r}" for r in ARREST_ROLES),
+    "investigations_opened",
+    "investigations_closed",
+    "boats_seized_in_actions",
+    "engines_seized_in_actions",
+    "cash_seized_gbp",
+    "fatal_incidents_uk_waters",
+    "deaths_uk_waters",
+    "expected_deaths_uk_waters",
 )
 
 # Daily columns summed over the scenario days for the summary (same names as the outcomes).
@@ -77,6 +93,8 @@ _COUNTS = (
     "boats_failed",
     "boats_intercepted_at_sea",
     "boats_destroyed_on_beach",
+    # enforcement (sim/investigations.py, sim/border_force.py)
+    *ENFORCEMENT_COUNTS,
 )
 
 
@@ -153,6 +171,7 @@ class DailyRecorder:
             "hotel_cost_gbp": m.asylum.hotel_cost_today,
             "people_removed": m.asylum.removals_today,
         }
+        values.update(enforcement_values(m, tally))
         costs = m.daily_costs()
         values["policy_cost_gbp"] = sum(costs.values())
         for name, v in costs.items():
@@ -187,7 +206,23 @@ class DailyRecorder:
             boat_balance=m.boat_balance(),
             wall_seconds=m.wall_seconds,
             migrant_days=int(self.states[:, [State.IN_TRANSIT, State.AT_COAST, State.HAS_PLACE]].sum()),
+            investigations=m.nca.table(),
         )
+
+
+def enforcement_values(m: ChannelModel, tally: CrossingTally) -> dict[str, float]:
+    """Today's daily columns of investigations, networks' state and Border Force at sea."""
+    values = dict(m.nca.today)
+    values["arrests_pilots"] = tally.pilots_arrested
+    values["investigations_live"] = len(m.nca.live)
+    values["networks"] = len(m.networks)
+    values["networks_operating"] = sum(n.operating for n in m.networks)
+    values["networks_ordering"] = sum(n.suppliers > 0 and n.financiers > 0 for n in m.networks)
+    values["fatal_incidents_uk_waters"] = tally.fatal_incidents_uk_waters
+    values["deaths_uk_waters"] = tally.deaths_uk_waters
+    values["expected_deaths_uk_waters"] = tally.expected_deaths_uk_waters
+    values.update(m.border_force.daily_values())
+    return values
 
 
 def summarise(
@@ -228,6 +263,8 @@ def summarise(
     ):
         s[k] = round(s[k])
     s["people_removed"] = float(s["people_removed"])
+    s["disruptions"] = round(s["disruptions"])
+    s["arrests_by_role"] = {r: round(s.pop(f"arrests_{r}")) for r in ARREST_ROLES}
     ordered = {k: s[k] for k in SUMMARY_OUTCOMES}
     ordered.update({k: v for k, v in s.items() if k not in ordered})
     return ordered
@@ -244,6 +281,7 @@ class Results:
     boat_balance: dict[str, int] = field(default_factory=dict)
     wall_seconds: float = 0.0
     migrant_days: int = 0
+    investigations: pd.DataFrame | None = None  # one row per investigation (sim/investigations.py)
 
     def text_summary(self) -> str:
         s = self.summary
@@ -257,7 +295,8 @@ class Results:
             f"deaths at sea         {s['deaths_at_sea']:>10,}  "
             f"({s['deaths_per_1000_arrivals']:.2f} per 1,000 arrivals)",
             f"boats/engines seized  {s['boats_seized']:>5,} / {s['engines_seized']:,}",
-            f"smugglers arrested    {s['smugglers_arrested']:>10,}",
+            f"smugglers arrested    {s['smugglers_arrested']:>10,}  ({_roles(s['arrests_by_role'])})",
+            f"disruptions           {s['disruptions']:>10,}",
             f"mean price            GBP {s['mean_price_gbp']:>6,.0f}",
             f"asylum backlog (end)  {s['asylum_backlog']:>10,.0f}",
             f"hotel cost            GBP {s['hotel_cost_gbp'] / 1e6:,.0f}m",
@@ -289,6 +328,10 @@ class Results:
         if path is not None:
             fig.savefig(path, dpi=110)
         return fig
+
+
+def _roles(by_role: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {r}" for r, n in by_role.items())
 
 
 # -------------------------------------------------------------------------------------------------- writing
@@ -379,6 +422,8 @@ def git_revision() -> str:
 
 # The files a finished run folder holds besides metadata.json, whose checksums metadata.json records.
 RUN_FILES = ("summary.json", "daily.parquet", "config.yaml")
+# Written when the results have them (runs from before they existed lack them); checked when recorded.
+OPTIONAL_RUN_FILES = ("investigations.csv",)
 
 
 def file_sha256(path: Path) -> str:
@@ -398,6 +443,10 @@ def write_run_folder(
     atomic_write_text(out_dir / "summary.json", json.dumps(results.summary, indent=2, default=_json_default) + "\n")
     atomic_write_frame(out_dir / "daily.parquet", results.daily)
     atomic_write_text(out_dir / "config.yaml", resolved_config_yaml)
+    written = list(RUN_FILES)
+    if results.investigations is not None:
+        atomic_write_frame(out_dir / "investigations.csv", results.investigations)
+        written.append("investigations.csv")
     meta = {
         "seed": seed,
         "wall_seconds": round(results.wall_seconds, 4),
@@ -406,7 +455,7 @@ def write_run_folder(
         "git_revision": git_revision(),
         "platform": platform.platform(),
         "status": "finished",
-        "checksums": {name: file_sha256(out_dir / name) for name in RUN_FILES},
+        "checksums": {name: file_sha256(out_dir / name) for name in written},
     }
     if extra:
         meta.update(extra)
@@ -437,6 +486,11 @@ def run_folder_damage(run_dir: Path) -> str | None:
     if isinstance(sums, dict):
         for name in RUN_FILES:
             if sums.get(name) != file_sha256(run_dir / name):
+                return f"{name} damaged or edited (checksum differs from metadata.json)"
+        for name in OPTIONAL_RUN_FILES:
+            if name in sums and not (run_dir / name).is_file():
+                return f"{name} missing"
+            if name in sums and sums[name] != file_sha256(run_dir / name):
                 return f"{name} damaged or edited (checksum differs from metadata.json)"
         return None
     try:

@@ -92,7 +92,7 @@ CONTROLS: tuple[LeverControl, ...] = (
         "Rescue vessels in the Channel",
         (
             Knob("vessels", "… vessels on station", (0, 4, 8, 16, 24, 40)),
-            Knob("wave_limit_rise_per_vessel_m", "… smugglers' extra risk per vessel (m)", (0.0, 0.005, 0.02, 0.05)),
+            Knob("quality_drop_per_vessel", "… smugglers' poorer hulls per extra vessel", (0.0, 0.005, 0.01, 0.02)),
         ),
     ),
     LeverControl(

@@ -1,8 +1,10 @@
 """Intelligence-led disruption of smuggling networks: more investigations, aimed higher up.
 
-During the campaign the NCA runs ``investigations`` (instead of the 2024 level) and arrests organisers and
-financiers ``upper_level_focus`` times as readily. Networks lose crews (fewer launches), organisers (no launches)
-and suppliers or financiers (no orders) and rebuild by recruiting after smuggling.recruitment_delay_days.
+During the campaign (``start_date``, ``duration_days``) the NCA keeps ``investigations`` live instead of the 2024
+caseload, and aims them above the coastal crews ``upper_level_focus`` times as often (odds). What that achieves
+is not set here: each investigation picks its target from the intelligence picture, needs time to build its
+case (longer for organisers and financiers, with more risk of being compromised), and the networks answer
+(sim/investigations.py, sim/smugglers.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class GangDisruption(PolicyLever):
         self.start = model.day_index(self.cfg.start_date)
         self.end = self.start + self.cfg.duration_days
         self.base_investigations = model.nca.investigations
+        self.base_odds = model.nca.upper_odds
         self.active = False
 
     def apply(self, model: ChannelModel) -> None:
@@ -28,7 +31,5 @@ class GangDisruption(PolicyLever):
             return
         self.active = active
         nca = model.nca
-        focus = self.cfg.upper_level_focus if active else 1.0 / self.cfg.upper_level_focus
         nca.investigations = self.cfg.investigations if active else self.base_investigations
-        for role in ("organisers", "financiers"):
-            nca.role_multiplier[role] *= focus
+        nca.upper_odds = self.base_odds * self.cfg.upper_level_focus if active else self.base_odds

@@ -2,7 +2,9 @@
 
 A post works where it sits: at a supply node it raises seizures, on a route leg it raises interceptions (people
 pushed back may switch to another route from the same origin: displacement), in a source region it cuts the
-recruitment that smugglers' advertising brings. Europol officers raise arrests of organisers and financiers.
+recruitment that smugglers' advertising brings. Europol officers speed up investigations' evidence on
+organisers, suppliers and financiers (sim/investigations.py), so more cases reach them before they are
+compromised or closed.
 Which node, leg or nationality each country covers is the table below (an assumption, stated here).
 """
 
@@ -55,9 +57,8 @@ class InternationalPosts(PolicyLever):
                 if nat in geo.nationality_names:
                     k = geo.nationality_names.index(nat)
                     model.recruitment_cut[k] = combine(model.recruitment_cut[k], cut)
-        boost = 1.0 + cfg.europol_arrest_boost_per_officer * cfg.europol_officers
-        for role in ("organisers", "financiers"):
-            model.nca.role_multiplier[role] *= boost
+        # Europol: cross-border money and supply chains traced faster, so cases above the crews build faster.
+        model.nca.upper_inputs *= 1.0 + cfg.europol_evidence_boost_per_officer * cfg.europol_officers
 
     def daily_costs(self, model: ChannelModel) -> dict[str, float]:
         officers = sum(self.cfg.officers.values()) + self.cfg.europol_officers
