@@ -696,7 +696,8 @@ class InvestigationConfig:
         0.15,
         "share of UK organised-immigration-crime disruptions that are against Channel boat networks",
         *PROB,
-        "assumption, for comparison only (the observed 1,555 disruptions in 2023 cover every OIC network)",
+        "assumption, for comparison only (the observed 1,555 disruptions in 2023 cover every OIC network); "
+        "gives the summary's disruptions_uk_equivalent",
         plausible=(0.08, 0.3),
     )
 

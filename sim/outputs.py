@@ -54,6 +54,7 @@ SUMMARY_OUTCOMES = (
 ARREST_ROLES = ("organisers", "facilitators", "suppliers", "financiers", "pilots")
 ENFORCEMENT_COUNTS = (
     "disruptions",
+    "disruptions_uk_equivalent",
     *(f"arrests_{r}" for r in ARREST_ROLES),
     "investigations_opened",
     "investigations_closed",
@@ -213,6 +214,8 @@ class DailyRecorder:
 def enforcement_values(m: ChannelModel, tally: CrossingTally) -> dict[str, float]:
     """Today's daily columns of investigations, networks' state and Border Force at sea."""
     values = dict(m.nca.today)
+    # What the observed UK counts (every organised-immigration-crime network) would be at the stated Channel share.
+    values["disruptions_uk_equivalent"] = values["disruptions"] / max(m.nca.cfg.channel_share_of_uk_disruptions, 1e-9)
     values["arrests_pilots"] = tally.pilots_arrested
     values["investigations_live"] = len(m.nca.live)
     values["networks"] = len(m.networks)

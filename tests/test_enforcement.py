@@ -143,3 +143,18 @@ def test_the_moral_hazard_switch_off_leaves_launch_decisions_unchanged_by_vessel
         assert few != many  # the switch on: networks answer the cover they see
     else:
         assert few == many
+
+
+def test_the_investigations_table_is_written_with_the_run_and_checked(tmp_path):
+    import pandas as pd
+
+    from sim.outputs import run_folder_damage, write_run_folder
+
+    r = run_with("seed=2", *SHORT)
+    write_run_folder(tmp_path, r, "seed: 2\n", 2)
+    table = pd.read_csv(tmp_path / "investigations.csv")
+    assert len(table) == len(r.investigations) > 0
+    assert {"target_network", "opened", "closed", "duration_days", "outcome", "arrests_financiers"} <= set(table)
+    assert run_folder_damage(tmp_path) is None
+    (tmp_path / "investigations.csv").write_text("edited\n")
+    assert "investigations.csv" in run_folder_damage(tmp_path)
