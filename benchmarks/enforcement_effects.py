@@ -41,6 +41,10 @@ LEVERS = {
     "gang_disruption": ["policy=[gang_disruption]"],
     "gang_disruption_no_focus": ["policy=[gang_disruption]", "policy.gang_disruption.upper_level_focus=1"],
     "international_posts": ["policy=[international_posts]"],
+    "international_posts_europol_only": [
+        "policy=[international_posts]",
+        "policy.international_posts.officers={bulgaria: 0, austria: 0, romania: 0, libya: 0, southeast_asia: 0}",
+    ],
     "search_and_rescue": ["policy=[search_and_rescue]"],
     "search_and_rescue_no_moral_hazard": ["policy=[search_and_rescue]", "enforcement.border_force.moral_hazard=false"],
 }
@@ -81,10 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=6)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "output" / "enforcement_effects.json")
+    ap.add_argument("--only", help="recompute one lever of LEVERS into an existing --out file")
     args = ap.parse_args(argv)
     seeds = list(range(args.seeds))
     t0 = time.process_time()
     base = [outcomes([f"seed={s}"]) for s in seeds]
+    if args.only:
+        report = json.loads(args.out.read_text())
+        assert report["seeds"] == seeds, "--seeds must match the file's"
+        alt = [outcomes([f"seed={s}", *LEVERS[args.only]]) for s in seeds]
+        report["levers"][args.only] = paired(base, alt)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
+        print(args.only, json.dumps(report["levers"][args.only].get("per_gbp_m", {})))
+        return 0
     report: dict = {"seeds": seeds, "scale": 1.0, "interval": "standard error over paired seeds (chance only)"}
     report["baseline"] = {k: float(np.mean([b[k] for b in base])) for k in base[0]}
     report["levers"] = {}
