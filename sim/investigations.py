@@ -8,7 +8,8 @@ already on that network. Each investigation aims at a level (coastal crews; orga
 financiers), builds evidence daily at a rate that grows with the target's picture and the intelligence inputs
 (Europol, covert sources), and ends in a coordinated action when it has the evidence it aimed for: arrests at
 every level it reached, seizure of boats, engines and (above the crews) cash. An investigation can be
-compromised (the network learns of it: it strikes with what it has, or lapses) or run out of time.
+compromised (the network learns of it: it strikes with what it has, or lapses) or run out of time; when the
+caseload is cut (a campaign ends), the newest cases are closed without action.
 
 Nothing here sets how much disruption achieves: that comes from the networks' answers (sim/smugglers.py:
 replacement, shared brokers, splitting, moving, price rises, rivals absorbing customers) and from the market.
@@ -220,7 +221,11 @@ class NationalCrimeAgency(mesa.Agent):
                 outcome = inv.step()
                 if outcome is not None:
                     self._close(inv, outcome)
-        self._open(self.capacity - len(self.live))
+        free = self.capacity - len(self.live)
+        if free < 0:  # the caseload was cut (a campaign ended): the newest cases are closed without action
+            for inv in sorted(self.live, key=lambda c: (c.opened, c.number))[free:]:
+                self._close(inv, "unfunded")
+        self._open(free)
 
     def _build_evidence(self) -> np.ndarray:
         """Today's evidence for every live case (arrays aligned with ``live``); the cases that may end today."""
