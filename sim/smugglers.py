@@ -78,7 +78,7 @@ class Broker:
 
 def link_brokers(networks: list[SmugglingNetwork], cfg: SmugglingConfig, rng: np.random.Generator) -> list[Broker]:
     """Share suppliers and financiers among the networks: each network gets its configured number of distinct
-    brokers, each broker about ``clients_per_*`` networks, assigned at random."""
+    brokers, each broker about ``clients_per_*`` networks (at least two brokers of each role), assigned at random."""
     brokers: list[Broker] = []
     for role, per_network, clients in (
         ("suppliers", cfg.suppliers_per_network, cfg.response.clients_per_supplier),
@@ -86,7 +86,9 @@ def link_brokers(networks: list[SmugglingNetwork], cfg: SmugglingConfig, rng: np
     ):
         if not networks:
             break
-        pool = [Broker(role, i) for i in range(max(1, round(len(networks) * per_network / clients)))]
+        # At least two of each where there are two networks: at small scales one broker would be the whole market.
+        size = max(min(2, len(networks)), round(len(networks) * per_network / clients))
+        pool = [Broker(role, i) for i in range(size)]
         take = min(per_network, len(pool))
         for slot, k in enumerate(rng.permutation(len(networks))):
             for j in range(take):
