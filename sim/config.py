@@ -270,6 +270,75 @@ class MigrationConfig:
     )
 
 
+@dataclass
+class NetworkResponseConfig:
+    """How a network answers arrests and seizures: replacement, shared suppliers and financiers, splitting, moving,
+    price rises, and rivals absorbing its customers (sim/smugglers.py)."""
+
+    upper_replacement_factor: float = param(
+        2.0,
+        "times smuggling.recruitment_delay_days to replace an organiser, supplier or financier",
+        1.0,
+        100.0,
+        "assumption: trusted upper roles take longer to fill than coastal crews (NCA: networks regenerate)",
+        plausible=(1.0, 4.0),
+    )
+    clients_per_supplier: float = param(
+        3.0,
+        "networks one boat and engine supplier serves",
+        1.0,
+        100.0,
+        "assumption: a few brokers (Germany, Turkey) supply many Channel networks (NCA-Bulgaria cases)",
+        plausible=(1.0, 6.0),
+    )
+    clients_per_financier: float = param(
+        4.0,
+        "networks one financier (hawala banker) serves",
+        1.0,
+        100.0,
+        "assumption: hawala bankers hold the money of several networks",
+        plausible=(1.0, 8.0),
+    )
+    split_prob: float = param(
+        0.3,
+        "probability that a network whose organisers are all arrested splits: crews under a promoted organiser form "
+        "a new network",
+        *PROB,
+        "assumption; interdiction fragments and spreads networks (Magliocca et al., PNAS 2019)",
+        plausible=(0.0, 0.6),
+    )
+    move_prob: float = param(
+        0.5,
+        "probability that a network moves its home launch area after a coordinated action against it",
+        *PROB,
+        "assumption; displacement of networks after interdiction (Magliocca et al., PNAS 2019)",
+        plausible=(0.2, 0.8),
+    )
+    intel_kept_on_move: float = param(
+        0.5,
+        "share of the intelligence picture of a network that survives its move",
+        *PROB,
+        "assumption: new phones, new safe houses, new beaches",
+        plausible=(0.25, 0.9),
+    )
+    price_rise_after_action: float = param(
+        0.05,
+        "relative price rise after a coordinated action (risk premium)",
+        0.0,
+        2.0,
+        "assumption: enforcement raises smugglers' costs and prices (Reuter's risks-and-prices model)",
+        plausible=(0.0, 0.15),
+    )
+    absorption_days: float = param(
+        14.0,
+        "days a network can neither sell nor launch before rivals take over its customers",
+        0.0,
+        365.0,
+        "assumption: people holding a place move to another network when theirs stops operating",
+        plausible=(7.0, 30.0),
+    )
+
+
 # ----------------------------------------------------------------------------------------------- smuggling
 @dataclass
 class SmugglingConfig:
@@ -420,6 +489,8 @@ class SmugglingConfig:
         "assumption: networks launch full boats and make the first customers wait a few days",
         plausible=(2.0, 10.0),
     )
+    # -- network responses to enforcement (issue 14; sim/smugglers.py, "arrests and responses") --
+    response: NetworkResponseConfig = field(default_factory=lambda: NetworkResponseConfig())
 
 
 # -------------------------------------------------------------------------------------------- supply chain
@@ -730,6 +801,253 @@ class CrossingConfig:
     )
 
 
+@dataclass
+class InvestigationConfig:
+    """NCA investigations with French and European partners: each picks a network from the intelligence picture,
+    builds evidence, and ends in a coordinated action (sim/investigations.py)."""
+
+    intel_memory_days: float = param(
+        90.0, "days", 1.0, 3_650.0, "assumption: how long what a network exposed stays useful", plausible=(45.0, 180.0)
+    )
+    intel_per_launch: float = param(
+        1.0,
+        "intelligence units per launch attempt seen (beach or sea)",
+        0.0,
+        1e6,
+        "assumption: the unit of the intelligence picture",
+        plausible=(0.5, 2.0),
+    )
+    intel_per_item_seized: float = param(
+        2.0,
+        "intelligence units per boat or engine seized and traced to the network",
+        0.0,
+        1e6,
+        "assumption: seized stock is traced to buyers (NCA-Bulgaria)",
+        plausible=(0.5, 4.0),
+    )
+    intel_per_arrival: float = param(
+        0.04,
+        "intelligence units per person arrived and debriefed",
+        0.0,
+        1e6,
+        "assumption: debriefs of arrivals name networks and phone numbers",
+        plausible=(0.01, 0.1),
+    )
+    intel_per_pilot_arrested: float = param(
+        10.0,
+        "intelligence units per pilot arrested (phones, contacts)",
+        0.0,
+        1e6,
+        "assumption",
+        plausible=(2.5, 20.0),
+    )
+    intel_per_member: float = param(
+        0.01,
+        "intelligence units per network member per day (a bigger network is more visible)",
+        0.0,
+        1e6,
+        "assumption",
+        plausible=(0.0, 0.03),
+    )
+    reference_intel: float = param(
+        0.75,
+        "intelligence units per day at which evidence builds at evidence_per_day",
+        1e-6,
+        1e6,
+        "assumption: about what a full-strength 2024 network exposes",
+        plausible=(0.4, 1.5),
+    )
+    intel_elasticity: float = param(
+        0.5,
+        "elasticity of the evidence rate to the target's intelligence picture",
+        0.0,
+        3.0,
+        "assumption: more exposure, faster cases, with diminishing returns",
+        plausible=(0.25, 1.0),
+    )
+    evidence_per_day: float = param(
+        0.0133,
+        "evidence units per day per investigation at the reference picture",
+        0.0,
+        10.0,
+        "assumption: a case against coastal crews in about 75 days (1 unit)",
+        plausible=(0.0067, 0.027),
+    )
+    evidence_organisers: float = param(
+        2.5,
+        "evidence units to reach organisers and suppliers (facilitators: 1)",
+        1.0,
+        100.0,
+        "assumption: about six months of work",
+        plausible=(1.5, 4.0),
+    )
+    evidence_financiers: float = param(
+        4.0,
+        "evidence units to reach financiers",
+        1.0,
+        100.0,
+        "assumption: about ten months of work; money flows cross borders",
+        plausible=(3.0, 8.0),
+    )
+    upper_level_share: float = param(
+        0.3,
+        "share of investigations aimed above the coastal crews (2024 practice)",
+        *PROB,
+        "assumption: most cases end at facilitators and pilots",
+        plausible=(0.15, 0.5),
+    )
+    financier_share: float = param(
+        0.4,
+        "share of the investigations aimed above the crews that aim at financiers",
+        *PROB,
+        "assumption",
+        plausible=(0.2, 0.6),
+    )
+    compromise_per_day: float = param(
+        0.002,
+        "daily chance that the target learns of an investigation (it strikes early or lapses)",
+        *PROB,
+        "assumption: about one case in six compromised within three months",
+        plausible=(0.0005, 0.005),
+    )
+    max_duration_days: float = param(
+        540.0, "days", 1.0, 3_650.0, "assumption: cases are closed after 18 months", plausible=(365.0, 730.0)
+    )
+    facilitator_arrest_share: float = param(
+        0.3,
+        "share of the target's facilitators arrested in a coordinated action",
+        *PROB,
+        "assumption: a few arrests per operation",
+        plausible=(0.15, 0.6),
+    )
+    upper_arrest_share: float = param(
+        0.4,
+        "chance that each organiser, supplier or financier reached is arrested",
+        *PROB,
+        "assumption: many live abroad (Germany, Belgium, Iraq, Turkey), beyond reach or extradition",
+        plausible=(0.2, 0.7),
+    )
+    stock_seized_share: float = param(
+        0.2,
+        "share of the target's boats and engines seized in an action",
+        *PROB,
+        "assumption: raids find part of the stock kept in safe houses and cars",
+        plausible=(0.1, 0.4),
+    )
+    cash_seized_share: float = param(
+        0.15,
+        "share of the target's cash seized in an action that reached organisers or financiers",
+        *PROB,
+        "assumption: little criminal money is recovered (cash moves through hawala)",
+        plausible=(0.05, 0.4),
+    )
+    channel_share_of_uk_disruptions: float = param(
+        0.15,
+        "share of UK organised-immigration-crime disruptions that are against Channel boat networks",
+        *PROB,
+        "assumption, for comparison only (the observed 1,555 disruptions in 2023 cover every OIC network); "
+        "gives the summary's disruptions_uk_equivalent",
+        plausible=(0.08, 0.3),
+    )
+
+
+@dataclass
+class BorderForceConfig:
+    """Vessels at sea: stations, availability, capacity, response times (sim/border_force.py)."""
+
+    availability: float = param(
+        0.85,
+        "probability that a vessel is on station on a night (maintenance, crew rest)",
+        *PROB,
+        "assumption",
+        plausible=(0.7, 0.95),
+    )
+    boats_per_vessel_night: float = param(
+        3.0,
+        "boats a vessel can take aboard or escort in one night (at scale 1)",
+        0.0,
+        100.0,
+        "assumption: a cutter takes a boatload to Dover in two to three hours",
+        plausible=(1.5, 6.0),
+    )
+    detection_prob: float = param(
+        0.95,
+        "probability that a boat in UK waters is seen and met while vessels have capacity",
+        *PROB,
+        "assumption: aircraft and drones watch the Strait; most boats were met at sea in 2022-2023",
+        plausible=(0.85, 1.0),
+    )
+    patrol_radius_km: float = param(
+        20.0,
+        "km from the one vessel of a corridor to a boat in distress in its UK waters (divided by vessels there)",
+        0.1,
+        200.0,
+        "assumption: UK half of a 35-50 km crossing",
+        plausible=(10.0, 30.0),
+    )
+    corridor_spacing_km: float = param(
+        15.0, "km between neighbouring launch corridors", 0.0, 200.0, "assumption: chart", plausible=(10.0, 25.0)
+    )
+    speed_kmh: float = param(37.0, "km per hour", 1.0, 200.0, "assumption: about 20 knots", plausible=(25.0, 50.0))
+    dispatch_hours: float = param(
+        0.25, "hours from a distress call to a vessel under way", 0.0, 24.0, "assumption", plausible=(0.1, 0.5)
+    )
+    task_hours: float = param(
+        3.0,
+        "hours a vessel is busy with one boat (transfer and run to Dover)",
+        0.0,
+        48.0,
+        "assumption",
+        plausible=(2.0, 4.0),
+    )
+    survival_hours: float = param(
+        1.0,
+        "time scale over which people in the water die (cold water, exhaustion)",
+        0.01,
+        48.0,
+        "assumption: cold-water immersion; Channel incidents of Nov 2021 and Dec 2022",
+        plausible=(0.5, 2.0),
+    )
+    deaths_before_help_share: float = param(
+        0.3,
+        "chance that a distress incident is fatal even with help on scene at once (crush, falls at boarding)",
+        *PROB,
+        "assumption",
+        plausible=(0.15, 0.5),
+    )
+    french_zone_share: float = param(
+        0.6,
+        "share of distress incidents in French waters, answered by French assets",
+        *PROB,
+        "assumption: IOM records most Channel deaths in French waters or at the shore",
+        plausible=(0.4, 0.8),
+    )
+    french_response_hours: float = param(
+        0.75,
+        "hours for French rescue to reach an incident in French waters",
+        0.0,
+        48.0,
+        "assumption: CROSS Gris-Nez coordinates; French vessels shadow boats",
+        plausible=(0.4, 1.5),
+    )
+    moral_hazard: bool = True
+    moral_hazard_strength: float = param(
+        0.5,
+        "weight smugglers give to the rescue cover they know of when judging a launch's risk (0 = none, 1 = offset)",
+        *PROB,
+        "Deiana, Maheshri and Mastrobuoni (AEJ: Policy 2024): more rescue, worse boats in worse weather; size a guess",
+        plausible=(0.0, 1.0),
+    )
+    moral_hazard_reference_vessels: float = param(
+        8.0,
+        "fleet under which smuggling.launch_wave_limit_m and comfortable_load hold (the 2024 fleet)",
+        0.0,
+        1_000.0,
+        "the calibration year's fleet (enforcement.rescue_vessels default)",
+        plausible=(6.0, 10.0),
+    )
+
+
 # ---------------------------------------------------------------------------------------------- enforcement
 @dataclass
 class EnforcementConfig:
@@ -770,36 +1088,36 @@ class EnforcementConfig:
         plausible=(0.25, 1.0),
     )
     rescue_vessels: float = param(
-        8.0, "vessels on station", 0.0, 1_000.0, "assumption: Border Force + RNLI", plausible=(4.0, 12.0)
-    )
-    rescue_effect_per_vessel: float = param(
-        0.08, "relative fall in fatal incidents per vessel", 0.0, 10.0, "assumption", plausible=(0.04, 0.16)
-    )
-    interception_per_vessel: float = param(
-        0.3,
-        "hazard per vessel that an arriving boat is met at sea and its people transferred ashore",
+        8.0,
+        "vessels in the Channel fleet (Border Force cutters and coastal vessels, RNLI lifeboats), rounded",
         0.0,
-        100.0,
-        "assumption: most boats in 2024 were intercepted rather than landing unseen",
-        plausible=(0.15, 0.6),
+        1_000.0,
+        "assumption: Border Force + RNLI",
+        plausible=(4.0, 12.0),
     )
-    pilot_arrest_prob: float = param(0.08, "probability per landed boat", *PROB, "assumption", plausible=(0.04, 0.16))
+    pilot_arrest_prob: float = param(
+        0.08,
+        "probability that the pilot of a boat reaching the UK is arrested",
+        *PROB,
+        "assumption",
+        plausible=(0.04, 0.16),
+    )
     investigations: float = param(
-        80.0, "live NCA investigations", 0.0, 10_000.0, "docs/design.md: 70-90", plausible=(70.0, 90.0)
-    )
-    arrest_rate_per_investigation: float = param(
-        0.0004,
-        "arrests per investigation per network member per day",
+        80.0,
+        "live NCA investigations into Channel networks (capacity)",
         0.0,
-        1.0,
-        "calibrated loosely (not in the ABC calibration): hundreds of arrests a year; plausible range a guess",
-        plausible=(0.0002, 0.0008),
+        10_000.0,
+        "NCA: about 60 live investigations (Sep 2022), more in 2023 (docs/design.md: 70-90)",
+        plausible=(60.0, 90.0),
     )
     officer_cost_gbp_per_night: float = param(
         500.0, "GBP", 0.0, 1e6, "assumption: UK contribution to French deployments", plausible=(250.0, 1_000.0)
     )
     vessel_cost_gbp_per_day: float = param(25_000.0, "GBP", 0.0, 1e8, "assumption", plausible=(12_500.0, 50_000.0))
     investigation_cost_gbp_per_day: float = param(3_000.0, "GBP", 0.0, 1e8, "assumption", plausible=(1_500.0, 6_000.0))
+    # -- investigations and Border Force at sea as agents (issue 14; sim/investigations.py, sim/border_force.py) --
+    nca: InvestigationConfig = field(default_factory=lambda: InvestigationConfig())
+    border_force: BorderForceConfig = field(default_factory=lambda: BorderForceConfig())
 
 
 # --------------------------------------------------------------------------------------------------- asylum
@@ -927,12 +1245,12 @@ class InternationalPostsPolicy:
         "assumption",
         plausible=(0.015, 0.06),
     )
-    europol_arrest_boost_per_officer: float = param(
+    europol_evidence_boost_per_officer: float = param(
         0.02,
-        "relative rise in arrests of organisers and financiers per Europol officer",
+        "relative rise per Europol officer in the rate investigations build evidence on organisers and financiers",
         0.0,
         10.0,
-        "assumption",
+        "assumption: cross-border money and supply chains are traced through Europol",
         plausible=(0.01, 0.04),
     )
     cost_gbp_per_officer_year: float = param(
@@ -1019,10 +1337,10 @@ class GangDisruptionPolicy:
     )
     upper_level_focus: float = param(
         2.0,
-        "arrest multiplier for organisers and financiers",
+        "odds multiplier on aiming an investigation at organisers and financiers (1 = 2024 practice)",
         0.0,
         100.0,
-        "assumption: intelligence-led work",
+        "assumption: intelligence-led work 'from facilitators to financiers'",
         plausible=(1.0, 4.0),
     )
     duration_days: int | None = param(
@@ -1089,20 +1407,12 @@ class SearchAndRescuePolicy:
     vessels: float = param(
         12.0, "vessels on station", 0.0, 1_000.0, "scenario choice; 2024 baseline 8", plausible=(8.0, 20.0)
     )
-    wave_limit_rise_per_vessel_m: float = param(
-        0.01,
-        "m rise of smugglers' wave limit per vessel above the 2024 level",
-        0.0,
-        1.0,
-        "Deiana, Maheshri and Mastrobuoni (2024): more rescue, worse boats in worse weather; size a guess",
-        plausible=(0.005, 0.02),
-    )
     quality_drop_per_vessel: float = param(
         0.01,
-        "fall in hull quality per vessel above the 2024 level",
+        "fall in hull quality per vessel above the 2024 level (only with enforcement.border_force.moral_hazard)",
         0.0,
         1.0,
-        "same source; size a guess",
+        "Deiana, Maheshri and Mastrobuoni (2024): more rescue, worse boats; size a guess",
         plausible=(0.005, 0.02),
     )
     # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.

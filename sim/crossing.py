@@ -4,18 +4,23 @@ On the beach French patrols may stop the launch (people go back to the camps wit
 the boat may be destroyed). At sea a boat may fail and be brought back to France. Two kinds of death: a crush or
 asphyxia inside an overcrowded boat, whose chance rises steeply with the load above the boat's design capacity
 and at taxi-boat boarding in the water; and a capsize or sinking, whose chance rises with waves, distance, a poor
-hull, cold water and crowding and falls with rescue capacity. Everyone else is intercepted by Border Force or
-lands, and is counted as arrived.
+hull, cold water and crowding and falls the sooner rescue can arrive (sim/border_force.py: French assets in French
+waters, the vessels on station in UK waters). Everyone else is met at sea by Border Force (while its vessels have
+capacity) or lands on a beach, and is counted as arrived.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.config import CrossingConfig
 from sim.migrants import Population, State
+
+if TYPE_CHECKING:
+    from sim.border_force import BorderForce
 
 
 @dataclass
@@ -43,6 +48,10 @@ class CrossingTally:
     people_gave_up: int = 0
     launches_by_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     arrived_people: list[np.ndarray] = field(default_factory=list)
+    # Rescue in UK waters (sim/border_force.py): fatal incidents and deaths there, and their expected number.
+    fatal_incidents_uk_waters: int = 0
+    deaths_uk_waters: int = 0
+    expected_deaths_uk_waters: float = 0.0
 
 
 def incident_probability(
@@ -52,10 +61,12 @@ def incident_probability(
     distance_km: np.ndarray,
     quality: float,
     taxi: np.ndarray,
-    rescue_factor: float,
+    rescue_factor: float | np.ndarray,
     winter: float = 0.0,
 ) -> np.ndarray:
-    """Chance that a boat capsizes or sinks with loss of life (``winter``: weather.winter_weight, 0-1)."""
+    """Chance that a boat capsizes or sinks with loss of life (``winter``: weather.winter_weight, 0-1);
+    ``rescue_factor`` (per boat) is the chance that a distress turns fatal given who can answer it
+    (sim/border_force.py)."""
     del taxi  # boarding in the water is a crush risk (crush_probability), not a capsize risk
     hazard = (
         -np.log1p(-min(cfg.incident_base_prob, 0.999999))
@@ -105,13 +116,18 @@ def _deaths_at_sea(
     pop: Population,
     rng: np.random.Generator,
     tally: CrossingTally,
+    uk_waters: bool = False,
 ) -> np.ndarray:
-    """Crush aboard first, then a capsize among the survivors; returns who is still alive."""
+    """Crush aboard first, then a capsize among the survivors; returns who is still alive. ``uk_waters``: the
+    boat is in UK waters (Border Force answers; counted apart as well)."""
     load = aboard.size
     e_crush = p_crush * min(load, cfg.crush_deaths_mean)
+    expected = float(e_crush + p_capsize * expected_deaths_in_incident(cfg, load))
     tally.expected_deaths_crush += float(e_crush)
     tally.expected_capsizes += float(p_capsize)
-    tally.expected_deaths += float(e_crush + p_capsize * expected_deaths_in_incident(cfg, load))
+    tally.expected_deaths += expected
+    if uk_waters:
+        tally.expected_deaths_uk_waters += expected
     kinds = (("crush", p_crush, deaths_in_crush, u[0]), ("capsize", p_capsize, deaths_in_incident, u[1]))
     for kind, p, draw, draw_u in kinds:
         if draw_u >= p or aboard.size == 0:
@@ -122,6 +138,9 @@ def _deaths_at_sea(
         tally.deaths += dead
         setattr(tally, f"deaths_{kind}", getattr(tally, f"deaths_{kind}") + dead)
         tally.fatal_incidents += 1
+        if uk_waters:
+            tally.fatal_incidents_uk_waters += 1
+            tally.deaths_uk_waters += dead
         aboard = aboard[pop.state[aboard] != State.DIED]
     return aboard
 
@@ -140,8 +159,7 @@ def resolve_launch(
     destroy_prob: float,
     wave_m: float,
     distance_km: np.ndarray,
-    rescue_factor: float,
-    interception_prob: float,
+    border_force: BorderForce,
     pilot_arrest_prob: float,
     rng: np.random.Generator,
     tally: CrossingTally,
@@ -152,6 +170,7 @@ def resolve_launch(
     starts = np.concatenate(([0], np.cumsum(plan_loads)))
     p_prevent = np.where(plan_taxi, prevention_taxi[plan_areas], prevention_beach[plan_areas])
     prevented = rng.random(n) < p_prevent
+    rescue_factor, uk_waters, met_at_sea = border_force.at_sea(plan_areas)
     p_inc = incident_probability(
         cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor, winter
     )
@@ -181,11 +200,13 @@ def resolve_launch(
             tally.boats_failed += 1
             sent_back.append(aboard)
             continue
-        aboard = _deaths_at_sea(cfg, aboard, p_crush[b], p_inc[b], (u_crush[b], u_inc[b]), pop, rng, tally)
+        aboard = _deaths_at_sea(
+            cfg, aboard, p_crush[b], p_inc[b], (u_crush[b], u_inc[b]), pop, rng, tally, bool(uk_waters[b])
+        )
         pop.state[aboard] = State.ARRIVED_UK
         tally.arrived_people.append(aboard)
         tally.boats_arrived += 1
-        tally.boats_intercepted += int(rng.random() < interception_prob)
+        tally.boats_intercepted += int(met_at_sea[b])
         tally.people_arrived += aboard.size
         tally.pilots_arrested += int(rng.random() < pilot_arrest_prob)
     if sent_back:

@@ -9,10 +9,13 @@ Daily step order (one step = one night on the coast):
 4. Supply: makers adjust output and prices to their orders and ship boats and engines; consignments move along
    their corridors as scheduled events (seized or delivered); networks place orders and, weekly, adjust prices.
 5. Coast: people waiting pay their living costs, leave for an outside option or are deterred, or buy a place.
-6. Launches: each network decides whether tonight's expected loss is acceptable (waves, cold water), how many
-   boats it can put in the water, how full, from which area and whether as taxi boats; patrols prevent some;
-   the rest cross, fail, or lose people to a crush aboard or a capsize.
-7. Enforcement: beach patrols redeploy towards recent launches; investigations arrest network members.
+6. Launches: each network decides whether tonight's expected loss is acceptable (waves, cold water, the rescue
+   cover it knows of), how many boats it can put in the water, how full, from which area and whether as taxi
+   boats; patrols prevent some; the rest cross, fail, or lose people to a crush aboard or a capsize (incidents
+   answered by French assets or Border Force vessels on station), and are met at sea while vessels have capacity.
+7. Enforcement: beach patrols redeploy towards recent launches; investigations update their intelligence
+   picture, build evidence, strike (arrests, seizures: networks answer) and open on new targets; Border Force
+   vessels are stationed for the next night.
 8. UK side: arrivals join the asylum backlog; decisions, removals and hotel costs.
 9. Record the day.
 
@@ -30,14 +33,16 @@ import mesa
 import numpy as np
 
 from sim.asylum import AsylumSystem
+from sim.border_force import BorderForce
 from sim.config import SimConfig, validate
 from sim.crossing import CrossingTally, resolve_launch
-from sim.enforcement import BeachPatrol, BorderForce, NationalCrimeAgency
+from sim.enforcement import BeachPatrol
 from sim.geography import build_geography
+from sim.investigations import SUB_BORDER_FORCE, SUB_BROKERS, NationalCrimeAgency
 from sim.migrants import Population, entry_days
 from sim.outputs import DailyRecorder, Results
 from sim.policies import build_levers
-from sim.smugglers import SmugglingNetwork
+from sim.smugglers import SmugglingNetwork, link_brokers
 from sim.supply_chain import BOAT, ENGINE, Maker, SupplyChain
 from sim.weather import calm_share, water_cold_weight, wave_height_series, winter_weight
 
@@ -99,19 +104,14 @@ class ChannelModel(mesa.Model):
         homes = np.searchsorted(np.cumsum(self.geo.area_camp_share)[:-1], launch_rng.random(n_net), side="right")
         limits = s.launch_wave_limit_m + s.launch_wave_limit_sd_m * launch_rng.standard_normal(n_net)
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
-        # Each network draws its launches, its boats' fate at sea and its consignments' seizures from streams of
-        # its own, so a change to one network's decisions leaves the others' draws alone (common random numbers).
-        for network in self.networks:
-            network.launch_rng = self.substream("launches", network.index)
-            network.sea_rng = self.substream("sea", network.index)
-            network.supply_rng = self.substream("supply", network.index)
         self.initial_boats = sum(n.boats for n in self.networks)
         self.season_outlook = self._season_outlook(doy)
+        self.brokers = link_brokers(self.networks, s, self.substream("enforcement", SUB_BROKERS))
 
         e = cfg.enforcement
         self.beach_patrol = BeachPatrol(self, e)
-        self.border_force = BorderForce(self, e)
-        self.nca = NationalCrimeAgency(self, e, self.streams["enforcement"])
+        self.border_force = BorderForce(self, e, self.substream("enforcement", SUB_BORDER_FORCE))
+        self.nca = NationalCrimeAgency(self, e)
         self.asylum = AsylumSystem(cfg.asylum, cfg.scale)
 
         # Hooks that policy levers act through (see sim/policies/); neutral by default.
@@ -218,7 +218,9 @@ class ChannelModel(mesa.Model):
 
         self.beach_patrol.observe(np.repeat(np.arange(self.geo.n_areas), tally.launches_by_area))
         self.beach_patrol.step()
+        self.border_force.observe(tally.launches_by_area)
         self.nca.step()
+        self.border_force.step()
         if self.counting:  # the UK side starts from its observed state on the first scenario day
             self.asylum.step(tally.people_arrived, self.removed_directly_today)
 
@@ -236,11 +238,15 @@ class ChannelModel(mesa.Model):
         p_beach = self.beach_patrol.prevention_prob(False)
         p_taxi = self.beach_patrol.prevention_prob(True)
         place_day = self.population.place_day
+        plans = []
         for network, queue in zip(self.networks, queues, strict=True):
             network.oldest_wait = self.day - int(place_day[queue[0]]) if queue.size else 0
-            plan = network.plan_launches(queue.size, wave, p_beach, network.launch_rng)
+            plans.append(network.plan_launches(queue.size, wave, p_beach, network.launch_rng))
+        self.border_force.start_night(sum(p.loads.size for p in plans if p is not None))
+        for network, queue, plan in zip(self.networks, queues, plans, strict=True):
             if plan is None:
                 continue
+            before = (tally.people_arrived, tally.pilots_arrested)
             prevented, returned = resolve_launch(
                 plan.loads,
                 plan.areas,
@@ -254,14 +260,16 @@ class ChannelModel(mesa.Model):
                 destroy_prob=cfg.enforcement.boat_destroyed_when_prevented,
                 wave_m=wave,
                 distance_km=self.geo.area_distance_km,
-                rescue_factor=self.border_force.rescue_factor,
-                interception_prob=self.border_force.interception_prob,
+                border_force=self.border_force,
                 pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
                 rng=network.sea_rng,
                 tally=tally,
                 winter=self.cold_water_today,
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
+            self.nca.intel.saw_launches(
+                network.index, plan.loads.size, tally.people_arrived - before[0], tally.pilots_arrested - before[1]
+            )
         return tally
 
     # ---------------------------------------------------------------------------------------- reporting
@@ -280,7 +288,8 @@ class ChannelModel(mesa.Model):
 
     def boat_balance(self) -> dict[str, int]:
         """Boats by where they are: made = seized + in supply chain + delivered, and
-        initial stock + delivered = in stock + launched + destroyed on beaches (over the whole run)."""
+        initial stock + delivered = in stock + launched + destroyed on beaches + seized from networks' stock in
+        investigations' actions (over the whole run)."""
         chain = self.supply_chain
         return {
             "initial_stock": self.initial_boats,
@@ -289,6 +298,7 @@ class ChannelModel(mesa.Model):
             "in_supply_chain": chain.pipeline(BOAT),
             "delivered": chain.delivered[BOAT],
             "in_stock": sum(n.boats for n in self.networks),
+            "seized_in_actions": self.nca.boats_seized_total,
         }
 
     def run(self) -> Results:

@@ -31,6 +31,22 @@ if TYPE_CHECKING:
 # The named outcomes, in the order summary.json starts with them: declared in the catalogue (sim/results/outcomes.py).
 SUMMARY_OUTCOMES = NAMED
 
+# Roles arrested (arrests_by_role; pilots at landing, the others in investigations' coordinated actions).
+ARREST_ROLES = ("organisers", "facilitators", "suppliers", "financiers", "pilots")
+ENFORCEMENT_COUNTS = (
+    "disruptions",
+    "disruptions_uk_equivalent",
+    *(f"arrests_{r}" for r in ARREST_ROLES),
+    "investigations_opened",
+    "investigations_closed",
+    "boats_seized_in_actions",
+    "engines_seized_in_actions",
+    "cash_seized_gbp",
+    "fatal_incidents_uk_waters",
+    "deaths_uk_waters",
+    "expected_deaths_uk_waters",
+)
+
 # Daily columns summed over the scenario days for the summary (same names as the outcomes).
 _COUNTS = (
     "people_arrived",
@@ -66,6 +82,8 @@ _COUNTS = (
     "boats_failed",
     "boats_intercepted_at_sea",
     "boats_destroyed_on_beach",
+    # enforcement (sim/investigations.py, sim/border_force.py)
+    *ENFORCEMENT_COUNTS,
 )
 
 
@@ -149,6 +167,7 @@ class DailyRecorder:
             "hotel_cost_gbp": m.asylum.hotel_cost_today,
             "people_removed": m.asylum.removals_today,
         }
+        values.update(enforcement_values(m, tally))
         costs = m.daily_costs()
         values["policy_cost_gbp"] = sum(costs.values())
         for name, v in costs.items():
@@ -186,7 +205,25 @@ class DailyRecorder:
             boat_balance=m.boat_balance(),
             wall_seconds=m.wall_seconds,
             migrant_days=int(self.states[:, [State.IN_TRANSIT, State.AT_COAST, State.HAS_PLACE]].sum()),
+            investigations=m.nca.table(),
         )
+
+
+def enforcement_values(m: ChannelModel, tally: CrossingTally) -> dict[str, float]:
+    """Today's daily columns of investigations, networks' state and Border Force at sea."""
+    values = dict(m.nca.today)
+    # What the observed UK counts (every organised-immigration-crime network) would be at the stated Channel share.
+    values["disruptions_uk_equivalent"] = values["disruptions"] / max(m.nca.cfg.channel_share_of_uk_disruptions, 1e-9)
+    values["arrests_pilots"] = tally.pilots_arrested
+    values["investigations_live"] = len(m.nca.live)
+    values["networks"] = len(m.networks)
+    values["networks_operating"] = sum(n.operating for n in m.networks)
+    values["networks_ordering"] = sum(n.suppliers > 0 and n.financiers > 0 for n in m.networks)
+    values["fatal_incidents_uk_waters"] = tally.fatal_incidents_uk_waters
+    values["deaths_uk_waters"] = tally.deaths_uk_waters
+    values["expected_deaths_uk_waters"] = tally.expected_deaths_uk_waters
+    values.update(m.border_force.daily_values())
+    return values
 
 
 def summarise(
@@ -229,6 +266,8 @@ def summarise(
     s["people_removed"] = float(s["people_removed"])
     # Two kinds of death (sim/crossing.py); they sum to deaths_at_sea.
     s["deaths_by_kind"] = {"crush": round(s.pop("deaths_crush")), "capsize": round(s.pop("deaths_capsize"))}
+    s["disruptions"] = round(s["disruptions"])
+    s["arrests_by_role"] = {r: round(s.pop(f"arrests_{r}")) for r in ARREST_ROLES}
     ordered = {k: s[k] for k in SUMMARY_OUTCOMES}
     ordered.update({k: v for k, v in s.items() if k not in ordered})
     return ordered
@@ -248,6 +287,7 @@ TEXT_SUMMARY = (
     "boats_seized",
     "engines_seized",
     "smugglers_arrested",
+    "disruptions",
     "mean_price_gbp",
     "asylum_backlog",
     "hotel_cost_gbp",
@@ -266,6 +306,7 @@ class Results:
     boat_balance: dict[str, int] = field(default_factory=dict)
     wall_seconds: float = 0.0
     migrant_days: int = 0
+    investigations: pd.DataFrame | None = None  # one row per investigation (sim/investigations.py)
 
     def text_summary(self) -> str:
         """The named outcomes, one a line, labelled and formatted as the catalogue says."""
@@ -297,6 +338,10 @@ class Results:
         if path is not None:
             fig.savefig(path, dpi=110)
         return fig
+
+
+def _roles(by_role: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {r}" for r, n in by_role.items())
 
 
 # -------------------------------------------------------------------------------------------------- writing
@@ -404,6 +449,8 @@ def git_revision() -> str:
 
 # The files a finished run folder holds besides metadata.json, whose checksums metadata.json records.
 RUN_FILES = ("summary.json", "daily.parquet", "config.yaml")
+# Written when the results have them (runs from before they existed lack them); checked when recorded.
+OPTIONAL_RUN_FILES = ("investigations.csv",)
 
 
 def file_sha256(path: Path) -> str:
@@ -423,6 +470,10 @@ def write_run_folder(
     atomic_write_text(out_dir / "summary.json", json_text(results.summary))
     atomic_write_frame(out_dir / "daily.parquet", results.daily)
     atomic_write_text(out_dir / "config.yaml", resolved_config_yaml)
+    written = list(RUN_FILES)
+    if results.investigations is not None:
+        atomic_write_frame(out_dir / "investigations.csv", results.investigations)
+        written.append("investigations.csv")
     meta = {
         "seed": seed,
         "wall_seconds": round(results.wall_seconds, 4),
@@ -431,7 +482,7 @@ def write_run_folder(
         "git_revision": git_revision(),
         "platform": platform.platform(),
         "status": "finished",
-        "checksums": {name: file_sha256(out_dir / name) for name in RUN_FILES},
+        "checksums": {name: file_sha256(out_dir / name) for name in written},
     }
     if extra:
         meta.update(extra)
@@ -462,6 +513,11 @@ def run_folder_damage(run_dir: Path) -> str | None:
     if isinstance(sums, dict):
         for name in RUN_FILES:
             if sums.get(name) != file_sha256(run_dir / name):
+                return f"{name} damaged or edited (checksum differs from metadata.json)"
+        for name in OPTIONAL_RUN_FILES:
+            if name in sums and not (run_dir / name).is_file():
+                return f"{name} missing"
+            if name in sums and sums[name] != file_sha256(run_dir / name):
                 return f"{name} damaged or edited (checksum differs from metadata.json)"
         return None
     try:

@@ -1,8 +1,10 @@
 """Intelligence-led disruption of smuggling networks: more investigations, aimed higher up.
 
-During the campaign the NCA runs ``investigations`` (instead of the 2024 level) and arrests organisers and
-financiers ``upper_level_focus`` times as readily. Networks lose crews (fewer launches), organisers (no launches)
-and suppliers or financiers (no orders) and rebuild by recruiting after smuggling.recruitment_delay_days.
+During the campaign (``start_date`` to ``end_date``, or ``duration_days`` from the start) the NCA keeps
+``investigations`` live instead of the 2024 caseload, and aims them above the coastal crews ``upper_level_focus``
+times as often (odds). What that achieves is not set here: each investigation picks its target from the
+intelligence picture, needs time to build its case (longer for organisers and financiers, with more risk of being
+compromised), and the networks answer (sim/investigations.py, sim/smugglers.py).
 """
 
 from __future__ import annotations
@@ -25,16 +27,11 @@ class GangDisruption(PolicyLever):
         return start, end
 
     def start(self, model: ChannelModel) -> None:
-        self._campaign(model, on=True)
+        nca = model.nca
+        self.base_investigations, self.base_odds = nca.investigations, nca.upper_odds
+        nca.investigations = self.cfg.investigations
+        nca.upper_odds = self.base_odds * self.cfg.upper_level_focus
 
     def stop(self, model: ChannelModel) -> None:
-        self._campaign(model, on=False)
-
-    def _campaign(self, model: ChannelModel, on: bool) -> None:
-        nca = model.nca
-        if on:
-            self.base_investigations = nca.investigations
-        nca.investigations = self.cfg.investigations if on else self.base_investigations
-        focus = self.cfg.upper_level_focus if on else 1.0 / self.cfg.upper_level_focus
-        for role in ("organisers", "financiers"):
-            nca.role_multiplier[role] *= focus
+        model.nca.investigations = self.base_investigations
+        model.nca.upper_odds = self.base_odds

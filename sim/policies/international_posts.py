@@ -2,7 +2,9 @@
 
 A post works where it sits: at a supply node it raises seizures, on a route leg it raises interceptions (people
 pushed back may switch to another route from the same origin: displacement), in a source region it cuts the
-recruitment that smugglers' advertising brings. Europol officers raise arrests of organisers and financiers.
+recruitment that smugglers' advertising brings. Europol officers speed up investigations' evidence on
+organisers, suppliers and financiers (sim/investigations.py), so more cases reach them before they are
+compromised or closed.
 Which node, leg or nationality each country covers is the table below (an assumption, stated here).
 """
 
@@ -59,16 +61,15 @@ class InternationalPosts(PolicyLever):
                     self.cut[k] = combine(self.cut[k], cut)
         model.transit_interception_boost[:] = combine(model.transit_interception_boost, self.leg_boost)
         model.recruitment_cut[:] = combine(model.recruitment_cut, self.cut)
-        self.boost = 1.0 + cfg.europol_arrest_boost_per_officer * cfg.europol_officers
-        for role in ("organisers", "financiers"):
-            model.nca.role_multiplier[role] *= self.boost
+        # Europol: cross-border money and supply chains traced faster, so cases above the crews build faster.
+        self.boost = 1.0 + cfg.europol_evidence_boost_per_officer * cfg.europol_officers
+        model.nca.upper_inputs *= self.boost
 
     def stop(self, model: ChannelModel) -> None:
         model.supply_chain.remove_seizures(self.name)
         model.transit_interception_boost[:] = uncombine(model.transit_interception_boost, self.leg_boost)
         model.recruitment_cut[:] = uncombine(model.recruitment_cut, self.cut)
-        for role in ("organisers", "financiers"):
-            model.nca.role_multiplier[role] /= self.boost
+        model.nca.upper_inputs /= self.boost
 
     def daily_costs(self, model: ChannelModel) -> dict[str, float]:
         officers = sum(self.cfg.officers.values()) + self.cfg.europol_officers
