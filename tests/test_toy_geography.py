@@ -48,11 +48,12 @@ def _network(queue: int, boats: int) -> SmugglingNetwork:
 
 def test_launch_arithmetic_by_hand():
     rng = np.random.default_rng(0)
-    # 100 waiting, 3 boats, comfortable load 38, minimum 15, maximum 85:
-    # n = min(3 boats, 8 crews, 100 // 15 = 6, ceil(100 / 38) = 3) = 3 boats carrying 34, 33, 33.
+    # 100 waiting, 3 boats, comfortable load 38, maximum 85, 2 launches a night, 3 nights to clear a queue:
+    # slots = min(3 boats, 8 crews, launches_per_night 2) = 2; target load = clip(ceil(max(100 / 3 boats,
+    # 100 / (2 slots * 3 nights))), 38, 85) = 38; full boats = 100 // 38 = 2: two boats of 38, 24 wait.
     n = _network(100, 3)
     plan = n.plan_launches(100, 0.3, np.zeros(1), rng)
-    assert sorted(plan.loads.tolist()) == [33, 33, 34]
+    assert sorted(plan.loads.tolist()) == [38, 38]
     # One boat only: it leaves with the maximum load of 85 and 15 people wait.
     n = _network(100, 1)
     plan = n.plan_launches(100, 0.3, np.zeros(1), rng)
