@@ -33,6 +33,7 @@ OUTCOMES = (
     "deaths_at_sea",
     "expected_deaths_at_sea",
     "disruptions",
+    "disruptions_uk_equivalent",
     "smugglers_arrested",
     "mean_price_gbp",
     "policy_cost_gbp",
