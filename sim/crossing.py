@@ -118,16 +118,17 @@ def _deaths_at_sea(
     tally: CrossingTally,
     uk_waters: bool = False,
 ) -> np.ndarray:
-    """Crush aboard first, then a capsize among the survivors; returns who is still alive. ``uk_waters``: the
-    boat is in UK waters (Border Force answers; counted apart as well)."""
+    """Crush aboard first, then a capsize among the survivors; returns who is still alive. ``uk_waters``: a
+    distress of this boat would be in UK waters, where Border Force answers it; capsizes there are counted apart
+    as well (crushes happen aboard, mostly at boarding, whoever is on station: not counted as UK waters')."""
     load = aboard.size
     e_crush = p_crush * min(load, cfg.crush_deaths_mean)
-    expected = float(e_crush + p_capsize * expected_deaths_in_incident(cfg, load))
+    e_capsize = float(p_capsize * expected_deaths_in_incident(cfg, load))
     tally.expected_deaths_crush += float(e_crush)
     tally.expected_capsizes += float(p_capsize)
-    tally.expected_deaths += expected
+    tally.expected_deaths += float(e_crush) + e_capsize
     if uk_waters:
-        tally.expected_deaths_uk_waters += expected
+        tally.expected_deaths_uk_waters += e_capsize
     kinds = (("crush", p_crush, deaths_in_crush, u[0]), ("capsize", p_capsize, deaths_in_incident, u[1]))
     for kind, p, draw, draw_u in kinds:
         if draw_u >= p or aboard.size == 0:
@@ -138,7 +139,7 @@ def _deaths_at_sea(
         tally.deaths += dead
         setattr(tally, f"deaths_{kind}", getattr(tally, f"deaths_{kind}") + dead)
         tally.fatal_incidents += 1
-        if uk_waters:
+        if uk_waters and kind == "capsize":
             tally.fatal_incidents_uk_waters += 1
             tally.deaths_uk_waters += dead
         aboard = aboard[pop.state[aboard] != State.DIED]

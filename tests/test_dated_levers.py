@@ -67,12 +67,16 @@ def test_levers_give_back_what_they_took_on_their_end_date():
     model.run_for(45)  # to mid-April, past the end dates
     assert model.beach_patrol.total_officers == cfg.enforcement.beach_officers
     assert model.border_force.vessels == cfg.enforcement.rescue_vessels
-    np.testing.assert_allclose([n.wave_limit for n in model.networks], limits)
+    # What the rescue lever took is given back (the fleet, the hulls); each network's wave limit keeps following
+    # the cover it sees nightly (moral hazard), around its own limit, which no lever changes.
+    np.testing.assert_allclose([n.base_wave_limit for n in model.networks], limits)
+    assert model.boat_quality_shift == pytest.approx(0.0)
     np.testing.assert_allclose(model.transit_interception_boost, 0.0, atol=1e-12)
     np.testing.assert_allclose(model.recruitment_cut, 0.0, atol=1e-12)
     assert model.supply_chain.extra_seizure == {}
     assert model.nca.investigations == cfg.enforcement.investigations
-    assert model.nca.role_multiplier["organisers"] == pytest.approx(1.0)
+    assert model.nca.upper_odds == pytest.approx(1.0)  # gang_disruption's focus given back
+    assert model.nca.upper_inputs == pytest.approx(1.0)  # and international_posts' Europol boost
     assert not any(p.active for p in model.policies)
 
 

@@ -125,14 +125,16 @@ def test_a_post_on_the_balkan_route_displaces_flow_to_another_route():
 
 def test_gang_disruption_cuts_capacity_for_a_while_then_it_recovers():
     """Cases take months to build, so a campaign bites late in its course; networks rebuild after it ends. Each
-    window is compared with the same seed's run without the campaign (the 2024 caseload disrupts too)."""
+    window is compared with the same seed's run without the campaign (the 2024 caseload disrupts too). "After" is
+    the four months from a month past the campaign's end: a six-week window held two or three of the few networks
+    at scale 0.3 and swung with one split or one ordinary action."""
     lever = (
         "policy=[gang_disruption]",
         "policy.gang_disruption.investigations=3000",
         "policy.gang_disruption.start_date=2024-02-01",
         "policy.gang_disruption.duration_days=180",
     )
-    during, after = slice("2024-06-15", "2024-07-31"), slice("2024-11-15", "2024-12-31")
+    during, after = slice("2024-06-15", "2024-07-31"), slice("2024-09-01", "2024-12-31")
     ratio_during, ratio_after = [], []
     for s in SEEDS:
         d1 = run_with(f"seed={s}", SCALE, *lever).daily.set_index("date")["network_strength"]
@@ -148,17 +150,16 @@ def test_gang_disruption_cuts_capacity_for_a_while_then_it_recovers():
 def test_more_rescue_lowers_deaths_per_crossing_most_in_uk_waters():
     """Without the smugglers' response (moral hazard off), more vessels lower the risk of death per crossing; the
     fall is concentrated in UK waters, where the vessels are (French waters keep their French response)."""
-    lever = (
-        "policy=[search_and_rescue]",
-        "policy.search_and_rescue.vessels=30",
-        "enforcement.border_force.moral_hazard=false",
-    )
-    d0 = outcomes("expected_deaths_per_1000_arrivals")
+    off = ("enforcement.border_force.moral_hazard=false",)  # in both arms: the paired runs differ only by vessels
+    lever = (*off, "policy=[search_and_rescue]", "policy.search_and_rescue.vessels=30")
+    d0 = outcomes("expected_deaths_per_1000_arrivals", *off)
     d1 = outcomes("expected_deaths_per_1000_arrivals", *lever)
     assert (d1 < d0).all()
     assert d1.mean() < 0.95 * d0.mean()
-    uk0, uk1 = outcomes("expected_deaths_uk_waters"), outcomes("expected_deaths_uk_waters", *lever)
-    assert uk1.mean() < 0.8 * uk0.mean()
+    uk0, uk1 = outcomes("expected_deaths_uk_waters", *off), outcomes("expected_deaths_uk_waters", *lever)
+    # 30 vessels instead of 8 cut the chance that a distress in UK waters turns fatal from about 0.60 to 0.50 on a
+    # quiet night (response times alone, default parameters); busy nights' waits add to the fall.
+    assert uk1.mean() < 0.9 * uk0.mean()
     assert 1 - uk1.mean() / uk0.mean() > 1 - d1.mean() / d0.mean()
 
 
