@@ -271,13 +271,13 @@ class MigrationConfig:
     # Demand over several years (sim/demand.py; scenario history_2021_2025). Empty: annual_entrants every year.
     yearly_entrants: dict[str, float] = field(default_factory=dict)  # year -> latent level, people a year (fitted)
     entrants_walk_sd: float = param(
-        0.2,
+        0.5,
         "log-sd of the yearly step of the latent demand level after the last fitted year (random walk)",
         0.0,
         3.0,
-        "assumption: the spread of the fitted 2021-2023 levels' year-on-year log changes (0.22, 0.24; "
-        "docs/calibration.md); never read from 2024-2025",
-        plausible=(0.1, 0.4),
+        "fitted: root mean square of the year-on-year log changes of the fitted 2021-2023 levels (+0.53, -0.46; "
+        "docs/calibration.md), a spread from three years; nothing from 2024-2025",
+        plausible=(0.25, 0.75),
     )
     # Nationality -> weight on the chance an entrant is of that nationality (1 = the route mix); dated changes come
     # from the timeline (sim/timeline.py), e.g. Albanians before and after the December 2022 returns deal.

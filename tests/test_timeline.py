@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +25,21 @@ def history(*overrides: str):
     return load_config(HISTORY + list(timeline_overrides(list(overrides))))
 
 
+@cache
+def _history_cfg():
+    return load_config(HISTORY)
+
+
+def history_cfg(**timeline):
+    """The history config, composed once; a copy with the given timeline settings (file, drop, set, dates)."""
+    cfg = copy.deepcopy(_history_cfg())
+    for key, value in timeline.items():
+        setattr(cfg.timeline, key, value)
+    return cfg
+
+
 def test_every_row_of_the_timeline_is_valid_and_sourced():
-    changes = load(history())
+    changes = load(history_cfg())
     assert len(changes) >= 15
     assert all(pattern_of(c.key) in KEYS and c.source for c in changes)
     assert [c.date for c in changes] == sorted(c.date for c in changes)
@@ -33,7 +48,7 @@ def test_every_row_of_the_timeline_is_valid_and_sourced():
 
 
 def test_drop_set_and_dates_change_the_rows():
-    cfg = history(
+    cfg = history(  # through the command line's composition, as python -m sim does
         "timeline.drop=[bulgaria_seizures_2023]",
         "timeline.set.patrols_uk_france_2022=1000",
         "timeline.dates.one_in_one_out=2025-01-06",
@@ -47,7 +62,7 @@ def test_drop_set_and_dates_change_the_rows():
 def _table(tmp_path: Path, row: str) -> str:
     path = tmp_path / "t.csv"
     path.write_text("id,date,key,value,source\n" + row + "\n")
-    return f"timeline.file={path}"
+    return str(path)
 
 
 @pytest.mark.parametrize(
@@ -65,16 +80,18 @@ def _table(tmp_path: Path, row: str) -> str:
 )
 def test_a_bad_row_is_refused_with_one_line_naming_it(tmp_path, row, words):
     with pytest.raises(ConfigError) as err:
-        load_config([*HISTORY, _table(tmp_path, row)])
+        load(history_cfg(file=_table(tmp_path, row)))
     msg = str(err.value)
     assert "\n" not in msg and "line 2" in msg and words in msg
 
 
 def test_an_unknown_id_and_no_timeline_are_refused():
     with pytest.raises(ConfigError, match="unknown timeline id 'bulgaria_seizure_2023'; did you mean"):
-        history("timeline.drop=[bulgaria_seizure_2023]")
+        load(history_cfg(drop=["bulgaria_seizure_2023"]))
     with pytest.raises(ConfigError, match="no timeline"):
-        load_config(["timeline.drop=[x]"])
+        load(history_cfg(file=None, drop=["x"]))
+    with pytest.raises(ConfigError, match="no such file"):
+        load(history_cfg(file="data/no_such_timeline.csv"))
 
 
 def test_bad_timeline_input_exits_2_and_writes_nothing(tmp_path):
@@ -99,7 +116,8 @@ def test_ordinary_runs_share_their_config_and_have_no_by_year():
 
 def test_a_short_history_applies_its_rows_on_their_days():
     """2021-2022 at small scale: officers 570 then 800 from 2022-11-14, Rwanda announced on 2022-04-14."""
-    cfg = history("scale=0.03", "days=730", "world.burn_in_days=30")
+    cfg = history_cfg()
+    cfg.scale, cfg.days, cfg.world.burn_in_days = 0.03, 730, 30
     model = ChannelModel(cfg)
     assert model.beach_patrol.total_officers == 570 and cfg.enforcement.beach_officers == 800  # caller's copy kept
     results = model.run()
@@ -112,15 +130,16 @@ def test_a_short_history_applies_its_rows_on_their_days():
     assert set(results.summary["by_year"]) == {"2021", "2022"}
     year = results.summary["by_year"]["2022"]
     assert year["people_arrived"] == daily[daily["date"].dt.year == 2022]["people_arrived"].sum()
-    assert year["demand_level"] == 70000
+    assert year["demand_level"] == cfg.migration.yearly_entrants["2022"]
     applied = [a["id"] for a in model.timeline.applied]
     assert "patrols_uk_france_2022" in applied and "bulgaria_seizures_2023" not in applied
 
 
 def test_the_albanian_weight_changes_the_mix_of_entrants():
-    cfg = history("scale=0.05", "days=730", "world.burn_in_days=0")
-    pop = ChannelModel(cfg).population
-    albania = ChannelModel(cfg).geo.nationality_names.index("albania")
+    cfg = history_cfg()
+    cfg.scale, cfg.days, cfg.world.burn_in_days = 0.05, 730, 0
+    model = ChannelModel(cfg)
+    pop, albania = model.population, model.geo.nationality_names.index("albania")
     day_2022 = (np.datetime64("2022-06-01") - np.datetime64("2021-01-01")).astype(int)
     before = pop.nationality[pop.entry_day < 365] == albania
     surge = pop.nationality[(pop.entry_day >= day_2022) & (pop.entry_day < day_2022 + 150)] == albania
@@ -129,12 +148,33 @@ def test_the_albanian_weight_changes_the_mix_of_entrants():
 
 
 def test_demand_walks_from_the_last_fitted_level():
-    cfg = history().migration
+    cfg = history_cfg().migration
     years = [2020, 2021, 2022, 2023, 2024, 2025]
     a = yearly_levels(cfg, years, np.random.default_rng(1))
     b = yearly_levels(cfg, years, np.random.default_rng(1))
-    assert a == b and a[2020] == a[2021] == 43000 and a[2023] == 44000
-    assert a[2024] != 44000 and a[2025] != a[2024]
+    fitted = {int(y): v for y, v in cfg.yearly_entrants.items()}
+    assert a == b and a[2020] == a[2021] == fitted[2021] and a[2023] == fitted[2023]
+    assert a[2024] != fitted[2023] and a[2025] != a[2024]
     draws = [yearly_levels(cfg, years, np.random.default_rng(s))[2024] for s in range(400)]
-    assert abs(np.median(np.log(draws)) - np.log(44000)) < 0.05
-    assert abs(np.std(np.log(draws)) - cfg.entrants_walk_sd) < 0.03
+    assert abs(np.median(np.log(draws)) - np.log(fitted[2023])) < 0.05
+    assert abs(np.std(np.log(draws)) / cfg.entrants_walk_sd - 1) < 0.12
+
+
+def test_a_forecast_asking_for_more_draws_than_the_posterior_exits_2(tmp_path):
+    out = tmp_path / "fc"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.forecast", "--draws", "100000", "--seeds", "2", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and "--draws 100000" in proc.stderr and proc.stderr.count("\n") == 1
+    assert not out.exists()
+
+
+def test_the_forecast_sweep_gives_every_draw_the_same_seeds(tmp_path):
+    from sim.evidence.forecast_run import sweep_command
+
+    cmd = sweep_command(3, 2, tmp_path, 0.5)
+    assert "posterior_draw=0,1,2" in cmd and "seed=0,1" in cmd and "-m" in cmd
+    assert "scenario=history_2021_2025" in cmd and f"hydra.sweep.dir={tmp_path}" in cmd and "scale=0.5" in cmd
