@@ -1010,7 +1010,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_scores(scores))
     if args.write_doc:
         doc = Path(__file__).resolve().parents[2] / "docs" / "validation.md"
-        charts = {"weekly fan chart": str(out / WEEKLY_CHART), "annual fan chart": str(out / ANNUAL_CHART)}
+        charts = _copy_charts(out, doc.parent / "figures") if not args.no_charts else {}
         runs = frames.runs
         what = (
             f"Forecast of {len(runs)} run(s) (posterior draws {sorted(set(runs['draw'].dropna().astype(int)))}, "
@@ -1037,3 +1037,18 @@ def _run_history(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return forecast_run.run_sweep(draws, seeds, Path(args.out), args.scale)
+
+
+def _copy_charts(out: Path, figures: Path) -> dict[str, str]:
+    """The fan charts copied beside the docs (results/ is not part of the repository); caption -> path."""
+    figures.mkdir(parents=True, exist_ok=True)
+    charts = {}
+    for caption, name in (("weekly fan chart", WEEKLY_CHART), ("annual fan chart", ANNUAL_CHART)):
+        if (out / name).is_file():
+            target = figures / f"history_{name}"
+            fd, tmp = temp_beside(target)
+            os.close(fd)
+            Path(tmp).write_bytes((out / name).read_bytes())
+            os.replace(tmp, target)
+            charts[caption] = f"docs/figures/{target.name}"
+    return charts
