@@ -3,9 +3,11 @@
 In the years of ``migration.yearly_entrants`` (the calibration window, fitted to its arrivals) the level is the
 fitted value; before the first of them it is the first; after the last it walks at random, one log-normal step a
 year with ``migration.entrants_walk_sd``, from the last fitted level. The walk is drawn from a stream of its own
-(``population`` substream 1), so each seed is one possible future of demand and the spread over seeds is the
-forecast's chance part. No level after the window is read from that year's outcomes. With no yearly levels the
-run uses ``migration.annual_entrants`` throughout, as single-year scenarios always have.
+(``population`` substream 1, keyed by the posterior draw too), so each (seed, draw) is one possible future of
+demand: an ensemble of N draws x M seeds samples N*M paths, and a policy run shares its baseline's path. The walk's
+spread is chance, not an assumption the posterior spans, though it is sampled across draws as well as seeds. No
+level after the window is read from that year's outcomes. With no yearly levels the run uses
+``migration.annual_entrants`` throughout, as single-year scenarios always have.
 """
 
 from __future__ import annotations

@@ -87,7 +87,10 @@ class ChannelModel(mesa.Model):
         self.winter = winter_weight(cfg.weather, doy)  # 0 on the calmest day, 1 half a year later (camps)
         self.cold_water = water_cold_weight(cfg.weather, doy)  # 1 when the sea is coldest (sea, launches)
         pop_rng = self.streams["population"]
-        walk = self.substream("population", SUB_DEMAND_WALK)
+        # The demand walk's stream is keyed by seed and posterior draw: N draws x M seeds sample N*M demand paths,
+        # and runs that share both (a policy and its baseline) share their path.
+        draw_key = 0 if cfg.posterior_draw is None else cfg.posterior_draw + 1
+        walk = self.substream("population", SUB_DEMAND_WALK, draw_key)
         self.demand_by_year, annual = daily_levels(cfg.migration, self.dates, walk)  # sim/demand.py
         self.population = Population(
             cfg.migration,

@@ -810,7 +810,10 @@ DOC_CAVEAT = (
     "(`python -m sim.evidence.demand_fit`, docs/calibration.md) and walks at random from 2024 (sim/demand.py); "
     "observed policy comes from the timeline (data/timeline_2021_2025.csv). **The other parameters are still the "
     "2024 posterior** (data/calibration/2024, fitted to 2024's annual targets): until the 2021-2023 calibration of "
-    "issue 15 is run, 2024 is not out of sample for them, and only 2025 is a true test year.\n"
+    "issue 15 is run, 2024 is not out of sample for them, and only 2025 is a true test year. The back-casts above "
+    "(scenarios backcast_2022, backcast_2023: demand and boat supply set from observed ratios, so partly inputs) are "
+    "superseded by the 2022 and 2023 slices of this run (`by_year` in its summary); they stay until that "
+    "calibration replaces the 2024 posterior. Crossing days are not scale-free: read them from runs at scale 1.\n"
 )
 
 

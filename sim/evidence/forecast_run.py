@@ -5,8 +5,8 @@
 with the same seeds, so the draws differ only in their assumptions; in parallel on the local launcher; a second call
 with the same DIR resumes and redoes no finished run, sim/sweeps/sweep.py), then scores the sweep as
 ``python -m sim.forecast DIR`` does. ``--draws`` larger than the posterior (data/calibration/2024/posterior_draws.csv)
-is refused before anything runs. The intervals then cover chance (seeds, which include the random walk of demand
-after 2023, sim/demand.py) and assumptions (draws).
+is refused before anything runs. The intervals then cover chance (seeds, and the random walk of demand after 2023,
+drawn for every seed and draw, sim/demand.py) and assumptions (draws).
 """
 
 from __future__ import annotations
