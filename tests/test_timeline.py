@@ -200,3 +200,21 @@ def test_the_demand_walk_is_drawn_for_every_seed_and_posterior_draw():
 
     assert level_2025(0, 0) == level_2025(0, 0)
     assert len({level_2025(0, 0), level_2025(1, 0), level_2025(0, 1), level_2025(0, None)}) == 4
+
+
+@pytest.mark.slow
+def test_the_forecast_runner_runs_scores_and_resumes(tmp_path):
+    """2 draws x 1 seed of the history at scale 0.02: the forecast files, then a second call that redoes no run."""
+    out = tmp_path / "fc"
+    cmd = [sys.executable, "-m", "sim.forecast", "--draws", "2", "--seeds", "1", "--scale", "0.02", "--out", str(out)]
+    first = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr[-2000:]
+    for name in ("forecast_weekly.csv", "forecast_annual.csv", "forecast_scores.json"):
+        assert (out / name).is_file()
+    annual = pd.read_csv(out / "forecast_annual.csv")
+    assert set(annual["year"]) == {2021, 2022, 2023, 2024, 2025}
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/summary.json")}
+    assert len(stamps) == 2
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/summary.json")} == stamps
