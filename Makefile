@@ -92,6 +92,7 @@ report: $(STAMP)
 ## Speed and memory benchmark: migrant-days per second at 1x and 10x population
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmark.py
+	$(PY) benchmarks/history.py
 
 ## Dashboard speed in Chromium (STEP, PLAY, RESET from click to picture) -> benchmarks/output/dashboard.json and
 ## screenshots in results/dashboard/

@@ -14,7 +14,14 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.cli import apply_posterior_draw, draw_metadata, preflight, register_schema, to_simconfig
+from sim.cli import (
+    apply_posterior_draw,
+    draw_metadata,
+    preflight,
+    register_schema,
+    timeline_overrides,
+    to_simconfig,
+)
 from sim.config import ConfigError
 from sim.model import run
 from sim.outputs import write_run_folder
@@ -51,6 +58,7 @@ def hydra_main(cfg: DictConfig) -> dict:
 
 
 def main() -> None:
+    sys.argv[1:] = timeline_overrides(sys.argv[1:])
     try:
         if preflight_sweep(sys.argv[1:]):  # -m: every run, swept values of the config included (sim/sweeps/sweep.py)
             skip_hydra_recheck()

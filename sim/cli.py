@@ -360,6 +360,12 @@ _KNOWN_FLAGS = (
 )
 
 
+def timeline_overrides(argv: Sequence[str]) -> list[str]:
+    """``timeline.set.ID=V`` and ``timeline.dates.ID=D`` name timeline events, not keys the schema knows: they are
+    passed to Hydra as ``++timeline.set.ID=V`` (add or replace), so that they need no ``+`` (sim/timeline.py)."""
+    return [f"++{a}" if a.startswith(("timeline.set.", "timeline.dates.")) else a for a in argv]
+
+
 def check_flags(argv: Sequence[str]) -> None:
     """Refuse an option Hydra does not know (``--multirum``) with one line and the nearest valid one, instead of
     Hydra's usage message."""

@@ -268,6 +268,20 @@ class MigrationConfig:
         "assumption",
         plausible=(0.2, 0.5),
     )
+    # Demand over several years (sim/demand.py; scenario history_2021_2025). Empty: annual_entrants every year.
+    yearly_entrants: dict[str, float] = field(default_factory=dict)  # year -> latent level, people a year (fitted)
+    entrants_walk_sd: float = param(
+        0.5,
+        "log-sd of the yearly step of the latent demand level after the last fitted year (random walk)",
+        0.0,
+        3.0,
+        "fitted: root mean square of the year-on-year log changes of the fitted 2021-2023 levels (+0.53, -0.46; "
+        "docs/calibration.md), a spread from three years; nothing from 2024-2025",
+        plausible=(0.25, 0.75),
+    )
+    # Nationality -> weight on the chance an entrant is of that nationality (1 = the route mix); dated changes come
+    # from the timeline (sim/timeline.py), e.g. Albanians before and after the December 2022 returns deal.
+    nationality_weight: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -1457,6 +1471,17 @@ class LimitsConfig:
     )
 
 
+# --------------------------------------------------------------------------------------------- timeline
+@dataclass
+class TimelineConfig:
+    """Dated changes of config values that drive a history run (sim/timeline.py). Run inputs, not behaviour."""
+
+    file: str | None = None  # the table (id, date, key, value, source), relative to the repository; null: none
+    drop: list[str] = field(default_factory=list)  # ids of events left out (a what-if of history)
+    set: dict[str, Any] = field(default_factory=dict)  # id -> new value for every row of that event
+    dates: dict[str, str] = field(default_factory=dict)  # id -> new ISO date of that event
+
+
 # ------------------------------------------------------------------------------------------------- top
 @dataclass
 class SimConfig:
@@ -1481,6 +1506,7 @@ class SimConfig:
     asylum: AsylumConfig = field(default_factory=AsylumConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    timeline: TimelineConfig = field(default_factory=TimelineConfig)
 
 
 # Parameters that must stay ordered (smaller, larger, why). The plausible range of the smaller one ends at or below
@@ -1668,7 +1694,9 @@ def validate(cfg: SimConfig) -> SimConfig:
     _check_lever_dates(cfg)
     _check_policies(cfg)
     from sim.resources import check_resources
+    from sim.timeline import check_timeline
 
+    check_timeline(cfg)
     check_resources(cfg)
     return cfg
 

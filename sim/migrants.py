@@ -32,11 +32,20 @@ TERMINAL = (State.ARRIVED_UK, State.DIED, State.GAVE_UP, State.DETERRED)
 N_STATES = len(State)
 
 
-def entry_days(cfg: MigrationConfig, first_doy: int, n_days: int, scale: float, rng: np.random.Generator) -> np.ndarray:
-    """Day index (0 = first simulated day) on which each person enters a route: seasonal Poisson arrivals."""
+def entry_days(
+    cfg: MigrationConfig,
+    first_doy: int,
+    n_days: int,
+    scale: float,
+    rng: np.random.Generator,
+    annual: np.ndarray | None = None,
+) -> np.ndarray:
+    """Day index (0 = first simulated day) on which each person enters a route: seasonal Poisson arrivals.
+
+    ``annual``: each day's yearly demand level (sim/demand.py); None: ``cfg.annual_entrants`` every day."""
     doy = (first_doy - 1 + np.arange(n_days)) % 365 + 1
     rate = (
-        cfg.annual_entrants
+        (cfg.annual_entrants if annual is None else annual)
         * scale
         / 365.0
         * (1.0 + cfg.entry_seasonal_amplitude * np.cos(2 * np.pi * (doy - cfg.entry_peak_day) / 365.0))
@@ -54,6 +63,7 @@ class Population:
         geo: Geography,
         entry_day: np.ndarray,
         rng: np.random.Generator,
+        mix: list[tuple[int, dict[str, float]]] | None = None,
     ) -> None:
         self.cfg = cfg
         self.geo = geo
@@ -61,10 +71,13 @@ class Population:
         self.n = n
         self.entry_day = entry_day.astype(np.int32)
         self.state = np.zeros(n, dtype=np.int8)
-        self.route = _choice(rng, geo.route_share, n).astype(np.int8)
-        nat_cum = np.cumsum(geo.route_nationality, axis=1)
-        u = rng.random(n)
-        self.nationality = (u[:, None] > nat_cum[self.route]).sum(axis=1).astype(np.int8)
+        if mix is None:
+            self.route = _choice(rng, geo.route_share, n).astype(np.int8)
+            nat_cum = np.cumsum(geo.route_nationality, axis=1)
+            u = rng.random(n)
+            self.nationality = (u[:, None] > nat_cum[self.route]).sum(axis=1).astype(np.int8)
+        else:  # dated changes of the mix (sim/timeline.py): route and nationality drawn together
+            self.route, self.nationality = _draw_mix(geo, self.entry_day, mix, rng)
         self.leg = np.zeros(n, dtype=np.int8)
         first = draw_leg_days(rng, geo.leg_days_mean[self.route, 0], geo.leg_days_cv[self.route, 0])
         self.next_day = (self.entry_day + np.rint(first)).astype(np.int32)
@@ -339,3 +352,25 @@ def _over_capacity(
     rank = np.arange(g.size) - first
     blocked[idx[rank >= capacity[g]]] = True
     return blocked
+
+
+def _draw_mix(
+    geo: Geography, entry_day: np.ndarray, mix: list[tuple[int, dict[str, float]]], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Route and nationality of each entrant from the joint route-nationality shares, with each nationality's share
+    weighted by the weights of the entrant's entry day (segments of (first day, weights), in day order): a weight
+    of 3 makes that nationality three times as likely among entrants, at the expense of the others."""
+    joint = geo.route_share[:, None] * geo.route_nationality  # (routes, nationalities)
+    names = geo.nationality_names
+    route = np.zeros(entry_day.size, dtype=np.int8)
+    nationality = np.zeros(entry_day.size, dtype=np.int8)
+    u = rng.random(entry_day.size)
+    bounds = [first for first, _ in mix[1:]]
+    segment = np.searchsorted(np.array(bounds, dtype=np.int64), entry_day, side="right")
+    for k, (_, weights) in enumerate(mix):
+        w = joint * np.array([weights.get(n, 1.0) for n in names])[None, :]
+        cum = np.cumsum(w.ravel())
+        idx = np.flatnonzero(segment == k)
+        cell = np.minimum(np.searchsorted(cum, u[idx] * cum[-1], side="right"), cum.size - 1)
+        route[idx], nationality[idx] = np.divmod(cell, len(names))
+    return route, nationality

@@ -2,8 +2,8 @@
 
 Daily step order (one step = one night on the coast):
 
-1. Policies: levers switch on or off at their dates and update what they act on (seizure rates, perceived removal
-   risk, capacities).
+1. Policies: the timeline's changes of the day are applied (history runs, sim/timeline.py); levers switch on or off
+   at their dates and update what they act on (seizure rates, perceived removal risk, capacities).
 2. Entries: people whose entry day has come start their journeys (people who have left are compacted out).
 3. Journeys: people at the end of a route leg move on, are pushed back, or reach the French coast.
 4. Supply: makers adjust output and prices to their orders and ship boats and engines; consignments move along
@@ -36,6 +36,7 @@ from sim.asylum import AsylumSystem
 from sim.border_force import BorderForce
 from sim.config import SimConfig, validate
 from sim.crossing import CrossingTally, resolve_launch
+from sim.demand import SUB_DEMAND_WALK, daily_levels
 from sim.enforcement import BeachPatrol
 from sim.geography import build_geography
 from sim.investigations import SUB_BORDER_FORCE, SUB_BROKERS, NationalCrimeAgency
@@ -44,6 +45,7 @@ from sim.outputs import DailyRecorder, Results
 from sim.policies import build_levers
 from sim.smugglers import SmugglingNetwork, link_brokers
 from sim.supply_chain import BOAT, ENGINE, Maker, SupplyChain
+from sim.timeline import Timeline
 from sim.weather import calm_share, water_cold_weight, wave_height_series, winter_weight
 
 # Named random streams: each mechanism draws from its own stream, so a change in one mechanism does not
@@ -68,6 +70,8 @@ class ChannelModel(mesa.Model):
 
     def __init__(self, cfg: SimConfig) -> None:
         validate(cfg)
+        self.timeline = Timeline(cfg)  # observed policy as dated changes (sim/timeline.py); empty for most runs
+        cfg = self.timeline.start(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         self._entropy = np.random.SeedSequence(cfg.seed).entropy
@@ -83,11 +87,17 @@ class ChannelModel(mesa.Model):
         self.winter = winter_weight(cfg.weather, doy)  # 0 on the calmest day, 1 half a year later (camps)
         self.cold_water = water_cold_weight(cfg.weather, doy)  # 1 when the sea is coldest (sea, launches)
         pop_rng = self.streams["population"]
+        # The demand walk's stream is keyed by seed and posterior draw: N draws x M seeds sample N*M demand paths,
+        # and runs that share both (a policy and its baseline) share their path.
+        draw_key = 0 if cfg.posterior_draw is None else cfg.posterior_draw + 1
+        walk = self.substream("population", SUB_DEMAND_WALK, draw_key)
+        self.demand_by_year, annual = daily_levels(cfg.migration, self.dates, walk)  # sim/demand.py
         self.population = Population(
             cfg.migration,
             self.geo,
-            entry_days(cfg.migration, int(doy[0]), self.total_days, cfg.scale, pop_rng),
+            entry_days(cfg.migration, int(doy[0]), self.total_days, cfg.scale, pop_rng, annual),
             pop_rng,
+            self.timeline.nationality_segments(cfg, self.total_days),
         )
         self.day = -1
         self.cold_water_today = 0.0
@@ -183,6 +193,7 @@ class ChannelModel(mesa.Model):
         self.removed_directly_today = 0.0
         self.deterrence_leave_hazard[:] = 0.0
         self.purchase_factor[:] = 1.0
+        self.timeline.apply(self)  # today's dated changes of observed policy, before the levers act
         for policy in self.policies:
             policy.daily(self)  # switches levers on and off at their dates (sim/policies/base.py)
 

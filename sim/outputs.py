@@ -197,6 +197,11 @@ class DailyRecorder:
         summary = summarise(daily, self.route_names, self.area_names, list(self.cost_items))
         # The market (sim/supply_chain.py): boats and engines sent by each corridor over the run, burn-in included.
         summary["items_shipped_by_corridor"] = dict(sorted(m.supply_chain.shipped_by_corridor.items()))
+        if daily["date"].dt.year.nunique() > 1:  # several calendar years (a history run): each year's outcomes
+            summary["by_year"] = by_year(daily, self.route_names, self.area_names, list(self.cost_items))
+            for year, level in m.demand_by_year.items():
+                if str(year) in summary["by_year"]:
+                    summary["by_year"][str(year)]["demand_level"] = level
         return Results(
             summary=summary,
             daily=daily,
@@ -271,6 +276,41 @@ def summarise(
     ordered = {k: s[k] for k in SUMMARY_OUTCOMES}
     ordered.update({k: v for k, v in s.items() if k not in ordered})
     return ordered
+
+
+# The outcomes given for each calendar year of a run that covers several (summary["by_year"], docs/outputs.md).
+BY_YEAR_OUTCOMES = (
+    "people_arrived",
+    "boats_arrived",
+    "people_per_boat",
+    "crossing_days",
+    "people_prevented",
+    "prevention_share",
+    "taxi_boat_share",
+    "deaths_at_sea",
+    "deaths_per_1000_arrivals",
+    "boats_seized",
+    "engines_seized",
+    "smugglers_arrested",
+    "disruptions",
+    "people_deterred",
+    "people_removed",
+    "mean_price_gbp",
+    "asylum_backlog",
+    "hotel_cost_gbp",
+    "policy_cost_gbp",
+)
+
+
+def by_year(
+    daily: pd.DataFrame, routes: tuple[str, ...], areas: tuple[str, ...], cost_items: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Year (as text, a JSON key) -> the BY_YEAR_OUTCOMES of that year's days, computed as the whole-run ones."""
+    out = {}
+    for year, part in daily.groupby(daily["date"].dt.year):
+        s = summarise(part, routes, areas, cost_items)
+        out[str(year)] = {k: s[k] for k in BY_YEAR_OUTCOMES}
+    return out
 
 
 # What `python -m sim` prints after a run: the named outcomes a reader asks for first.

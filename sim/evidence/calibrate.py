@@ -863,6 +863,11 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
         "",
     ]
     text = "\n".join(lines)
+    from sim.evidence.demand_fit import DOC_BEGIN, DOC_END
+    from sim.evidence.forecast import kept_block
+
+    block = kept_block(path, DOC_BEGIN, DOC_END)  # the history demand levels (python -m sim.evidence.demand_fit)
+    text = text.rstrip("\n") + "\n\n" + block if block else text
     atomic_write_text(path, text)
     return text
 

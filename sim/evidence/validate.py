@@ -692,6 +692,10 @@ def write_doc(cards: Sequence[dict], seeds: int, path: Path = DOC) -> str:
         misfits="\n".join(bad).strip() or "Every check is within its tolerance.",
         cards="\n".join(format_card(c) for c in cards),
     )
+    from sim.evidence.forecast import kept_block
+
+    block = kept_block(path)  # the history forecast's sections (python -m sim.forecast --write-doc)
+    text = text.rstrip("\n") + "\n\n" + block if block else text
     atomic_write_text(path, text)
     return text
 

@@ -50,7 +50,7 @@ def build_levers(model: ChannelModel) -> list[PolicyLever]:
     levers = []
     for name, cls in LEVERS.items():
         lever_cfg = getattr(model.cfg.policy, name)
-        if lever_cfg.enabled:
+        if lever_cfg.enabled or name in model.timeline.levers_switched:  # idle until a timeline row switches it on
             lever = cls(name, lever_cfg, model)
             lever.setup(model)
             levers.append(lever)

@@ -171,6 +171,11 @@ _CATALOGUE = (
        "to deaths_at_sea."),
     _o("policy_cost_by_item_gbp", "Policy cost, by item", "GBP", "mapping", "lower", True,
        "Cost per enforcement item and lever (sweep table: policy_cost_by_item_gbp.<item>)."),
+    _o("by_year", "Outcomes by calendar year", "as each outcome", "mapping", None, True,
+       "Only for a run over several calendar years (scenario history_2021_2025): year -> that year's people_arrived, "
+       "boats_arrived, people_per_boat, crossing_days, deaths_at_sea and the other outcomes of "
+       "sim.outputs.BY_YEAR_OUTCOMES, and demand_level, the year's latent demand (sim/demand.py) (sweep table: "
+       "by_year.<year>.<outcome>, e.g. by_year.2024.people_arrived)."),
     # ---- daily quantities the dashboard shows live (not in summary.json)
     _o("perceived_removal_prob", "Chance of removal, as people at the coast see it today", "probability", "share",
        None, False, "The perceived probability of removal after arrival (daily table).", in_summary=False),
@@ -187,7 +192,10 @@ def outcome(name: str) -> Outcome:
     """The catalogue entry of an outcome or of a flattened mapping column (``coast_arrivals_by_route.balkan``)."""
     if name in OUTCOMES:
         return OUTCOMES[name]
-    head = name.split(".", 1)[0]
+    parts = name.split(".")
+    if parts[0] == "by_year" and len(parts) == 3 and parts[2] in OUTCOMES:  # by_year.2024.people_arrived
+        return OUTCOMES[parts[2]]
+    head = parts[0]
     if head in OUTCOMES:
         return OUTCOMES[head]
     raise KeyError(f"{name}: not an outcome; outcomes: {', '.join(OUTCOMES)}")
