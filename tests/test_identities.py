@@ -20,19 +20,23 @@ import pandas as pd
 import pytest
 
 from sim.cli import load_config
+from sim.investigations import SUB_BORDER_FORCE, SUB_BROKERS, SUB_INVESTIGATION, SUB_NETWORK, SUB_TARGETS
 from sim.migrants import State
 from sim.model import STREAMS, ChannelModel
 from sim.outputs import SUMMARY_OUTCOMES, summarise
-from sim.supply_chain import BOAT, ENGINE
+from sim.smugglers import SmugglingNetwork
+from sim.supply_chain import BOAT, ENGINE, Consignment
 
 ROOT = Path(__file__).resolve().parent.parent
-BUSY = [  # small, yet every mechanism acts: arrivals, deaths, seizures, arrests, give-ups, taxi boats
+# Small, yet every mechanism acts: arrivals, deaths, seizures on the way and in investigations' actions, arrests,
+# give-ups, taxi boats. Investigations stay at their default: as agents that strike at networks, many more (this
+# list once had 1,500) leave the networks next to no boats to launch.
+BUSY = [
     "scale=0.1",
     "days=90",
     "world.burn_in_days=40",
     "world.start_date=2024-06-01",
     "supply_chain.boat_nodes.bulgaria.seizure_prob=0.3",
-    "enforcement.investigations=1500",
     "crossing.incident_base_prob=0.2",
 ]
 
@@ -143,23 +147,30 @@ def test_people_holding_a_place_who_quit_count_as_gave_up():
     pop = model.population
     holders = np.arange(min(pop.n, 500))
     pop._entered = holders.size
+    pop.live = holders.astype(np.intp)  # the daily updates see only the live index (Population.compact)
     pop.state[holders] = State.HAS_PLACE
+    pop.coast_day[holders] = 0
     n_nat = len(model.geo.nationality_names)
     out = pop.coast_decisions(
         0, np.random.default_rng(1), np.array([2500.0]), np.array([1.0]), 0.0, np.zeros(n_nat), np.ones(n_nat)
     )
     quit_ = int((pop.state[holders] == State.GAVE_UP).sum())
     assert quit_ > 50 and out["gave_up"] == quit_
+    assert out["outside_options"].sum() == quit_  # every leaver takes one outside option
+    pop.compact()
+    assert pop.counts()[State.GAVE_UP] == quit_  # and is counted as gave-up once compacted out
 
 
 def test_boats_balance_and_seized_consignments_leave_the_networks_orders(busy):
     model, res = busy
     b, t = res.boat_balance, res.totals_with_burn_in
-    assert b["seized"] > 0 and b["delivered"] > 0
+    assert b["seized"] > 0 and b["delivered"] > 0 and b["seized_in_actions"] > 0
     assert b["made"] == b["seized"] + b["in_supply_chain"] + b["delivered"]
-    assert b["seized_in_actions"] > 0  # investigations' actions take boats from the networks' stock too
+    # Boats leave a network's stock by launches, destruction on the beach and seizure in investigations' actions
+    # (counted by the NCA as it strikes, and day by day in the daily table).
+    assert b["seized_in_actions"] == t["boats_seized_in_actions"] > 0
     assert b["initial_stock"] + b["delivered"] == (
-        b["in_stock"] + t["boats_launched"] + t["boats_destroyed_on_beach"] + b["seized_in_actions"]
+        b["in_stock"] + t["boats_launched"] + t["boats_destroyed_on_beach"] + t["boats_seized_in_actions"]
     )
     assert t["boats_launched"] == t["boats_failed"] + t["boats_arrived"]
     chain = model.supply_chain
@@ -201,13 +212,16 @@ def test_albanias_return_probability_applies_to_albanians_only():
         "seed=5",
         "scale=0.5",
         "policy=[returns]",
-        "policy.returns.return_prob_by_nationality={albania: 0.9, vietnam: 0.0}",  # merged into the lever's own
-        "policy.returns.one_in_one_out_share=0",
+        "policy.returns.agreements.albania.return_prob=0.9",  # one entry per agreement, merged into the lever's own
+        "policy.returns.agreements.vietnam.return_prob=0.0",
+        "policy.returns.agreements.one_in_one_out.weekly_returns=0",
     )
     lever = next(p for p in model.policies if p.name == "returns")
     names = model.geo.nationality_names
     albania = names.index("albania")
-    assert lever.p_return[albania] == 0.9 and (np.delete(lever.p_return, albania) == 0).all()
+    model.day = model.burn_in  # 2024-06-01: the Albania agreement (from December 2022) is in force
+    lever.daily(model)  # switches the lever on and sets today's return probability by nationality
+    assert lever.active and lever.p_return[albania] == 0.9 and (np.delete(lever.p_return, albania) == 0).all()
     people = np.arange(model.population.n)
     nat = model.population.nationality[people]
     lever.allowance = 1e9
@@ -220,31 +234,89 @@ def test_albanias_return_probability_applies_to_albanians_only():
     assert (np.delete(returned_by_nat, albania) == 0).all()
 
 
-def test_no_winter_margin_judges_launches_by_the_waves_alone():
+def _largest_wave_accepted(model: ChannelModel, cold: float) -> float:
+    """The highest waves network 0 launches into when the water's cold weight is ``cold``: found by bisection on
+    its own decision (``SmugglingNetwork.night_is_acceptable``), not from the formula it uses."""
+    net, lo, hi = model.networks[0], 0.0, 20.0
+    model.cold_water_today = cold
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if net.night_is_acceptable(mid) else (lo, mid)
+    return lo
+
+
+def test_without_the_season_weight_launches_are_judged_by_the_waves_alone():
+    """``smuggling.season_loss_weight`` (which replaced the winter wave margin): at 0 a network accepts a night
+    exactly when the waves are within its limit, whatever the sea's temperature; above 0 it wants calmer seas as
+    the water cools (by the cold-water rise in the risk of losing a boat, in metres of waves), the most on the
+    coldest day and not at all when the water is warmest; and the weight never touches the weather."""
     year = ("world.start_date=2024-01-01", "days=366")
-    zero = build(*year, "smuggling.winter_wave_margin_m=0.0")
-    np.testing.assert_array_equal(zero.launch_wave, zero.wave)
-    margin = build(*year, "smuggling.winter_wave_margin_m=0.5")
-    np.testing.assert_array_equal(margin.wave, zero.wave)  # the margin does not touch the weather stream
-    extra = margin.launch_wave - margin.wave
-    doy = np.array([d.timetuple().tm_yday for d in margin.dates])
-    assert extra.max() <= 0.5 and extra[doy == margin.cfg.weather.calmest_day].max() < 1e-3
-    assert extra[(doy < 40) | (doy > 340)].min() > 0.4  # midwinter: nearly the whole margin
+    blind = build(*year, "smuggling.season_loss_weight=0.0")
+    weighed = build(*year, "smuggling.season_loss_weight=0.5")
+    np.testing.assert_array_equal(weighed.wave, blind.wave)  # the weight does not touch the weather stream
+    np.testing.assert_array_equal(weighed.cold_water, blind.cold_water)
+    limit = blind.networks[0].wave_limit
+    assert weighed.networks[0].wave_limit == limit  # the same network, with the same own limit
+    days = np.arange(blind.total_days)
+    np.testing.assert_allclose([_largest_wave_accepted(blind, blind.cold_water[d]) for d in days], limit, atol=1e-9)
+    lowered = limit - np.array([_largest_wave_accepted(weighed, weighed.cold_water[d]) for d in days])
+    c = weighed.cfg.crossing
+    full = np.log1p(0.5 * c.cold_water_risk) / c.wave_risk_per_m  # the coldest night's expected loss, in metres
+    assert full > 0.1
+    assert (lowered >= -1e-9).all() and lowered.max() <= full + 1e-9
+    order = np.argsort(weighed.cold_water)
+    assert (np.diff(lowered[order]) >= -1e-9).all()  # the colder the water, the calmer the sea it takes
+    doy = np.array([d.timetuple().tm_yday for d in weighed.dates])
+    coldest = weighed.cfg.weather.coldest_water_day
+    assert lowered[doy == coldest].min() > 0.99 * full
+    assert lowered[np.abs(doy - (coldest + 183)) <= 1].max() < 0.01 * full  # warmest water: waves alone
 
 
 # ------------------------------------------------------------------------------------------------ streams
-# Which code may draw from each stream: one of these functions must be on the call stack of every draw.
+# Which code may draw from each stream: one of these functions must be on the call stack of every draw. A stream
+# is a mechanism's (``ChannelModel.substream(mechanism)``) or one agent's below it: network k's launches, sea and
+# supply (``substream("launches", k)``), and the enforcement stream's parts (sim/investigations.py: the NCA's target
+# choices, each investigation, each network's answers to enforcement, the Border Force fleet, the brokers).
+NETWORK = "network k"  # a network's own stream: drawn only for that network (see _network_acted_for)
 STREAM_OWNERS = {
-    "weather": {"wave_height_series"},
-    "population": {"entry_days", "Population.__init__"},
-    "journeys": {"Population.enter", "Population.advance_journeys"},
-    "coast": {"Population.coast_decisions"},
-    "launches": {"SmugglingNetwork.plan_launches", "ChannelModel.__init__"},
-    "sea": {"resolve_launch"},
-    "enforcement": {"NationalCrimeAgency.step"},
-    "supply": {"SupplyChain.at_node"},
-    "policy": {"Returns.on_arrivals", "Deterrence.on_arrivals", "Deterrence.apply", "Returns.apply"},
+    ("weather",): {"wave_height_series"},
+    ("population",): {"entry_days", "Population.__init__"},
+    ("journeys",): {"Population.enter", "Population.advance_journeys"},
+    ("coast",): {"Population.coast_decisions"},
+    ("launches",): {"ChannelModel.__init__"},  # the networks' home areas and wave limits
+    ("launches", NETWORK): {"SmugglingNetwork.plan_launches"},
+    ("sea", NETWORK): {"resolve_launch"},
+    ("supply", NETWORK): {"SupplyChain.at_node", "SmugglingNetwork.choose_corridor"},
+    ("enforcement", SUB_TARGETS): {"NationalCrimeAgency._open"},
+    ("enforcement", SUB_INVESTIGATION): {"Investigation.__init__", "Investigation.strike", "NationalCrimeAgency._open"},
+    ("enforcement", SUB_NETWORK, NETWORK): {"SmugglingNetwork.after_action", "absorb_customers"},
+    ("enforcement", SUB_BORDER_FORCE): {"BorderForce.at_sea", "Vessel.step"},
+    ("enforcement", SUB_BROKERS): {"link_brokers"},
+    ("policy",): {"Returns.on_arrivals"},
 }
+
+
+def _stream(mechanism: str, keys: tuple[int, ...]) -> tuple[tuple, int | None]:
+    """The STREAM_OWNERS key of a substream, and the network it belongs to (None: no network's own)."""
+    if mechanism in ("launches", "sea", "supply") and keys:
+        return (mechanism, NETWORK), keys[0]
+    if mechanism == "enforcement" and keys[:1] == (SUB_NETWORK,):
+        return (mechanism, SUB_NETWORK, NETWORK), keys[1]
+    return (mechanism, *keys[:1]), None
+
+
+def _network_acted_for(frame) -> int | None:
+    """The network the innermost code that has one in hand is acting for: ``self``, ``network`` or a
+    consignment's network (``c``), looked up frame by frame outwards."""
+    while frame is not None:
+        for name in ("self", "network", "c"):
+            obj = frame.f_locals.get(name)
+            if isinstance(obj, Consignment):
+                obj = obj.network
+            if isinstance(obj, SmugglingNetwork):
+                return obj.index
+        frame = frame.f_back
+    return None
 
 
 def _plain(qualname: str) -> str:
@@ -257,10 +329,11 @@ def _plain(qualname: str) -> str:
 
 
 class _Recorder:
-    """A generator that records, for every draw, the functions on the call stack."""
+    """A generator that records, for every draw, the functions on the call stack and, on a network's own stream,
+    whether the draw was made for that network."""
 
-    def __init__(self, name: str, rng: np.random.Generator, log: dict) -> None:
-        self._name, self._rng, self._log = name, rng, log
+    def __init__(self, stream: tuple, network: int | None, rng: np.random.Generator, log: dict) -> None:
+        self._stream, self._network, self._rng, self._log = stream, network, rng, log
 
     def __getattr__(self, attr: str):
         target = getattr(self._rng, attr)
@@ -269,28 +342,31 @@ class _Recorder:
 
         def draw(*args, **kwargs):
             frame, stack = sys._getframe(1), set()
+            if self._network is not None and _network_acted_for(frame) != self._network:
+                stack.add(f"<not for network {self._network}>")
             while frame is not None:
                 stack.add(_plain(frame.f_code.co_qualname))
                 frame = frame.f_back
-            self._log[self._name].append(frozenset(stack))
+            self._log[self._stream].append(frozenset(stack))
             return target(*args, **kwargs)
 
         return draw
 
 
 def test_each_mechanism_draws_from_its_own_stream(monkeypatch):
-    log: dict[str, list] = defaultdict(list)
+    log: dict[tuple, list] = defaultdict(list)
     original = ChannelModel.substream
 
     def recording(self, mechanism, *keys):
-        return _Recorder(mechanism, original(self, mechanism, *keys), log)
+        return _Recorder(*_stream(mechanism, keys), original(self, mechanism, *keys), log)
 
     monkeypatch.setattr(ChannelModel, "substream", recording)
-    build("seed=3", "days=30", "policy=[returns]", "policy.returns.return_prob_by_nationality={albania: 0.5}").run()
-    for name in ("weather", "population", "journeys", "coast", "launches", "sea", "supply", "enforcement", "policy"):
-        assert log[name], f"nothing drew from the {name} stream"
-        strays = [s for s in log[name] if not s & STREAM_OWNERS[name]]
-        assert not strays, (name, sorted(strays[0])[:12])
+    build("seed=3", "days=30", "policy=[returns]", "policy.returns.agreements.albania.return_prob=0.5").run()
+    assert set(log) <= set(STREAM_OWNERS), set(log) - set(STREAM_OWNERS)  # no stream nobody owns
+    for stream, owners in STREAM_OWNERS.items():
+        assert log[stream], f"nothing drew from the {stream} stream"
+        strays = [s for s in log[stream] if not s & owners or any(f.startswith("<not for") for f in s)]
+        assert not strays, (stream, sorted(strays[0])[:12])
 
 
 CHILD = """
