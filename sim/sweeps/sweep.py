@@ -358,6 +358,11 @@ def is_design_sweeper(sweeper: Any) -> bool:
     return str(sweeper.get("_target_", "")).endswith(".DesignSweeper")
 
 
+def is_candidate_sweeper(sweeper: Any) -> bool:
+    """Whether ``hydra.sweeper`` is the candidate sweeper (a generation of the policy frontier, sim/frontier/)."""
+    return str(sweeper.get("_target_", "")).endswith(".CandidateSweeper")
+
+
 def expand_jobs(config: DictConfig) -> list[str] | None:
     """The override string of every job, in job-number order, exactly as Hydra's BasicSweeper numbers them.
 
@@ -369,6 +374,10 @@ def expand_jobs(config: DictConfig) -> list[str] | None:
             from hydra_plugins.channel_abm_sweeper.design_sweeper import job_overrides
 
             return [" ".join(job) for job in job_overrides(sweeper, [str(o) for o in config.hydra.overrides.task])[1]]
+        if is_candidate_sweeper(sweeper):
+            from hydra_plugins.channel_abm_sweeper.candidate_sweeper import job_overrides as candidate_jobs
+
+            return [" ".join(job) for job in candidate_jobs(sweeper, [str(o) for o in config.hydra.overrides.task])]
         if not str(sweeper.get("_target_", "")).endswith("BasicSweeper"):
             return None
         node = sweeper.get("params")
@@ -531,7 +540,23 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
         check_combinations(load_config([*fixed, *seeds[:1]], config_name), axes)
     if is_design_sweeper(cfg.hydra.sweeper):
         total *= _preflight_design(cfg.hydra.sweeper, merged, [*fixed, *combos[0], *seeds[:1]], config_name)
+    if is_candidate_sweeper(cfg.hydra.sweeper):
+        total *= _preflight_candidates(cfg.hydra.sweeper, [*fixed, *combos[0], *seeds[:1]], config_name)
     return total
+
+
+def _preflight_candidates(sweeper: DictConfig, base: list[str], config_name: str) -> int:
+    """Every row of a candidates file composed with the base into a valid configuration; returns the rows."""
+    from hydra_plugins.channel_abm_sweeper.candidate_sweeper import read_candidates
+    from sim.cli import load_config
+
+    try:
+        rows = read_candidates(str(sweeper.get("file") or ""))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    for row in rows:
+        load_config([*base, *row], config_name)
+    return len(rows)
 
 
 def _preflight_design(sweeper: DictConfig, merged: Sequence[Any], base: list[str], config_name: str) -> int:
