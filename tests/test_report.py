@@ -129,8 +129,9 @@ def test_pdf_has_the_expected_pages(built):
     files, _, pdf = built
     pages = _pdf_pages(pdf)
     assert len(pages) == files.pages
-    # Six sections, each from a new page; the first and the last run over more than one page.
-    assert list(files.section_pages) == ["summary", "tradeoff", "year", "side-effects", "observed", "technical"]
+    # Seven sections, each from a new page; the summary and the last run over more than one page.
+    sections = ["bottom-line", "summary", "tradeoff", "year", "side-effects", "observed", "technical"]
+    assert list(files.section_pages) == sections
     starts = list(files.section_pages.values())
     assert starts == sorted(set(starts)) and starts[0] == 1
     assert 6 <= files.pages <= 12

@@ -30,12 +30,16 @@ class CandidateSweeperConf:
     params: Any = None  # ordinary swept values, crossed with every row
 
 
-ConfigStore.instance().store(group="hydra/sweeper", name="candidates", node=CandidateSweeperConf, provider="channel-abm")
+ConfigStore.instance().store(
+    group="hydra/sweeper", name="candidates", node=CandidateSweeperConf, provider="channel-abm"
+)
 
 
 def read_candidates(path: str | Path) -> list[list[str]]:
     """The override lines of every row of a candidates file; ValueError (one line) when it is missing or ragged."""
     path = Path(str(path))
+    if not path.is_absolute() and not path.is_file():  # a shipped file named from the repository (experiments/)
+        path = Path(__file__).resolve().parents[2] / path
     if not str(path) or not path.is_file():
         raise ValueError(f"hydra.sweeper.file={path}: no such candidates file")
     with open(path, newline="") as fh:

@@ -60,11 +60,15 @@ def check_composes(s: fs.Settings) -> None:
     from sim.cli import load_config
 
     levers = levers_named(s.levers)
-    base = [*s.common(), "seed=0"]
-    base = [o for o in base if not o.startswith("hydra")]
-    for end in ("low", "high"):
+    searched = {k for lv in levers for k in mix_overrides([lv], {lv.name: lv.high})}
+    for o in s.overrides:
+        key = o.split("=", 1)[0].lstrip("+~")
+        if key in searched:
+            raise fs.FrontierError(f"{o}: {key} is set by a searched lever; leave it out or drop the lever")
+    base = [o for o in [*s.common(), "seed=0"] if not o.startswith("hydra")]
+    for end in ("low", "high"):  # in the order of a sweep's job: the mix, then the common overrides
         mix = {lv.name: getattr(lv, end) for lv in levers}
-        load_config([*base, *(f"{k}={v}" for k, v in mix_overrides(levers, mix).items())])
+        load_config([*(f"{k}={v}" for k, v in mix_overrides(levers, mix).items()), *base])
 
 
 def run(out: Path, s: fs.Settings) -> tuple[int, int]:
@@ -110,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (fs.FrontierError, SweepError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"frontier: {n_frontier} mixes on the frontier of {n_tried} tried: {out / 'frontier.csv'}, "
-          f"{out / 'frontier.png'}")
+    print(
+        f"frontier: {n_frontier} mixes on the frontier of {n_tried} tried: {out / 'frontier.csv'}, "
+        f"{out / 'frontier.png'}"
+    )
     return 0

@@ -98,6 +98,7 @@ def mix_overrides(levers: Sequence[Lever], values: Mapping[str, float]) -> dict[
 
 def describe_mix(levers: Sequence[Lever], values: Mapping[str, float]) -> str:
     """A mix in words: the levers that are on, with their units; "the 2024 status quo" when none is."""
-    parts = [f"{_num(values[lv.name])} {lv.unit} ({lv.name.replace('_', ' ')})" for lv in levers
-             if values[lv.name] != lv.off]
+    parts = [
+        f"{_num(values[lv.name])} {lv.unit} ({lv.name.replace('_', ' ')})" for lv in levers if values[lv.name] != lv.off
+    ]
     return "; ".join(parts) if parts else "the 2024 status quo"

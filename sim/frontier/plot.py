@@ -28,14 +28,20 @@ def draw(ax, x: str, y: str, candidates: pd.DataFrame, frontier: pd.DataFrame, s
     xerr = [fx - _scaled(x, frontier[f"{x}_q05"]), _scaled(x, frontier[f"{x}_q95"]) - fx]
     yerr = [fy - _scaled(y, frontier[f"{y}_q05"]), _scaled(y, frontier[f"{y}_q95"]) - fy]
     ax.errorbar(fx, fy, xerr=xerr, yerr=yerr, fmt="o", color="#1f5f8b", ms=4, lw=0.6, label="frontier (90% of runs)")
-    for i, row in frontier.iterrows():
+    for i in frontier.index:
         ax.annotate(str(i), (fx[i], fy[i]), fontsize=6, xytext=(2, 2), textcoords="offset points")
     if not shipped.empty:
         sx, sy = _scaled(x, shipped[x]), _scaled(y, shipped[y])
         ax.scatter(sx, sy, marker="s", s=28, color="#c0392b", label="shipped scenarios")
         for i, row in shipped.iterrows():
-            ax.annotate(row["scenario"].replace("_", " "), (sx[i], sy[i]), fontsize=6, color="#c0392b",
-                        xytext=(3, -8), textcoords="offset points")
+            ax.annotate(
+                row["scenario"].replace("_", " "),
+                (sx[i], sy[i]),
+                fontsize=6,
+                color="#c0392b",
+                xytext=(3, -8),
+                textcoords="offset points",
+            )
     ax.set_xlabel(_axis_label(x), fontsize=8)
     ax.set_ylabel(_axis_label(y), fontsize=8)
     ax.tick_params(labelsize=7)
@@ -56,8 +62,11 @@ def write_png(
     for ax, (x, y) in zip(axes[0], pairs, strict=True):
         draw(ax, x, y, candidates.dropna(subset=[x, y]), frontier, shipped)
     axes[0][0].legend(fontsize=6, loc="best")
-    fig.suptitle(f"Policy frontier: {len(frontier)} mixes no other mix beats on every objective "
-                 f"({fmt.count(len(candidates))} tried)", fontsize=9)
+    fig.suptitle(
+        f"Policy frontier: {len(frontier)} mixes no other mix beats on every objective "
+        f"({fmt.count(len(candidates))} tried)",
+        fontsize=9,
+    )
     fig.tight_layout()
     fd, tmp = temp_beside(path)
     import os

@@ -15,6 +15,7 @@ differences between mixes are not luck. Its objective value is the mean over its
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import subprocess
@@ -138,13 +139,11 @@ def sweep_candidates(folder: Path, rows: list[dict[str, str]], s: Settings, runn
     keys = list(dict.fromkeys(k for row in rows for k in row))
     lines = [keys] + [[row[k] for k in keys] for row in rows]
     fd_path = folder / "candidates.csv"
-    import io
-
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(lines)
     atomic_write_text(fd_path, buf.getvalue())
     argv = ["-m", "hydra/sweeper=candidates", f"hydra.sweeper.file={fd_path.resolve()}", *s.replicates()]
-    _run(argv + [*s.common(), f"hydra.sweep.dir={folder.resolve()}"], runner)
+    _run([*argv, *s.common(), f"hydra.sweep.dir={folder.resolve()}"], runner)
 
 
 def sweep_shipped(folder: Path, s: Settings, runner: Runner) -> None:
@@ -201,7 +200,7 @@ def non_dominated(points: np.ndarray) -> np.ndarray:
 
 def signs(objectives: Sequence[str]) -> np.ndarray:
     """+1 for outcomes to minimise, -1 for those to maximise (so that every column is minimised)."""
-    return np.array([1.0 if OUTCOMES[n].better == "lower" else -1.0 for n in objectives])
+    return np.array([-1.0 if OUTCOMES[n].better == "higher" else 1.0 for n in objectives])
 
 
 # ------------------------------------------------------------------------------------------ the loop
@@ -232,8 +231,10 @@ def search(out: Path, s: Settings, runner: Runner = run_sim, log: Callable[[str]
             ok = rec["runs"] > 0 and all(math.isfinite(v) for v in values)
             study.tell(trial, values if ok else None, state=None if ok else optuna.trial.TrialState.FAIL)
             records.append({"trial": trial.number, "generation": gen, **mix, **rec})
-        log(f"frontier: generation {gen + 1}/{s.generations}: {size} mixes ({len(rows)} distinct) scored in "
-            f"{time.perf_counter() - t0:.0f} s")
+        log(
+            f"frontier: generation {gen + 1}/{s.generations}: {size} mixes ({len(rows)} distinct) scored in "
+            f"{time.perf_counter() - t0:.0f} s"
+        )
     return pd.DataFrame(records)
 
 
