@@ -135,6 +135,11 @@ def run_sim(argv: list[str]) -> int:
 
 def sweep_candidates(folder: Path, rows: list[dict[str, str]], s: Settings, runner: Runner) -> None:
     """Write a generation's candidates file and run it as a sweep (resumes if run before)."""
+    sweep_rows(folder, rows, [*s.replicates(), *s.common()], runner)
+
+
+def sweep_rows(folder: Path, rows: list[dict[str, str]], rest: list[str], runner: Runner) -> None:
+    """Rows of config values as a candidates file, run as a sweep with the overrides ``rest`` (swept or not)."""
     folder.mkdir(parents=True, exist_ok=True)
     keys = list(dict.fromkeys(k for row in rows for k in row))
     lines = [keys] + [[row[k] for k in keys] for row in rows]
@@ -142,8 +147,8 @@ def sweep_candidates(folder: Path, rows: list[dict[str, str]], s: Settings, runn
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(lines)
     atomic_write_text(fd_path, buf.getvalue())
-    argv = ["-m", "hydra/sweeper=candidates", f"hydra.sweeper.file={fd_path.resolve()}", *s.replicates()]
-    _run([*argv, *s.common(), f"hydra.sweep.dir={folder.resolve()}"], runner)
+    argv = ["-m", "hydra/sweeper=candidates", f"hydra.sweeper.file={fd_path.resolve()}", *rest]
+    _run([*argv, f"hydra.sweep.dir={folder.resolve()}"], runner)
 
 
 def sweep_shipped(folder: Path, s: Settings, runner: Runner) -> None:

@@ -130,7 +130,7 @@ def best_sentence(sweep: Sweep, b: Best) -> str:
     """ "Fewest deaths at sea: patrols and rescue (beats the baseline in 95% of paired runs, the runner-up ...)"."""
     o = OUTCOMES[b.name]
     value = fmt.value(b.name, b.best.reduce(b.name).mean)
-    head = f"{fmt_cap(b.goal)}: {sweep.name(b.best)} ({o.label.lower()} {value}"
+    head = f"{fmt_cap(b.goal)}: {sweep.name(b.best)} ({o.label[:1].lower() + o.label[1:]} {value}"
     if b.best is sweep.baseline:
         tail = "; no policy scenario does better than the baseline"
         if b.runner_up is not None:

@@ -36,6 +36,7 @@ HEADLINE = (
     "people_prevented",
     "policy_cost_gbp",
     "hotel_cost_gbp",
+    "public_cost_gbp",
 )
 FINDINGS = (
     "people_arrived",
@@ -43,7 +44,7 @@ FINDINGS = (
     "people_per_boat",
     "deaths_at_sea",
     "deaths_per_1000_arrivals",
-    "policy_cost_gbp",
+    "public_cost_gbp",
 )
 ROLL_WEEKS = 4  # weekly counts are smoothed over this many weeks (crossings come in bursts of calm weather)
 
