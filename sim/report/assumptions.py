@@ -35,26 +35,25 @@ class Contested:
 CONTESTED = (
     Contested(
         "rescue moral hazard",
-        "each extra rescue vessel lets smugglers launch in rougher seas and with worse boats",
+        "extra rescue vessels draw rougher seas and worse boats",
         ("policy.search_and_rescue.wave_limit_rise_per_vessel_m", "policy.search_and_rescue.quality_drop_per_vessel"),
-        "{0} m of wave limit and {1} of hull quality per vessel",
+        "{0} m of wave limit and {1} of hull quality a vessel",
     ),
     Contested(
         "deterrence credibility",
-        "how much weight people give an announced removal policy before they see removals",
+        "weight of an announced removal policy before removals are seen",
         ("policy.deterrence.announcement_credibility",),
         "a weight of {0}",
     ),
     Contested(
         "deterrence response",
-        "how strongly people at the coast respond to the chance of being removed (log-odds per unit of probability)",
+        "how strongly people respond to the chance of removal, in log-odds",
         ("policy.deterrence.response_strength",),
         "a response of {0}",
     ),
     Contested(
         "seizure response",
-        "how far smugglers switch to flimsier boats when their orders are seized (fall in hull quality per share "
-        "of orders lost)",
+        "fall in hull quality per share of boat orders seized",
         ("smuggling.flimsy_response",),
         "{0}",
     ),
@@ -138,21 +137,25 @@ def end_results(sweep: Sweep, c: Contested, objectives: tuple[str, ...]) -> list
 
 
 def assumption_item(sweep: Sweep, c: Contested, objectives: tuple[tuple[str, str], ...]) -> str:
-    """ "Rescue moral hazard (...; plausible range ...): at the low end, fewest deaths: Patrols and rescue (−31%
-    against the baseline); at the high end ..."."""
-    head = f"{c.name.capitalize()}: {c.words} (plausible range {range_words(c)})."
+    """ "Rescue moral hazard (...): fewest deaths: All levers at both ends (−48% and −41% against the baseline);
+    fewest arrivals: ..."."""
+    head = f"{c.name.capitalize()} ({c.words}; plausible range {range_words(c)})"
     results = end_results(sweep, c, tuple(n for n, _ in objectives))
-    if not results:
-        return head + " Not among the runs read."
-    parts = []
-    for r in results:
-        bits = []
-        for name, goal in objectives:
-            who, rel = r.best[name]
-            change = "the baseline itself" if rel == 0.0 else f"{fmt.pct(rel)} against the baseline"
-            bits.append(f"{goal}: {who} ({change})")
-        parts.append(f"at the {r.end} end, " + "; ".join(bits))
-    return head + " " + fmt_cap("; ".join(parts)) + "."
+    if len(results) < 2:
+        return head + ": not among the runs read."
+    low, high = results
+    bits = []
+    for name, goal in objectives:
+        (who_lo, rel_lo), (who_hi, rel_hi) = low.best[name], high.best[name]
+        if who_lo == who_hi:
+            bits.append(f"{goal}: {who_lo} at both ends ({_rel(rel_lo)} and {_rel(rel_hi)})")
+        else:
+            bits.append(f"{goal}: {who_lo} at the low end ({_rel(rel_lo)}), {who_hi} at the high end ({_rel(rel_hi)})")
+    return head + ": " + "; ".join(bits) + "."
+
+
+def _rel(rel: float) -> str:
+    return "the baseline itself" if rel == 0.0 else fmt.pct(rel)
 
 
 def fmt_cap(text: str) -> str:

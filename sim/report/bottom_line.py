@@ -102,7 +102,7 @@ def per_averted(sweep: Sweep, g: RunGroup, name: str) -> PerAverted:
     fewer = -np.array([dn[k] for k in keys])
     ratio = float(cost.mean() / fewer.mean())
     if len(keys) < 2 or (fewer <= 0).any():
-        return PerAverted(ratio, nan, nan, averted, "interval unbounded: some paired runs avert none")
+        return PerAverted(ratio, nan, nan, averted, "no upper bound: some paired runs avert none")
     lo, hi = np.percentile(cost / fewer, [stats.Q_LO, stats.Q_HI])
     return PerAverted(ratio, float(lo), float(hi), averted, "")
 
@@ -153,9 +153,9 @@ def money_interval(lo: float, hi: float) -> str:
 
 
 def net_cost_text(d: stats.Difference) -> str:
-    """ "£21.4m more (90% of paired runs: £12.0m to £30.1m)", or "saves £23m (...)", or no clear change."""
+    """ "costs £21.4m net" and below it "(£12.0m to £30.1m)"; "saves £23m net (...)"; or no clear change."""
     iv = d.d.widest
-    span = f" (90% of paired runs: {money_interval(iv.lo, iv.hi)})" if iv.finite else ""
+    span = f"\n({money_interval(iv.lo, iv.hi)})" if iv.finite else ""
     if not d.clear:
         return f"no clear change in public cost ({fmt.gbp(d.diff)}{span})"
     word = "costs" if d.diff > 0 else "saves"
@@ -171,7 +171,9 @@ def per_averted_text(p: PerAverted, unit: str) -> str:
         head = f"{fmt.gbp(p.ratio)} per {unit} averted"
     if p.note:
         return f"{head} ({p.note})"
-    return f"{head} (90% of paired runs: {money_interval(p.lo, p.hi)})"
+    if p.ratio < 0 and p.hi < 0:  # savings: the interval as amounts saved, smaller first
+        return f"{head} ({money_interval(-p.hi, -p.lo)} saved)"
+    return f"{head} ({money_interval(p.lo, p.hi)})"
 
 
 # ------------------------------------------------------------------------------------------------ section
@@ -209,16 +211,17 @@ def averted_text(name: str, d: stats.Difference) -> str:
 
 
 def displacement_items(sweep: Sweep) -> list[str]:
+    """One sentence per scenario that cuts arrivals yet moves people to a route or launch area."""
     items = []
     for g in sweep.finished_groups:
         if g is sweep.baseline or not g.against(sweep.baseline, "people_arrived").diff < 0:
             continue
-        for what, d in displacement(sweep, g):
-            rel = f" ({fmt.pct(d.rel)})" if math.isfinite(d.rel) else ""
-            items.append(
-                f"{sweep.name(g)} cuts arrivals in the UK but moves people elsewhere: {what} rise by "
-                f"{fmt.count(d.diff)}{rel}, beyond the 90% interval of the paired runs."
-            )
+        moved = [
+            f"{what} rise by {fmt.count(d.diff)}" + (f" ({fmt.pct(d.rel)})" if math.isfinite(d.rel) else "")
+            for what, d in displacement(sweep, g)
+        ]
+        if moved:
+            items.append(f"{sweep.name(g)} displaces people: {'; '.join(moved)}, beyond the 90% interval.")
     return items
 
 
@@ -253,8 +256,8 @@ def bottom_line_section(sweep: Sweep, contested: Sweep | None = None):
                 rows,
                 id="bottom-line",
                 caption="Net public cost: the change in enforcement and policy cost plus asylum hotel and support "
-                "cost, against the baseline on the same runs. Net cost per crossing or death averted: the mean net "
-                "cost over the mean number averted; its range is that of the same ratio over the paired runs.",
+                "cost against the baseline on the same runs; per crossing or death averted: the mean net cost over "
+                "the mean number averted. In brackets: 90% of the paired runs.",
                 col_weights=[1.1, 1.3, 1.5, 1.5, 0.8, 0.8],
                 font=7.0,
             )
