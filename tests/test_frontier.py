@@ -183,3 +183,53 @@ def test_contested_assumptions_file_is_in_step_with_the_config():
     for c in assumptions.CONTESTED:
         lo, hi = assumptions.ends(c)
         assert all(lo[k] < hi[k] for k in c.keys)
+
+
+# ------------------------------------------------------------------------------------------ scenario discovery
+def test_prim_box_finds_the_region_where_the_mix_succeeds():
+    from sim.frontier import discovery
+
+    keys = ["policy.deterrence.response_strength", "smuggling.flimsy_response"]
+    x = discovery.sample(keys, 200, seed=1)
+    success = (x[keys[0]] > 1.5).to_numpy()  # succeeds exactly when people respond strongly to removal
+    box = discovery.find_box(x, success)
+    lo, hi = box["limits"][keys[0]]
+    assert hi is None and 1.3 < lo < 1.7 and keys[1] not in box["limits"]
+    assert box["coverage"] >= discovery.MIN_COVERAGE and box["density"] > 0.9
+    text = discovery.sentence("third_country_removal", "expected_deaths_at_sea", 0.2, success, box)
+    assert text.startswith("Third-country removal cuts expected deaths at sea by more than 20% in ")
+    assert "response strength is above 1." in text
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--mix", "all_levers", "--outcome", "people_removed"], "--outcome people_removed: not an outcome to cut"),
+        (["--mix", "all_levers", "--cut", "1.5"], "--cut 1.5"),
+        (["--mix", "all_levers", "--samples", "3"], "--samples 3"),
+        (["--mix", "all_levers", "--parameters", "smuggling.nonsense"], "smuggling.nonsense"),
+        (["--mix", "no_such_mix"], "no_such_mix"),
+    ],
+)
+def test_discovery_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, args, words):
+    from sim.frontier import discovery
+
+    out = tmp_path / "d"
+    assert discovery.main([*args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and len(err.splitlines()) == 1 and not out.exists()
+
+
+@pytest.mark.slow
+def test_running_again_resumes_every_run_and_gives_the_same_frontier(tiny_frontier, tmp_path):
+    """The study is replayed from the generation sweeps: same asks, every run reused, the same tables."""
+    before = {n: (tiny_frontier / n).read_text() for n in ("frontier.csv", "candidates.csv", "shipped.csv")}
+    assert cli.main([*TINY_ARGS, "--out", str(tiny_frontier), *TINY]) == 0
+    for name, text in before.items():
+        assert (tiny_frontier / name).read_text() == text
+    table = pd.read_csv(tiny_frontier / "generations" / "000" / "sweep_runs.csv")
+    assert set(table["status"]) == {"skipped"}
+    other = tmp_path / "other"  # a fresh folder with the same settings: the same frontier, run from scratch
+    assert cli.main([*TINY_ARGS, "--out", str(other), *TINY]) == 0
+    assert (other / "frontier.csv").read_text() == before["frontier.csv"]
+    assert cli.main([*TINY_ARGS, "--sampler-seed", "1", "--out", str(tiny_frontier), *TINY]) == 2
