@@ -6,7 +6,7 @@ DASH   := $(VENV)/.installed-dashboard
 CLUSTER := $(VENV)/.installed-cluster
 ARGS   ?=
 
-.PHONY: run test test-slow lint format bench bench-sweep bench-dashboard clean venv calibrate validate sensitivity dashboard \
+.PHONY: run test test-slow lint format bench bench-sweep bench-dashboard bench-frontier clean venv calibrate validate sensitivity dashboard \
 	report mutation
 
 venv: $(STAMP)
@@ -85,6 +85,10 @@ report: $(STAMP)
 ## Speed and memory benchmark: migrant-days per second at 1x and 10x population
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmark.py
+
+## Policy frontier time: a small budget end to end, extrapolated to 200 candidates -> benchmarks/output/frontier.json
+bench-frontier: $(STAMP)
+	$(PY) benchmarks/frontier.py $(ARGS)
 
 ## Dashboard speed in Chromium (STEP, PLAY, RESET from click to picture) -> benchmarks/output/dashboard.json and
 ## screenshots in results/dashboard/
