@@ -30,6 +30,7 @@ class Lever:
     off: float  # the value at which the policy stays disabled (the 2024 status quo)
     policy: str  # configs/policy/<policy>.yaml
     settings: Callable[[float], dict[str, float]]
+    phrase: str = "{v}"  # a setting in a few words: "{v} rescue vessels"
 
     def overrides(self, value: float) -> dict[str, str]:
         """Config keys and values for this lever at ``value`` (the policy disabled at its off value; the same keys
@@ -59,17 +60,19 @@ def _posts(v: float) -> dict[str, float]:
 # fmt: off
 LEVERS: dict[str, Lever] = {lv.name: lv for lv in (
     Lever("seizure_rate", "added chance of seizing a consignment of boats or engines in Bulgaria, Germany and "
-          "inland France", "probability per consignment", 0.0, 0.5, 0.05, 0.0, "seizures", _seizures),
+          "inland France", "probability per consignment", 0.0, 0.5, 0.05, 0.0, "seizures", _seizures,
+          "seizure chance +{v} a consignment"),
     Lever("posts_abroad", "NCA officers posted abroad (split as in 2024: Bulgaria, Austria, Romania, Libya, "
-          "Southeast Asia)", "officers", 0.0, 72.0, 6.0, 0.0, "international_posts", _posts),
+          "Southeast Asia)", "officers", 0.0, 72.0, 6.0, 0.0, "international_posts", _posts,
+          "{v} officers posted abroad"),
     Lever("beach_officers", "French officers on the beaches a night", "officers a night", 800.0, 2_400.0, 200.0,
-          800.0, "beach_patrols", lambda v: {"officers_per_night": v}),
+          800.0, "beach_patrols", lambda v: {"officers_per_night": v}, "{v} beach officers a night"),
     Lever("rescue_vessels", "rescue vessels on station in the Channel", "vessels", 8.0, 20.0, 1.0, 8.0,
-          "search_and_rescue", lambda v: {"vessels": v}),
+          "search_and_rescue", lambda v: {"vessels": v}, "{v} rescue vessels"),
     Lever("removal_places", "places for removal to a third country a year", "people a year", 0.0, 10_000.0,
-          1_000.0, 0.0, "deterrence", lambda v: {"capacity_per_year": v}),
+          1_000.0, 0.0, "deterrence", lambda v: {"capacity_per_year": v}, "{v} removal places a year"),
     Lever("returns_places", "returns to France and under agreements a year", "people a year", 0.0, 20_000.0,
-          2_500.0, 0.0, "returns", lambda v: {"capacity_per_year": v}),
+          2_500.0, 0.0, "returns", lambda v: {"capacity_per_year": v}, "{v} returns a year"),
 )}
 # fmt: on
 DEFAULT_LEVERS = tuple(LEVERS)
@@ -97,8 +100,10 @@ def mix_overrides(levers: Sequence[Lever], values: Mapping[str, float]) -> dict[
 
 
 def describe_mix(levers: Sequence[Lever], values: Mapping[str, float]) -> str:
-    """A mix in words: the levers that are on, with their units; "the 2024 status quo" when none is."""
+    """A mix in words, the levers that are on: "seizure chance +0.4 a consignment; 11 rescue vessels"."""
     parts = [
-        f"{_num(values[lv.name])} {lv.unit} ({lv.name.replace('_', ' ')})" for lv in levers if values[lv.name] != lv.off
+        lv.phrase.format(v=f"{values[lv.name]:,.0f}" if values[lv.name] >= 10 else f"{values[lv.name]:g}")
+        for lv in levers
+        if values[lv.name] != lv.off
     ]
-    return "; ".join(parts) if parts else "the 2024 status quo"
+    return "; ".join(parts) if parts else "the 2024 status quo (no lever on)"

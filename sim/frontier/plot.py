@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.report.labels import scenario_label
 from sim.results import fmt
 from sim.results.outcomes import outcome
 
@@ -33,14 +34,17 @@ def draw(ax, x: str, y: str, candidates: pd.DataFrame, frontier: pd.DataFrame, s
     if not shipped.empty:
         sx, sy = _scaled(x, shipped[x]), _scaled(y, shipped[y])
         ax.scatter(sx, sy, marker="s", s=28, color="#c0392b", label="shipped scenarios")
+        mid = 0.5 * sum(ax.get_xlim())
         for i, row in shipped.iterrows():
+            right = sx[i] > mid  # labels of points on the right half go to their left, inside the axes
             ax.annotate(
-                row["scenario"].replace("_", " "),
+                scenario_label(str(row["scenario"])),
                 (sx[i], sy[i]),
                 fontsize=6,
                 color="#c0392b",
-                xytext=(3, -8),
+                xytext=(-4 if right else 4, -8),
                 textcoords="offset points",
+                ha="right" if right else "left",
             )
     ax.set_xlabel(_axis_label(x), fontsize=8)
     ax.set_ylabel(_axis_label(y), fontsize=8)

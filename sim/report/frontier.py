@@ -80,7 +80,7 @@ def frontier_section(f: Frontier):
 
     s = f.meta["settings"]
     runs = s["seeds"] * max(s["draws"], 1)
-    names = ", ".join(OUTCOMES[n].label.lower() for n in f.objectives)
+    names = ", ".join(OUTCOMES[n].label[:1].lower() + OUTCOMES[n].label[1:] for n in f.objectives)
     text = (
         f"A search over {len(f.levers)} levers ({', '.join(LEVERS[n].words for n in f.levers)}) for the mixes that "
         f"no other mix beats on every objective ({names}). The optimiser (NSGA-II, Optuna) tried "
