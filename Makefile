@@ -6,8 +6,8 @@ DASH   := $(VENV)/.installed-dashboard
 CLUSTER := $(VENV)/.installed-cluster
 ARGS   ?=
 
-.PHONY: run test test-slow lint format bench bench-sweep bench-dashboard bench-frontier clean venv calibrate validate sensitivity dashboard \
-	report mutation
+.PHONY: run test test-slow test-cluster lint format bench bench-sweep bench-dashboard bench-frontier clean venv \
+	calibrate validate sensitivity dashboard report mutation
 
 venv: $(STAMP)
 
@@ -39,11 +39,18 @@ run: $(STAMP)
 test: $(STAMP) $(DASH) $(CLUSTER)
 	scripts/install-browser
 	$(PY) -m ruff check sim tests benchmarks hydra_plugins
-	$(PY) -m pytest -m "not slow" -q
+	$(PY) -m pytest -m "not slow and not cluster" -q
 
 ## Slow checks: 10-seed calibration targets at full scale and other long tests
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow -q
+
+## Sweeps through a real Slurm (munge, slurmctld, slurmd installed via apt, as root) and a two-node Ray cluster, both
+## started on this machine for the test and stopped after; timings -> benchmarks/output/cluster_sweeps.json.
+## The pre-release check (docs/sweeps.md, "Tested on a real scheduler").
+test-cluster: $(STAMP) $(CLUSTER)
+	scripts/cluster/install-slurm
+	CHANNEL_ABM_CLUSTER_TIMINGS=benchmarks/output/cluster_sweeps.json $(PY) -m pytest -m cluster -q tests/test_cluster.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check sim tests benchmarks hydra_plugins

@@ -14,7 +14,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.cli import preflight, register_schema, to_simconfig
+from sim.cli import apply_posterior_draw, draw_metadata, preflight, register_schema, to_simconfig
 from sim.config import ConfigError
 from sim.model import run
 from sim.outputs import write_run_folder
@@ -27,15 +27,20 @@ register_schema()
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
 def hydra_main(cfg: DictConfig) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    # posterior_draw=K: row K's calibrated values, as load_config applies them (so config.yaml shows them)
+    cfg = apply_posterior_draw(cfg, [str(o) for o in HydraConfig.get().overrides.task])
     if HydraConfig.get().mode.name == "MULTIRUN":
         return run_sweep_job(cfg)  # reuses finished runs, records a failure, lets the sweep go on (sim/sweeps/)
     sim_cfg = to_simconfig(cfg)
     results = run(sim_cfg)
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     plain = task_config(cfg)
-    write_run_folder(out_dir, results, OmegaConf.to_yaml(plain), sim_cfg.seed, extra={"config_key": config_key(plain)})
+    extra = {"config_key": config_key(plain), **draw_metadata(plain)}
+    write_run_folder(out_dir, results, OmegaConf.to_yaml(plain), sim_cfg.seed, extra=extra)
     if HydraConfig.get().mode.name == "RUN":
-        print(f"scenario {sim_cfg.scenario}, seed {sim_cfg.seed}, levers on: {', '.join(levers_on(sim_cfg)) or 'none'}")
+        draw = "" if sim_cfg.posterior_draw is None else f", posterior draw {sim_cfg.posterior_draw}"
+        levers = ", ".join(levers_on(sim_cfg)) or "none"
+        print(f"scenario {sim_cfg.scenario}, seed {sim_cfg.seed}{draw}, levers on: {levers}")
         print(results.text_summary())
         print(
             f"wall time {results.wall_seconds:.2f} s, "

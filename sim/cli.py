@@ -1,30 +1,47 @@
 """Hydra glue: the schema registration, composing a config from overrides, and checking a command line
-before any work starts (so a bad value gives one line and nothing is written)."""
+before any work starts (so a bad value gives one line and nothing is written).
+
+Also here, because every front end composes through :func:`compose_raw`: applying ``posterior_draw=K`` (row K of
+the calibration's posterior draws replaces the defaults; command-line overrides win), the outcome list of
+``python -m sim --help`` (``configs/hydra/help/channel.yaml``) and the nearest valid name for a misspelt key,
+group option or flag ("did you mean scenario?")."""
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import dataclasses
+import difflib
+import hashlib
 import itertools
+import math
 import re
+import textwrap
+import types
+import typing
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import ConfigError, SimConfig, validate
+from sim.config import ConfigError, SimConfig, declared_default, declared_range, validate
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / "configs"
 SCHEMA_NAME = "channel_schema"
 MAX_PREFLIGHT_COMBINATIONS = 256
 
 
 def register_schema() -> None:
     ConfigStore.instance().store(name=SCHEMA_NAME, node=SimConfig)
+    OmegaConf.register_new_resolver("channel_outcomes", outcomes_help, replace=True)  # for --help
     # hydra/sweeper=design: registered on import (Hydra imports it too, but only once its plugin scan has run).
     import hydra_plugins.channel_abm_sweeper.design_sweeper  # noqa: F401
 
@@ -48,15 +65,17 @@ def load_config(overrides: list[str] | None = None, config_name: str = "config")
 
 
 def compose_raw(overrides: list[str], config_name: str = "config", with_hydra: bool = False) -> DictConfig:
-    """Compose ``configs/`` with overrides (Hydra's own section too if ``with_hydra``); ConfigError on one line."""
+    """Compose ``configs/`` with overrides (Hydra's own section too if ``with_hydra``) and apply ``posterior_draw``
+    (as ``python -m sim`` does); ConfigError on one line."""
     register_schema()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return compose(config_name=config_name, overrides=list(overrides), return_hydra_config=with_hydra)
+            cfg = compose(config_name=config_name, overrides=list(overrides), return_hydra_config=with_hydra)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(yaml_error_line(exc)) from None
+    return apply_posterior_draw(cfg, overrides)
 
 
 def yaml_error_line(exc: yaml.YAMLError) -> str:
@@ -71,8 +90,166 @@ def yaml_error_line(exc: yaml.YAMLError) -> str:
     return f"{name}, line {mark.line + 1}, column {mark.column + 1}: YAML syntax error ({problem})"
 
 
+# --------------------------------------------------------------------------------------------------- help
+def outcomes_help(width: int = 110) -> str:
+    """The outcome names of summary.json, wrapped, for ``python -m sim --help`` (configs/hydra/help/channel.yaml)."""
+    from sim.outputs import SUMMARY_OUTCOMES
+
+    return textwrap.fill(", ".join(SUMMARY_OUTCOMES), width=width, initial_indent="  ", subsequent_indent="  ")
+
+
+# ------------------------------------------------------------------------------------------ posterior draws
+POSTERIOR_DRAWS = ROOT / "data" / "calibration" / "2024" / "posterior_draws.csv"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def read_posterior_draws(path: Path = POSTERIOR_DRAWS) -> tuple[list[str], list[list[str]]]:
+    """(config keys, rows of values as text) of a posterior_draws.csv, checked: header ``draw`` then keys, one
+    row per draw numbered 0, 1, ..., a number in every cell. Raises ConfigError naming the file."""
+    shown = _shown(path)
+    try:
+        with open(path, newline="") as fh:
+            table = [row for row in csv.reader(fh) if row]
+    except OSError as exc:
+        raise ConfigError(
+            f"posterior_draw: cannot read {shown} ({exc.strerror or type(exc).__name__}); "
+            "python -m sim.calibrate --write-draws writes it from the accepted set"
+        ) from None
+    if not table or table[0][:1] != ["draw"] or len(table[0]) < 2:
+        raise ConfigError(f"{shown}: not a posterior draws file (first column must be 'draw', then config keys)")
+    keys, rows = table[0][1:], table[1:]
+    for i, row in enumerate(rows):
+        if len(row) != len(keys) + 1 or row[0].strip() != str(i):
+            raise ConfigError(f"{shown}: damaged at draw {i} (expected {len(keys) + 1} cells starting with {i})")
+        for key, cell in zip(keys, row[1:], strict=True):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ConfigError(f"{shown}: draw {i}, {key}={cell!r} is not a number") from None
+            if not math.isfinite(value):
+                raise ConfigError(f"{shown}: draw {i}, {key}={cell}: not a finite number")
+    return keys, [row[1:] for row in rows]
+
+
+def calibration_id(path: Path = POSTERIOR_DRAWS) -> str:
+    """Which calibration a draw comes from: the calibration folder and the first 12 hex digits of the SHA-256 of
+    its posterior_draws.csv (another resample or another calibration gives another id)."""
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return f"{_shown(Path(path).parent)}@{digest}"
+
+
+def posterior_draw_values(k: int, path: Path = POSTERIOR_DRAWS) -> dict[str, int | float]:
+    """The config values of row ``k`` of the posterior draws (integers for integer parameters)."""
+    keys, rows = read_posterior_draws(path)
+    if not rows:
+        raise ConfigError(f"posterior_draw={k}: {_shown(path)} has no draws")
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(rows):
+        raise ConfigError(
+            f"posterior_draw={k}: out of range, allowed [0, {len(rows) - 1}] (the draws of {_shown(path)})"
+        )
+    out: dict[str, int | float] = {}
+    for key, cell in zip(keys, rows[k], strict=True):
+        try:
+            integer = isinstance(declared_default(key), int)
+        except ConfigError:
+            raise ConfigError(f"{_shown(path)}: column {key} is not a declared parameter") from None
+        out[key] = round(float(cell)) if integer else float(cell)
+    return out
+
+
+def check_posterior_draws(path: Path = POSTERIOR_DRAWS) -> int:
+    """Check every row of the draws file (readable, keys declared, values inside their declared ranges); return the
+    number of rows. A sweep over draws then needs to compose only its smallest and largest K."""
+    keys, rows = read_posterior_draws(path)
+    for key in keys:
+        try:
+            low, high = declared_range(key)
+        except ConfigError:
+            raise ConfigError(f"{_shown(path)}: column {key} is not a declared parameter") from None
+        for i, row in enumerate(rows):
+            value = float(row[keys.index(key)])
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise ConfigError(f"{_shown(path)}: draw {i}, {key}={value}: out of range, allowed [{low}, {high}]")
+    return len(rows)
+
+
+def _override_keys(overrides: Sequence[str]) -> set[str]:
+    """The config keys a command line sets (without ``+``/``~`` prefixes); group choices and hydra keys too."""
+    keys = set()
+    for line in overrides:
+        key = str(line).split("=", 1)[0].lstrip("+~").strip()
+        if key:
+            keys.add(key)
+    return keys
+
+
+def _keys_set_by(path: Path) -> set[str]:
+    """Dotted keys a global-package YAML file (a scenario, an experiment) sets, outside ``hydra`` and ``defaults``."""
+    try:
+        node = OmegaConf.to_container(OmegaConf.load(path))
+    except Exception:
+        return set()
+    out: set[str] = set()
+
+    def walk(value: Any, prefix: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{prefix}{k}.")
+        else:
+            out.add(prefix.rstrip("."))
+
+    if isinstance(node, dict):
+        walk({k: v for k, v in node.items() if k not in ("hydra", "defaults")}, "")
+    return out
+
+
+def apply_posterior_draw(cfg: DictConfig, overrides: Sequence[str]) -> DictConfig:
+    """Set the values of row ``cfg.posterior_draw`` of the posterior draws in a composed config (in place).
+
+    A key the command line sets keeps its value (explicit overrides win). A scenario or experiment file that sets a
+    drawn key is refused: its value is usually tied to the 2024 median (the back-casts scale demand and supply by
+    observed ratios), so neither value alone would be right."""
+    k = cfg.get("posterior_draw")
+    if k is None:
+        return cfg
+    values = posterior_draw_values(k)
+    explicit = _override_keys(overrides)
+    files = [CONFIG_DIR / "scenario" / f"{cfg.get('scenario')}.yaml"]
+    files += [CONFIG_DIR / "experiment" / f"{o.split('=', 1)[1]}.yaml" for o in overrides if _is_experiment(o)]
+    for path in files:
+        clash = sorted((_keys_set_by(path) & set(values)) - explicit)
+        if clash:
+            raise ConfigError(
+                f"posterior_draw={k}: {path.parent.name} {path.stem} sets {clash[0]}, which the draw sets too; "
+                "a draw cannot be combined with it (set the key on the command line to choose its value)"
+            )
+    with read_write(cfg), open_dict(cfg):
+        for key, value in values.items():
+            if key not in explicit:
+                OmegaConf.update(cfg, key, value, merge=False)
+    return cfg
+
+
+def _is_experiment(override: str) -> bool:
+    return str(override).lstrip("+").split("=", 1)[0] == "experiment" and "=" in str(override)
+
+
+def draw_metadata(plain: dict[str, Any]) -> dict[str, Any]:
+    """What a run's metadata.json records about its posterior draw: K and the calibration's id (None, None if the
+    run uses the defaults)."""
+    k = plain.get("posterior_draw")
+    return {"posterior_draw": k, "calibration_id": calibration_id() if k is not None else None}
+
+
 def one_line(exc: BaseException) -> str:
-    """Boil a Hydra/OmegaConf error down to one line naming the key, the value and what is allowed."""
+    """Boil a Hydra/OmegaConf error down to one line naming the key, the value and what is allowed (and, for a
+    misspelt key or option, the nearest valid name)."""
     msg = str(exc)
     if exc.__cause__ is not None:
         msg += "\n" + str(exc.__cause__)
@@ -80,21 +257,22 @@ def one_line(exc: BaseException) -> str:
         r"Could not find '([^']+)/([^']*)'.*?Available options in '[^']+':\s*(.*?)(?:\nConfig search path|$)", msg, re.S
     )
     if m:
-        options = ", ".join(o.strip() for o in m.group(3).split("\n") if o.strip())
-        what = "unknown option" if m.group(2) else "no option given"
-        return f"{m.group(1)}={m.group(2)}: {what}; allowed: {options}"
+        options = [o.strip() for o in m.group(3).split("\n") if o.strip()]
+        if not m.group(2):
+            return f"{m.group(1)}=: no option given; allowed: {', '.join(options)}"
+        return unknown_option(m.group(1), m.group(2), options)
     m = re.search(r"Could not load '([^'/]+)/([^']+)'", msg)
     if m:
         options = sorted(p.stem for p in (CONFIG_DIR / m.group(1)).glob("*.yaml"))
-        return f"{m.group(1)}={m.group(2)}: unknown option; allowed: {', '.join(options)}"
-    m = re.search(r"Key '([^']+)' (?:is )?not in (?:struct|'\w+')", msg)
+        return unknown_option(m.group(1), m.group(2), options)
+    m = re.search(r"Key '([^']+)' (?:is )?not in (?:struct|'(\w+)')", msg)
     if m:
         full = re.search(r"full_key: (\S+)", msg)
         key = full.group(1) if full else m.group(1)
-        return f"{key}: unknown config key (see `python -m sim --cfg job` for the keys that exist)"
+        return unknown_key(key, m.group(1), m.group(2))
     m = re.search(r"Could not override '([^']+)'", msg)
     if m and "not in struct" not in msg:
-        return f"{m.group(1)}: unknown config key (see `python -m sim --cfg job` for the keys that exist)"
+        return unknown_key(m.group(1), m.group(1).rsplit(".", 1)[-1], None)
     m = re.search(r"Value '([^']*)' (?:of type '\w+' )?could not be converted to (\w+)", msg)
     if m:
         full = re.search(r"full_key: (\S+)", msg)
@@ -102,6 +280,97 @@ def one_line(exc: BaseException) -> str:
         return f"{key}={m.group(1)}: expected {m.group(2).lower()}"
     first = " ".join(line.strip() for line in msg.splitlines() if line.strip())
     return first[:300]
+
+
+# ------------------------------------------------------------------------------------------- suggestions
+def did_you_mean(word: str, candidates: Sequence[str]) -> str:
+    """``"; did you mean X?"`` for the nearest candidate (difflib's ratio of at least 0.6), or ``""``. A candidate
+    may carry a ``+`` (a group added with ``+group=option``): it is compared without it and shown with it."""
+    bare = {c.lstrip("+"): c for c in candidates}
+    close = difflib.get_close_matches(word.lstrip("+"), list(bare), n=1)
+    return f"; did you mean {bare[close[0]]}?" if close else ""
+
+
+def unknown_option(group: str, option: str, options: Sequence[str]) -> str:
+    return f"{group}={option}: unknown option; allowed: {', '.join(options)}{did_you_mean(option, options)}"
+
+
+def unknown_key(key: str, leaf: str, owner: str | None) -> str:
+    """One line for a key that does not exist, suggesting the nearest key beside it (``scenari`` -> ``scenario``,
+    ``smuggling.max_lod`` -> ``max_load``). ``owner`` is the schema class the key was looked up in, if known."""
+    candidates = _keys_beside(key, owner)
+    hint = did_you_mean(leaf, candidates)
+    if hint and "." in key:
+        hint = hint.replace("mean ", "mean " + key.rsplit(".", 1)[0].replace("[", ".").replace("]", "") + ".", 1)
+    return f"{key}: unknown config key{hint} (see `python -m sim --cfg job` for the keys that exist)"
+
+
+def _keys_beside(key: str, owner: str | None) -> list[str]:
+    """The field names of the schema class that holds ``key`` (by its name, or by walking the dotted key from
+    SimConfig); at the top level, also the config groups (``experiment`` and the others)."""
+    import sim.config as C
+
+    cls: Any = getattr(C, owner, None) if owner else None
+    if cls is None:
+        cls = SimConfig
+        for part in re.split(r"[.\[\]]+", key)[:-1]:
+            if not part or not dataclasses.is_dataclass(cls):
+                continue
+            hints = typing.get_type_hints(cls)
+            if part not in hints:
+                continue  # a dict key or list index (routes.NAME, legs.0): stay on the value type
+            tp = hints[part]
+            while typing.get_origin(tp) in (dict, list) or isinstance(tp, types.UnionType):
+                tp = [a for a in typing.get_args(tp) if a is not type(None)][-1]
+            cls = tp
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        return []
+    names = [f.name for f in dataclasses.fields(cls)]
+    if cls is SimConfig:  # groups that are not keys (experiment) are added with +group=option
+        groups = sorted(p.name for p in CONFIG_DIR.iterdir() if p.is_dir() and p.name != "hydra")
+        names += [g if g in names else f"+{g}" for g in groups]
+    return names
+
+
+_KNOWN_FLAGS = (
+    "--help",
+    "-h",
+    "--hydra-help",
+    "--version",
+    "--cfg",
+    "-c",
+    "--resolve",
+    "--package",
+    "-p",
+    "--run",
+    "-r",
+    "--multirun",
+    "-m",
+    "--shell-completion",
+    "-sc",
+    "--config-path",
+    "-cp",
+    "--config-name",
+    "-cn",
+    "--config-dir",
+    "-cd",
+    "--experimental-rerun",
+    "--info",
+    "-i",
+)
+
+
+def check_flags(argv: Sequence[str]) -> None:
+    """Refuse an option Hydra does not know (``--multirum``) with one line and the nearest valid one, instead of
+    Hydra's usage message."""
+    for arg in argv:
+        if not arg.startswith("-") or arg in _KNOWN_FLAGS:
+            continue
+        flag = arg.split("=", 1)[0]
+        if flag in _KNOWN_FLAGS or re.fullmatch(r"-\d.*", arg):
+            continue
+        long_flags = [f for f in _KNOWN_FLAGS if f.startswith("--")]
+        raise ConfigError(f"{flag}: unknown option{did_you_mean(flag, long_flags)} (see python -m sim --help)")
 
 
 _HYDRA_FLAGS_WITH_VALUE = frozenset(
@@ -125,6 +394,7 @@ _HYDRA_FLAGS_WITH_VALUE = frozenset(
 
 def split_argv(argv: list[str]) -> tuple[list[str], bool, str]:
     """Return (overrides, is_multirun, config_name) from a Hydra command line."""
+    check_flags(argv)
     overrides: list[str] = []
     multirun = False
     config_name = "config"

@@ -221,6 +221,122 @@ class MigrationConfig:
         "assumption: displacement between routes when one is squeezed",
         plausible=(0.15, 0.6),
     )
+    # Waiting on the coast (sim/migrants.py): costs, and leaving for the outside options.
+    living_cost_gbp_per_day: float = param(
+        15.0,
+        "GBP spent per day waiting (food, phone, transport)",
+        0.0,
+        1_000.0,
+        "assumption: aid groups report camp residents living on a few pounds to GBP 20 a day",
+        plausible=(5.0, 30.0),
+    )
+    winter_living_cost_gbp_per_day: float = param(
+        10.0,
+        "extra GBP per day in midwinter (shelter, warmth; scaled by weather winter weight)",
+        0.0,
+        1_000.0,
+        "assumption",
+        plausible=(0.0, 20.0),
+    )
+    cold_leave_factor: float = param(
+        1.5,
+        "relative rise of the daily chance of leaving the coast in midwinter (scaled by weather winter weight)",
+        0.0,
+        20.0,
+        "assumption: evictions and cold empty the camps in winter (aid groups); 1.5 = 2.5 times the summer rate",
+        plausible=(0.5, 3.0),
+    )
+    wait_leave_per_month: float = param(
+        0.2,
+        "relative rise of the daily chance of leaving per month already waited",
+        0.0,
+        10.0,
+        "assumption: the longer the wait, the more people turn to the outside options",
+        plausible=(0.05, 0.5),
+    )
+    lorry_share_of_leavers: float = param(
+        0.25,
+        "share of people leaving the coast who try lorries instead",
+        *PROB,
+        "assumption: clandestine lorry entries continued alongside small boats",
+        plausible=(0.1, 0.4),
+    )
+    asylum_france_share_of_leavers: float = param(
+        0.35,
+        "share of people leaving the coast who claim asylum in France (the rest move on)",
+        *PROB,
+        "assumption",
+        plausible=(0.2, 0.5),
+    )
+
+
+@dataclass
+class NetworkResponseConfig:
+    """How a network answers arrests and seizures: replacement, shared suppliers and financiers, splitting, moving,
+    price rises, and rivals absorbing its customers (sim/smugglers.py)."""
+
+    upper_replacement_factor: float = param(
+        2.0,
+        "times smuggling.recruitment_delay_days to replace an organiser, supplier or financier",
+        1.0,
+        100.0,
+        "assumption: trusted upper roles take longer to fill than coastal crews (NCA: networks regenerate)",
+        plausible=(1.0, 4.0),
+    )
+    clients_per_supplier: float = param(
+        3.0,
+        "networks one boat and engine supplier serves",
+        1.0,
+        100.0,
+        "assumption: a few brokers (Germany, Turkey) supply many Channel networks (NCA-Bulgaria cases)",
+        plausible=(1.0, 6.0),
+    )
+    clients_per_financier: float = param(
+        4.0,
+        "networks one financier (hawala banker) serves",
+        1.0,
+        100.0,
+        "assumption: hawala bankers hold the money of several networks",
+        plausible=(1.0, 8.0),
+    )
+    split_prob: float = param(
+        0.3,
+        "probability that a network whose organisers are all arrested splits: crews under a promoted organiser form "
+        "a new network",
+        *PROB,
+        "assumption; interdiction fragments and spreads networks (Magliocca et al., PNAS 2019)",
+        plausible=(0.0, 0.6),
+    )
+    move_prob: float = param(
+        0.5,
+        "probability that a network moves its home launch area after a coordinated action against it",
+        *PROB,
+        "assumption; displacement of networks after interdiction (Magliocca et al., PNAS 2019)",
+        plausible=(0.2, 0.8),
+    )
+    intel_kept_on_move: float = param(
+        0.5,
+        "share of the intelligence picture of a network that survives its move",
+        *PROB,
+        "assumption: new phones, new safe houses, new beaches",
+        plausible=(0.25, 0.9),
+    )
+    price_rise_after_action: float = param(
+        0.05,
+        "relative price rise after a coordinated action (risk premium)",
+        0.0,
+        2.0,
+        "assumption: enforcement raises smugglers' costs and prices (Reuter's risks-and-prices model)",
+        plausible=(0.0, 0.15),
+    )
+    absorption_days: float = param(
+        14.0,
+        "days a network can neither sell nor launch before rivals take over its customers",
+        0.0,
+        365.0,
+        "assumption: people holding a place move to another network when theirs stops operating",
+        plausible=(7.0, 30.0),
+    )
 
 
 # ----------------------------------------------------------------------------------------------- smuggling
@@ -262,14 +378,24 @@ class SmugglingConfig:
         "GBP per person",
         1.0,  # above 0: a network's share of buyers compares its price with this one
         50_000.0,
-        "DESIGN.md: 1,500-6,000; plausible range a guess",
+        "docs/design.md: 1,500-6,000; plausible range a guess",
         plausible=(2_000.0, 4_000.0),
     )
     price_min_gbp: float = param(
-        1_500.0, "GBP per person", 0.0, 50_000.0, "DESIGN.md; plausible range a guess", plausible=(1_000.0, 2_000.0)
+        1_500.0,
+        "GBP per person",
+        0.0,
+        50_000.0,
+        "docs/design.md; plausible range a guess",
+        plausible=(1_000.0, 2_000.0),
     )
     price_max_gbp: float = param(
-        6_000.0, "GBP per person", 1.0, 50_000.0, "DESIGN.md; plausible range a guess", plausible=(4_000.0, 9_000.0)
+        6_000.0,
+        "GBP per person",
+        1.0,
+        50_000.0,
+        "docs/design.md; plausible range a guess",
+        plausible=(4_000.0, 9_000.0),
     )
     price_adjust_per_week: float = param(
         0.04,
@@ -290,16 +416,6 @@ class SmugglingConfig:
     launch_wave_limit_sd_m: float = param(
         0.12, "m", 0.0, 2.0, "assumption: networks differ in risk taking", plausible=(0.06, 0.24)
     )
-    winter_wave_margin_m: float = param(
-        0.0,
-        "m lower wave limit in midwinter (scaled by weather winter weight)",
-        0.0,
-        2.0,
-        "assumption, off by default: cold water and long nights make winter launches rarer than waves alone imply; "
-        "an ABC-SMC trial with it free (2,608 runs) left it unconstrained (5-95% 0.03-0.51) and the Dec-Feb "
-        "share at 0.17 (observed 0.10), so it is not calibrated",
-        plausible=(0.0, 0.6),
-    )
     initial_taxi_share: float = param(
         0.3, "share of launches", *PROB, "assumption: taxi boats rose to about 45% by 2025", plausible=(0.15, 0.45)
     )
@@ -316,7 +432,7 @@ class SmugglingConfig:
         "logit weight on the log chance of launching unprevented from an area",
         0.0,
         50.0,
-        "assumption: launches move away from patrols (DESIGN.md: departures shift south-west)",
+        "assumption: launches move away from patrols (docs/design.md: departures shift south-west)",
         plausible=(0.5, 2.0),
     )
     distance_aversion: float = param(
@@ -337,6 +453,44 @@ class SmugglingConfig:
     recruitment_delay_days: float = param(
         45.0, "days", 0.0, 3_650.0, "assumption: networks regenerate after arrests (NCA)", plausible=(22.5, 90.0)
     )
+    # Launch decisions (sim/smugglers.py): a season-dependent expected loss, and what one network can do in a night.
+    season_loss_weight: float = param(
+        0.3,
+        "weight networks give to the cold-water rise in the risk of losing a boat (crossing.cold_water_risk)",
+        0.0,
+        5.0,
+        "chosen on the 2021-2023 seasonal pattern: with 0.3 the default year's Dec-Feb and Jun-Oct shares of "
+        "arrivals are the 2021-2023 average (0.096, 0.625; 0.6 gives 0.063, 0.70; 1 gives 0.027, 0.79; 6 seeds at "
+        "half scale); networks weigh the cold well below its effect on deaths",
+        plausible=(0.1, 1.0),
+    )
+    launches_per_night: int = param(
+        2,
+        "boats one network can put in the water in one night (crews, vehicles, beaches within reach)",
+        1,
+        100,
+        "assumption sized on 2021-2023 (data/small_boats_daily_2018_2023.csv): at most 36 boats arrived in a day "
+        "(2021), 27 (2022) and 15 (2023), with about 20 networks",
+        plausible=(1, 4),
+    )
+    queue_clear_nights: float = param(
+        3.0,
+        "calm nights over which a network plans to clear its queue (loads rise when its launch slots cannot)",
+        1.0,
+        60.0,
+        "assumption: customers who wait too long go to a rival or give up",
+        plausible=(1.5, 6.0),
+    )
+    fill_wait_days: float = param(
+        5.0,
+        "days a network waits to fill a boat before sending it part-full (at least min_load aboard)",
+        0.0,
+        60.0,
+        "assumption: networks launch full boats and make the first customers wait a few days",
+        plausible=(2.0, 10.0),
+    )
+    # -- network responses to enforcement (issue 14; sim/smugglers.py, "arrests and responses") --
+    response: NetworkResponseConfig = field(default_factory=lambda: NetworkResponseConfig())
 
 
 # -------------------------------------------------------------------------------------------- supply chain
@@ -344,6 +498,21 @@ class SmugglingConfig:
 class SupplyNodeConfig:
     days: float = param(5.0, "days spent reaching/leaving this node", 0.0, 365.0, "assumption", plausible=(1.0, 40.0))
     seizure_prob: float = param(0.0, "probability per consignment", *PROB, "assumption", plausible=(0.0, 0.1))
+
+
+@dataclass
+class CorridorConfig:
+    """An alternative way from makers to the coast (e.g. through Romania and Austria, or buying inside the EU)."""
+
+    extra_cost_gbp: float = param(
+        300.0,
+        "GBP per item on top of the maker's price (longer haul, middlemen)",
+        0.0,
+        1e6,
+        "assumption (configs/supply_chain/)",
+        plausible=(0.0, 2_000.0),
+    )
+    nodes: dict[str, SupplyNodeConfig] = field(default_factory=dict)
 
 
 @dataclass
@@ -372,7 +541,7 @@ class SupplyChainConfig:
         "GBP",
         0.0,
         1_000_000.0,
-        "DESIGN.md: about GBP 1,000; plausible range a guess",
+        "docs/design.md: about GBP 1,000; plausible range a guess",
         plausible=(500.0, 2_000.0),
     )
     engine_cost_gbp: float = param(1_500.0, "GBP", 0.0, 1_000_000.0, "assumption", plausible=(750.0, 3_000.0))
@@ -381,6 +550,91 @@ class SupplyChainConfig:
     )
     boat_nodes: dict[str, SupplyNodeConfig] = field(default_factory=dict)
     engine_nodes: dict[str, SupplyNodeConfig] = field(default_factory=dict)
+    # The boat and engine market (sim/supply_chain.py). market=false: fixed output, fixed prices, one corridor.
+    market: bool = True
+    boat_corridors: dict[str, CorridorConfig] = field(default_factory=dict)  # alternatives to boat_nodes
+    engine_corridors: dict[str, CorridorConfig] = field(default_factory=dict)  # alternatives to engine_nodes
+    boats_per_week_min: float = param(
+        5.0,
+        "least boats per week makers keep producing for the Channel (full scale)",
+        0.0,
+        100_000.0,
+        "assumption: some output continues without orders; plausible range a guess",
+        plausible=(0.0, 10.0),
+    )
+    boats_per_week_max: float = param(
+        120.0,
+        "most boats per week makers can produce for the Channel (full scale)",
+        0.0,
+        100_000.0,
+        "assumption: Turkish and Chinese inflatable makers serve far larger markets; 2022 needed about 25-30 a week",
+        plausible=(60.0, 240.0),
+    )
+    engines_per_week_min: float = param(
+        5.0, "least engines per week (full scale)", 0.0, 100_000.0, "assumption, as boats", plausible=(0.0, 10.0)
+    )
+    engines_per_week_max: float = param(
+        120.0, "most engines per week (full scale)", 0.0, 100_000.0, "assumption, as boats", plausible=(60.0, 240.0)
+    )
+    capacity_lead_days: float = param(
+        60.0,
+        "days for makers' output to close half the gap to the orders they receive",
+        1.0,
+        3_650.0,
+        "assumption: hiring, materials and shipping slots take weeks to months",
+        plausible=(30.0, 120.0),
+    )
+    price_elasticity: float = param(
+        0.5,
+        "elasticity of a maker's unit price to its order book in weeks of output, above the normal book",
+        0.0,
+        10.0,
+        "assumption: sourcing became 'more difficult and costlier' as seizures grew (docs/design.md)",
+        plausible=(0.25, 1.0),
+    )
+    normal_order_weeks: float = param(
+        2.0,
+        "order book, in weeks of output, at which makers charge their base price",
+        0.1,
+        52.0,
+        "assumption",
+        plausible=(1.0, 4.0),
+    )
+    max_price_multiple: float = param(
+        4.0, "cap on a unit price over its base cost", 1.0, 100.0, "assumption", plausible=(2.0, 8.0)
+    )
+    reroute_sensitivity: float = param(
+        8.0,
+        "logit weight on the log expected cost per item delivered when a network picks a corridor",
+        0.0,
+        100.0,
+        "assumption: smugglers move to the cheapest corridor that gets through, but not all at once",
+        plausible=(4.0, 16.0),
+    )
+    loss_memory_consignments: float = param(
+        10.0,
+        "consignments over which a network remembers a corridor's losses",
+        1.0,
+        1_000.0,
+        "assumption",
+        plausible=(5.0, 20.0),
+    )
+    credit_per_financier_gbp: float = param(
+        50_000.0,
+        "GBP a network can run into debt per financier to pay makers",
+        0.0,
+        1e9,
+        "assumption: hawala and organisers' capital; plausible range a guess",
+        plausible=(25_000.0, 100_000.0),
+    )
+    season_anticipation: float = param(
+        1.0,
+        "weight of the coming calm season in a network's stock target (0: order for recent launches only)",
+        0.0,
+        5.0,
+        "assumption: networks build stock ahead of the summer (boats found stockpiled inland in spring)",
+        plausible=(0.5, 2.0),
+    )
 
 
 # ------------------------------------------------------------------------------------------------ weather
@@ -421,16 +675,27 @@ class WeatherConfig:
     calmest_day: int = param(200, "day of year", 1, 366, "assumption: calmest mid-July", plausible=(170, 230))
     # A calmest-day median above the winter one turns the seasons round; refused unless asked for explicitly.
     inverted_season: bool = False
+    coldest_water_day: int = param(
+        60,
+        "day of year the Channel is coldest",
+        1,
+        366,
+        "Channel sea-surface temperature climatology: minimum about 7-8 C in late February to early March, maximum "
+        "about 17-18 C in late August",
+        plausible=(40, 80),
+    )
 
 
 # ----------------------------------------------------------------------------------------------- crossing
 @dataclass
 class CrossingConfig:
     incident_base_prob: float = param(
-        0.0198,
-        "probability per launch at reference load, calm sea",
+        0.0070,
+        "probability per launch of a fatal capsize at reference load, calm sea, 40 km, sound hull, warm water",
         *PROB,
-        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 0.0074-0.044 (IOM: 77 dead at sea)",
+        "fitted on the pooled IOM list (sim/evidence/incidents.py): 29 fatal incidents at sea in 2019-2023 over "
+        "3,551 boats arrived (0.0082 a boat), matched by the expected capsizes per boat launched in the 2022 and "
+        "2023 back-casts (0.0081; 4 seeds at half scale); was 0.0198, calibrated on 2024 deaths",
         plausible=(0.005, 0.08),
     )
     reference_load: float = param(
@@ -443,10 +708,10 @@ class CrossingConfig:
     )
     crowding_exponent: float = param(
         1.6,
-        "elasticity of incident risk to load",
+        "elasticity of the capsize risk to load",
         0.0,
         10.0,
-        "assumption: crush deaths rise with crowding",
+        "assumption: overloaded inflatables buckle and sink more often (crushes: crossing.crush_*)",
         plausible=(0.8, 2.4),
     )
     wave_risk_per_m: float = param(1.5, "log risk per m of waves", 0.0, 20.0, "assumption", plausible=(0.75, 3.0))
@@ -456,32 +721,330 @@ class CrossingConfig:
     poor_boat_risk: float = param(2.0, "risk multiplier for quality 0", 1.0, 50.0, "assumption", plausible=(1.0, 4.0))
     taxi_boarding_risk: float = param(
         1.4,
-        "risk multiplier for taxi-boat launches",
+        "crush-risk multiplier for taxi-boat launches",
         1.0,
         10.0,
-        "assumption: boarding in deep water",
+        "assumption: people wading out and climbing aboard in deep water crowd and crush each other",
         plausible=(1.0, 2.0),
     )
     mass_casualty_prob: float = param(
-        0.1, "share of incidents that are capsizes", *PROB, "IOM 2024: few large incidents", plausible=(0.05, 0.2)
+        0.138,
+        "share of fatal capsizes with many in the water",
+        *PROB,
+        "fitted (sim/evidence/incidents.py): IOM incidents at sea 2019-2023 with 4+ dead and missing, 4 of 29",
+        plausible=(0.05, 0.2),
     )
     mass_casualty_fraction: float = param(
-        0.18,
+        0.283,
         "share of those aboard who die",
         *PROB,
-        "Le Portel 3 Sept 2024; plausible range: IOM capsizes 2022-2024 killed 5-20% of those aboard",
+        "fitted (sim/evidence/incidents.py): dead and missing over people aboard in the IOM mass incidents of "
+        "2019-2023 (45 of 159); plausible range: single incidents 0.09-0.93",
         plausible=(0.05, 0.3),
     )
     minor_incident_deaths: float = param(
-        1.4,
-        "mean deaths, crush or fall",
+        1.32,
+        "mean deaths in a smaller fatal incident (people lost overboard, found drowned)",
         1.0,
         50.0,
-        "IOM 2024 incidents; plausible range: yearly means 2019-2025 were 1.0-1.4",
+        "fitted (sim/evidence/incidents.py): IOM incidents at sea 2019-2023 with 1-3 dead, 33 in 25",
         plausible=(1.0, 2.0),
     )
     failure_prob: float = param(
         0.05, "probability a boat fails and returns to France", *PROB, "assumption", plausible=(0.025, 0.1)
+    )
+    # Two kinds of death (sim/crossing.py): capsizes in cold water, and crush or asphyxia in overcrowded boats.
+    cold_water_risk: float = param(
+        1.0,
+        "relative rise of the fatal-capsize hazard when the sea is coldest (scaled by the water-cold weight, "
+        "weather.coldest_water_day)",
+        0.0,
+        10.0,
+        "assumption: Channel water about 7-8 C in late February against 17-18 C in August; survival in the water "
+        "falls from many hours to one to three, and winter nights are twice as long",
+        plausible=(0.5, 2.0),
+    )
+    design_capacity: float = param(
+        60.0,
+        "people a boat is built to carry",
+        1.0,
+        300.0,
+        "assumption: 10-12 m inflatables of 2023-2025; constrained by the absence of crush deaths at sea in the IOM "
+        "list before 2024, when loads averaged 28-49 (data/annual_reference.csv)",
+        plausible=(50.0, 75.0),
+    )
+    crush_hazard_at_double: float = param(
+        0.1,
+        "crush/asphyxia hazard per launch at twice the design capacity",
+        0.0,
+        10.0,
+        "assumption, constrained by an absence: no crush death at sea in the IOM list 2019-2023, so the hazard is "
+        "the largest that keeps the expected crush deaths of the 2022 and 2023 back-casts together at about 1 "
+        "(0.5 gave about 5); plausible range a guess",
+        plausible=(0.02, 0.5),
+    )
+    crush_exponent: float = param(
+        3.0,
+        "power of the overload (load / design capacity - 1) in the crush hazard",
+        0.5,
+        6.0,
+        "assumption: crushes happen only in the most crowded boats",
+        plausible=(2.0, 4.0),
+    )
+    crush_deaths_mean: float = param(
+        2.0,
+        "mean deaths in a fatal crush",
+        1.0,
+        50.0,
+        "assumption: press reports of crushes in 2024 (1-5 dead); not fitted",
+        plausible=(1.0, 4.0),
+    )
+
+
+@dataclass
+class InvestigationConfig:
+    """NCA investigations with French and European partners: each picks a network from the intelligence picture,
+    builds evidence, and ends in a coordinated action (sim/investigations.py)."""
+
+    intel_memory_days: float = param(
+        90.0, "days", 1.0, 3_650.0, "assumption: how long what a network exposed stays useful", plausible=(45.0, 180.0)
+    )
+    intel_per_launch: float = param(
+        1.0,
+        "intelligence units per launch attempt seen (beach or sea)",
+        0.0,
+        1e6,
+        "assumption: the unit of the intelligence picture",
+        plausible=(0.5, 2.0),
+    )
+    intel_per_item_seized: float = param(
+        2.0,
+        "intelligence units per boat or engine seized and traced to the network",
+        0.0,
+        1e6,
+        "assumption: seized stock is traced to buyers (NCA-Bulgaria)",
+        plausible=(0.5, 4.0),
+    )
+    intel_per_arrival: float = param(
+        0.04,
+        "intelligence units per person arrived and debriefed",
+        0.0,
+        1e6,
+        "assumption: debriefs of arrivals name networks and phone numbers",
+        plausible=(0.01, 0.1),
+    )
+    intel_per_pilot_arrested: float = param(
+        10.0,
+        "intelligence units per pilot arrested (phones, contacts)",
+        0.0,
+        1e6,
+        "assumption",
+        plausible=(2.5, 20.0),
+    )
+    intel_per_member: float = param(
+        0.01,
+        "intelligence units per network member per day (a bigger network is more visible)",
+        0.0,
+        1e6,
+        "assumption",
+        plausible=(0.0, 0.03),
+    )
+    reference_intel: float = param(
+        0.75,
+        "intelligence units per day at which evidence builds at evidence_per_day",
+        1e-6,
+        1e6,
+        "assumption: about what a full-strength 2024 network exposes",
+        plausible=(0.4, 1.5),
+    )
+    intel_elasticity: float = param(
+        0.5,
+        "elasticity of the evidence rate to the target's intelligence picture",
+        0.0,
+        3.0,
+        "assumption: more exposure, faster cases, with diminishing returns",
+        plausible=(0.25, 1.0),
+    )
+    evidence_per_day: float = param(
+        0.0133,
+        "evidence units per day per investigation at the reference picture",
+        0.0,
+        10.0,
+        "assumption: a case against coastal crews in about 75 days (1 unit)",
+        plausible=(0.0067, 0.027),
+    )
+    evidence_organisers: float = param(
+        2.5,
+        "evidence units to reach organisers and suppliers (facilitators: 1)",
+        1.0,
+        100.0,
+        "assumption: about six months of work",
+        plausible=(1.5, 4.0),
+    )
+    evidence_financiers: float = param(
+        4.0,
+        "evidence units to reach financiers",
+        1.0,
+        100.0,
+        "assumption: about ten months of work; money flows cross borders",
+        plausible=(3.0, 8.0),
+    )
+    upper_level_share: float = param(
+        0.3,
+        "share of investigations aimed above the coastal crews (2024 practice)",
+        *PROB,
+        "assumption: most cases end at facilitators and pilots",
+        plausible=(0.15, 0.5),
+    )
+    financier_share: float = param(
+        0.4,
+        "share of the investigations aimed above the crews that aim at financiers",
+        *PROB,
+        "assumption",
+        plausible=(0.2, 0.6),
+    )
+    compromise_per_day: float = param(
+        0.002,
+        "daily chance that the target learns of an investigation (it strikes early or lapses)",
+        *PROB,
+        "assumption: about one case in six compromised within three months",
+        plausible=(0.0005, 0.005),
+    )
+    max_duration_days: float = param(
+        540.0, "days", 1.0, 3_650.0, "assumption: cases are closed after 18 months", plausible=(365.0, 730.0)
+    )
+    facilitator_arrest_share: float = param(
+        0.3,
+        "share of the target's facilitators arrested in a coordinated action",
+        *PROB,
+        "assumption: a few arrests per operation",
+        plausible=(0.15, 0.6),
+    )
+    upper_arrest_share: float = param(
+        0.4,
+        "chance that each organiser, supplier or financier reached is arrested",
+        *PROB,
+        "assumption: many live abroad (Germany, Belgium, Iraq, Turkey), beyond reach or extradition",
+        plausible=(0.2, 0.7),
+    )
+    stock_seized_share: float = param(
+        0.2,
+        "share of the target's boats and engines seized in an action",
+        *PROB,
+        "assumption: raids find part of the stock kept in safe houses and cars",
+        plausible=(0.1, 0.4),
+    )
+    cash_seized_share: float = param(
+        0.15,
+        "share of the target's cash seized in an action that reached organisers or financiers",
+        *PROB,
+        "assumption: little criminal money is recovered (cash moves through hawala)",
+        plausible=(0.05, 0.4),
+    )
+    channel_share_of_uk_disruptions: float = param(
+        0.15,
+        "share of UK organised-immigration-crime disruptions that are against Channel boat networks",
+        *PROB,
+        "assumption, for comparison only (the observed 1,555 disruptions in 2023 cover every OIC network); "
+        "gives the summary's disruptions_uk_equivalent",
+        plausible=(0.08, 0.3),
+    )
+
+
+@dataclass
+class BorderForceConfig:
+    """Vessels at sea: stations, availability, capacity, response times (sim/border_force.py)."""
+
+    availability: float = param(
+        0.85,
+        "probability that a vessel is on station on a night (maintenance, crew rest)",
+        *PROB,
+        "assumption",
+        plausible=(0.7, 0.95),
+    )
+    boats_per_vessel_night: float = param(
+        3.0,
+        "boats a vessel can take aboard or escort in one night (at scale 1)",
+        0.0,
+        100.0,
+        "assumption: a cutter takes a boatload to Dover in two to three hours",
+        plausible=(1.5, 6.0),
+    )
+    detection_prob: float = param(
+        0.95,
+        "probability that a boat in UK waters is seen and met while vessels have capacity",
+        *PROB,
+        "assumption: aircraft and drones watch the Strait; most boats were met at sea in 2022-2023",
+        plausible=(0.85, 1.0),
+    )
+    patrol_radius_km: float = param(
+        20.0,
+        "km from the one vessel of a corridor to a boat in distress in its UK waters (divided by vessels there)",
+        0.1,
+        200.0,
+        "assumption: UK half of a 35-50 km crossing",
+        plausible=(10.0, 30.0),
+    )
+    corridor_spacing_km: float = param(
+        15.0, "km between neighbouring launch corridors", 0.0, 200.0, "assumption: chart", plausible=(10.0, 25.0)
+    )
+    speed_kmh: float = param(37.0, "km per hour", 1.0, 200.0, "assumption: about 20 knots", plausible=(25.0, 50.0))
+    dispatch_hours: float = param(
+        0.25, "hours from a distress call to a vessel under way", 0.0, 24.0, "assumption", plausible=(0.1, 0.5)
+    )
+    task_hours: float = param(
+        3.0,
+        "hours a vessel is busy with one boat (transfer and run to Dover)",
+        0.0,
+        48.0,
+        "assumption",
+        plausible=(2.0, 4.0),
+    )
+    survival_hours: float = param(
+        1.0,
+        "time scale over which people in the water die (cold water, exhaustion)",
+        0.01,
+        48.0,
+        "assumption: cold-water immersion; Channel incidents of Nov 2021 and Dec 2022",
+        plausible=(0.5, 2.0),
+    )
+    deaths_before_help_share: float = param(
+        0.3,
+        "chance that a distress incident is fatal even with help on scene at once (crush, falls at boarding)",
+        *PROB,
+        "assumption",
+        plausible=(0.15, 0.5),
+    )
+    french_zone_share: float = param(
+        0.6,
+        "share of distress incidents in French waters, answered by French assets",
+        *PROB,
+        "assumption: IOM records most Channel deaths in French waters or at the shore",
+        plausible=(0.4, 0.8),
+    )
+    french_response_hours: float = param(
+        0.75,
+        "hours for French rescue to reach an incident in French waters",
+        0.0,
+        48.0,
+        "assumption: CROSS Gris-Nez coordinates; French vessels shadow boats",
+        plausible=(0.4, 1.5),
+    )
+    moral_hazard: bool = True
+    moral_hazard_strength: float = param(
+        0.5,
+        "weight smugglers give to the rescue cover they know of when judging a launch's risk (0 = none, 1 = offset)",
+        *PROB,
+        "Deiana, Maheshri and Mastrobuoni (AEJ: Policy 2024): more rescue, worse boats in worse weather; size a guess",
+        plausible=(0.0, 1.0),
+    )
+    moral_hazard_reference_vessels: float = param(
+        8.0,
+        "fleet under which smuggling.launch_wave_limit_m and comfortable_load hold (the 2024 fleet)",
+        0.0,
+        1_000.0,
+        "the calibration year's fleet (enforcement.rescue_vessels default)",
+        plausible=(6.0, 10.0),
     )
 
 
@@ -489,7 +1052,7 @@ class CrossingConfig:
 @dataclass
 class EnforcementConfig:
     beach_officers: float = param(
-        800.0, "officers per night", 0.0, 100_000.0, "DESIGN.md: about 800 nightly", plausible=(400.0, 1_200.0)
+        800.0, "officers per night", 0.0, 100_000.0, "docs/design.md: about 800 nightly", plausible=(400.0, 1_200.0)
     )
     beach_area_weights: dict[str, float] = field(default_factory=dict)
     prevention_per_officer_km: float = param(
@@ -525,36 +1088,36 @@ class EnforcementConfig:
         plausible=(0.25, 1.0),
     )
     rescue_vessels: float = param(
-        8.0, "vessels on station", 0.0, 1_000.0, "assumption: Border Force + RNLI", plausible=(4.0, 12.0)
-    )
-    rescue_effect_per_vessel: float = param(
-        0.08, "relative fall in fatal incidents per vessel", 0.0, 10.0, "assumption", plausible=(0.04, 0.16)
-    )
-    interception_per_vessel: float = param(
-        0.3,
-        "hazard per vessel that an arriving boat is met at sea and its people transferred ashore",
+        8.0,
+        "vessels in the Channel fleet (Border Force cutters and coastal vessels, RNLI lifeboats), rounded",
         0.0,
-        100.0,
-        "assumption: most boats in 2024 were intercepted rather than landing unseen",
-        plausible=(0.15, 0.6),
+        1_000.0,
+        "assumption: Border Force + RNLI",
+        plausible=(4.0, 12.0),
     )
-    pilot_arrest_prob: float = param(0.08, "probability per landed boat", *PROB, "assumption", plausible=(0.04, 0.16))
+    pilot_arrest_prob: float = param(
+        0.08,
+        "probability that the pilot of a boat reaching the UK is arrested",
+        *PROB,
+        "assumption",
+        plausible=(0.04, 0.16),
+    )
     investigations: float = param(
-        80.0, "live NCA investigations", 0.0, 10_000.0, "DESIGN.md: 70-90", plausible=(70.0, 90.0)
-    )
-    arrest_rate_per_investigation: float = param(
-        0.0004,
-        "arrests per investigation per network member per day",
+        80.0,
+        "live NCA investigations into Channel networks (capacity)",
         0.0,
-        1.0,
-        "calibrated loosely (not in the ABC calibration): hundreds of arrests a year; plausible range a guess",
-        plausible=(0.0002, 0.0008),
+        10_000.0,
+        "NCA: about 60 live investigations (Sep 2022), more in 2023 (docs/design.md: 70-90)",
+        plausible=(60.0, 90.0),
     )
     officer_cost_gbp_per_night: float = param(
         500.0, "GBP", 0.0, 1e6, "assumption: UK contribution to French deployments", plausible=(250.0, 1_000.0)
     )
     vessel_cost_gbp_per_day: float = param(25_000.0, "GBP", 0.0, 1e8, "assumption", plausible=(12_500.0, 50_000.0))
     investigation_cost_gbp_per_day: float = param(3_000.0, "GBP", 0.0, 1e8, "assumption", plausible=(1_500.0, 6_000.0))
+    # -- investigations and Border Force at sea as agents (issue 14; sim/investigations.py, sim/border_force.py) --
+    nca: InvestigationConfig = field(default_factory=lambda: InvestigationConfig())
+    border_force: BorderForceConfig = field(default_factory=lambda: BorderForceConfig())
 
 
 # --------------------------------------------------------------------------------------------------- asylum
@@ -565,7 +1128,7 @@ class AsylumConfig:
         "people awaiting a decision",
         0.0,
         1e7,
-        "DESIGN.md: 175,000 (Jun 2023) to 91,000 (Jun 2025)",
+        "docs/design.md: 175,000 (Jun 2023) to 91,000 (Jun 2025)",
         plausible=(91_000.0, 175_000.0),
     )
     other_claims_per_day: float = param(
@@ -588,7 +1151,7 @@ class AsylumConfig:
         0.3,
         "share of backlog in hotels",
         *PROB,
-        "DESIGN.md: up to 56,000 in hotels; plausible range: 36,000-56,000 of a 128,000-175,000 backlog",
+        "docs/design.md: up to 56,000 in hotels; plausible range: 36,000-56,000 of a 128,000-175,000 backlog",
         plausible=(0.2, 0.45),
     )
     hotel_cost_gbp_per_night: float = param(
@@ -596,7 +1159,7 @@ class AsylumConfig:
         "GBP per person per night",
         0.0,
         10_000.0,
-        "DESIGN.md: GBP 5.8m a day for ~36,000; plausible range a guess",
+        "docs/design.md: GBP 5.8m a day for ~36,000; plausible range a guess",
         plausible=(100.0, 200.0),
     )
     refusal_share: float = param(0.4, "share of decisions refused", *PROB, "assumption", plausible=(0.2, 0.7))
@@ -624,6 +1187,11 @@ class AsylumConfig:
 
 
 # ------------------------------------------------------------------------------------------------- policies
+def lever_date(what: str) -> Any:
+    """A lever's date field: an ISO date, or null for the whole run (see ``sim.policies.base.LeverWindow``)."""
+    return param(None, "ISO date or null", None, None, f"scenario choice: {what}")
+
+
 # Each lever is off unless a scenario or `policy=[...]` selects it (configs/policy/NAME.yaml sets enabled: true).
 # When off, the 2024 status quo of the enforcement and supply-chain groups applies. See docs/policies.md.
 @dataclass
@@ -656,6 +1224,9 @@ class SeizuresPolicy:
     cost_gbp_per_item_seized: float = param(
         300.0, "GBP per boat or engine", 0.0, 1e6, "assumption: storage, cases", plausible=(150.0, 600.0)
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -667,7 +1238,7 @@ class InternationalPostsPolicy:
         "UK officers at Europol",
         0.0,
         10_000.0,
-        "DESIGN.md: UK officers at Europol up 50% in 2024; plausible range a guess",
+        "docs/design.md: UK officers at Europol up 50% in 2024; plausible range a guess",
         plausible=(10.0, 30.0),
     )
     seizure_per_officer: float = param(
@@ -684,12 +1255,12 @@ class InternationalPostsPolicy:
         "assumption",
         plausible=(0.015, 0.06),
     )
-    europol_arrest_boost_per_officer: float = param(
+    europol_evidence_boost_per_officer: float = param(
         0.02,
-        "relative rise in arrests of organisers and financiers per Europol officer",
+        "relative rise per Europol officer in the rate investigations build evidence on organisers and financiers",
         0.0,
         10.0,
-        "assumption",
+        "assumption: cross-border money and supply chains are traced through Europol",
         plausible=(0.01, 0.04),
     )
     cost_gbp_per_officer_year: float = param(
@@ -700,6 +1271,9 @@ class InternationalPostsPolicy:
         "assumption: salary, allowances, office",
         plausible=(75_000.0, 300_000.0),
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -713,7 +1287,6 @@ class DeterrencePolicy:
         "assumption; UK-Rwanda achieved 4 voluntary",
         plausible=(2_500.0, 10_000.0),
     )
-    start_date: str = param("2024-01-01", "ISO date", None, None, "scenario choice")
     announced: bool = True
     operating: bool = True
     announcement_credibility: float = param(
@@ -746,6 +1319,13 @@ class DeterrencePolicy:
         "UK-Rwanda: about GBP 700m over 2022-2024 (NAO); plausible range a guess",
         plausible=(60_000_000.0, 240_000_000.0),
     )
+    # Dates (sim/policies/base.py): announcement effects from announce_date, removals from start_date, nothing after
+    # end_date; null announce_date = announced on start_date, null start_date = from the first day of the run.
+    announce_date: str | None = lever_date(
+        "day the scheme is announced (perceived removal risk starts); null: on start_date (UK-Rwanda: 2022-04-14)"
+    )
+    start_date: str | None = lever_date("first day of removals (null: from the first day of the run)")
+    end_date: str | None = lever_date("last day of the scheme, inclusive (UK-Rwanda scrapped 2024-07-06)")
 
 
 @dataclass
@@ -754,6 +1334,9 @@ class BeachPatrolsPolicy:
     officers_per_night: float = param(
         1_200.0, "officers per night", 0.0, 100_000.0, "scenario choice; 2024: ~800", plausible=(600.0, 2_400.0)
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -764,28 +1347,53 @@ class GangDisruptionPolicy:
     )
     upper_level_focus: float = param(
         2.0,
-        "arrest multiplier for organisers and financiers",
+        "odds multiplier on aiming an investigation at organisers and financiers (1 = 2024 practice)",
         0.0,
         100.0,
-        "assumption: intelligence-led work",
+        "assumption: intelligence-led work 'from facilitators to financiers'",
         plausible=(1.0, 4.0),
     )
-    start_date: str = param("2024-01-01", "ISO date", None, None, "scenario choice")
-    duration_days: int = param(366, "days the campaign lasts", 0, 36_500, "scenario choice", plausible=(180, 730))
+    duration_days: int | None = param(
+        None, "days the campaign lasts (null: until end_date)", 0, 36_500, "scenario choice; not with end_date"
+    )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
+
+
+@dataclass
+class ReturnsAgreement:
+    """One returns agreement: whose arrivals, from when to when, and how many (a share, or a weekly count)."""
+
+    nationality: str = param("all", "nationality name, or all", None, None, "the agreement's terms")
+    start_date: str | None = lever_date("first day of returns under this agreement (null: from the first day)")
+    end_date: str | None = lever_date("last day of returns under this agreement, inclusive (null: to the end)")
+    return_prob: float = param(
+        0.0,
+        "share of the nationality's arrivals returned (used when weekly_returns is 0)",
+        *PROB,
+        "assumption per agreement (configs/policy/returns.yaml)",
+        plausible=(0.0, 1.0),
+    )
+    weekly_returns: float = param(
+        0.0,
+        "returns a week at full scale (0: use return_prob)",
+        0.0,
+        1e6,
+        "the agreement's intended size, e.g. one in, one out: about 50 a week (configs/policy/returns.yaml)",
+        plausible=(0.0, 200.0),
+    )
 
 
 @dataclass
 class ReturnsPolicy:
     enabled: bool = False
-    return_prob_by_nationality: dict[str, float] = field(default_factory=dict)
-    one_in_one_out_share: float = param(
-        0.026,
-        "share of all arrivals returned to France",
-        *PROB,
-        "DESIGN.md: about 2.6% in its first year; plausible range a guess",
-        plausible=(0.013, 0.052),
+    # One entry per agreement (configs/policy/returns.yaml): Albania from December 2022, Vietnam 2024, one in, one
+    # out with France from August 2025.
+    agreements: dict[str, ReturnsAgreement] = field(default_factory=dict)
+    capacity_per_year: float = param(
+        10_000.0, "returns a year, all agreements together", 0.0, 1e7, "assumption", plausible=(5_000.0, 20_000.0)
     )
-    capacity_per_year: float = param(10_000.0, "returns a year", 0.0, 1e7, "assumption", plausible=(5_000.0, 20_000.0))
     response_strength: float = param(
         3.0,
         "log-odds response of a nationality to its observed return probability",
@@ -798,6 +1406,9 @@ class ReturnsPolicy:
     cost_gbp_per_return: float = param(
         15_000.0, "GBP per person returned", 0.0, 1e8, "assumption", plausible=(7_500.0, 30_000.0)
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -806,22 +1417,17 @@ class SearchAndRescuePolicy:
     vessels: float = param(
         12.0, "vessels on station", 0.0, 1_000.0, "scenario choice; 2024 baseline 8", plausible=(8.0, 20.0)
     )
-    wave_limit_rise_per_vessel_m: float = param(
-        0.01,
-        "m rise of smugglers' wave limit per vessel above the 2024 level",
-        0.0,
-        1.0,
-        "Deiana, Maheshri and Mastrobuoni (2024): more rescue, worse boats in worse weather; size a guess",
-        plausible=(0.005, 0.02),
-    )
     quality_drop_per_vessel: float = param(
         0.01,
-        "fall in hull quality per vessel above the 2024 level",
+        "fall in hull quality per vessel above the 2024 level (only with enforcement.border_force.moral_hazard)",
         0.0,
         1.0,
-        "same source; size a guess",
+        "Deiana, Maheshri and Mastrobuoni (2024): more rescue, worse boats; size a guess",
         plausible=(0.005, 0.02),
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -830,6 +1436,9 @@ class AsylumProcessingPolicy:
     decisions_per_day: float = param(
         600.0, "initial decisions per day", 0.0, 1e6, "scenario choice; 2024: ~380", plausible=(300.0, 1_200.0)
     )
+    # Dates (sim/policies/base.py): the lever acts from start_date to end_date inclusive; null = the whole run.
+    start_date: str | None = lever_date("first day the lever acts (null: from the first day, burn-in included)")
+    end_date: str | None = lever_date("last day the lever acts, inclusive (null: to the end of the run)")
 
 
 @dataclass
@@ -865,6 +1474,13 @@ class SimConfig:
     seed: int = param(0, "integer", 0, 2**63 - 1, "replicate identifier")
     days: int = param(366, "days simulated after burn-in", 1, 36_500, "2024 is a leap year")
     scale: float = param(1.0, "population multiplier", 1e-6, 1_000.0, "1 = full scale: every person an agent")
+    posterior_draw: int | None = param(
+        None,
+        "row of data/calibration/2024/posterior_draws.csv (null: the defaults, i.e. the posterior medians)",
+        None,
+        None,
+        "run setting: the row's calibrated values replace the defaults (sim/cli.py, docs/calibration.md)",
+    )
     world: WorldConfig = field(default_factory=WorldConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)
     smuggling: SmugglingConfig = field(default_factory=SmugglingConfig)
@@ -1042,16 +1658,24 @@ def validate(cfg: SimConfig) -> SimConfig:
             raise ConfigError(
                 f"enforcement.beach_area_weights.{area}: unknown launch area; allowed: {sorted(w.launch_areas)}"
             )
-        _check_value(f"enforcement.beach_area_weights.{area}", wgt, (0.0, None))
+        _check_value(f"enforcement.beach_area_weights.{area}", wgt, (0.0, INF))
     problem = ordered_pair_problem(
         {key: _value(cfg, key) for pair in ORDERED_PAIRS for key in pair[:2]}, cfg.weather.inverted_season
     )
     if problem:
         raise ConfigError(problem)
+    m = cfg.migration
+    if m.lorry_share_of_leavers + m.asylum_france_share_of_leavers > 1.0:
+        raise ConfigError(
+            f"migration.lorry_share_of_leavers={m.lorry_share_of_leavers} + asylum_france_share_of_leavers="
+            f"{m.asylum_france_share_of_leavers}: the shares of leavers must not add up to more than 1"
+        )
     for group in ("boat_nodes", "engine_nodes"):
         if not getattr(cfg.supply_chain, group):
             raise ConfigError(f"supply_chain.{group}: at least one node is required")
+    _check_market(cfg.supply_chain)
     _check_run_dates(cfg)
+    _check_lever_dates(cfg)
     _check_policies(cfg)
     from sim.resources import check_resources
 
@@ -1063,11 +1687,15 @@ def _value(cfg: Any, key: str) -> Any:
     return functools.reduce(getattr, key.split("."), cfg)
 
 
-def _check_date(key: str, value: str) -> _dt.date:
+def _check_date(key: str, value: Any) -> _dt.date | None:
+    """The date a key holds (None stays None); one line naming the key if it is not an ISO date in
+    FIRST_DATE..LAST_DATE."""
+    if value is None:
+        return None
     try:
-        date = _dt.date.fromisoformat(value)
+        date = _dt.date.fromisoformat(str(value))
     except (TypeError, ValueError):
-        raise ConfigError(f"{key}={value!r}: expected an ISO date such as 2024-01-01") from None
+        raise ConfigError(f"{key}={value!r}: expected an ISO date such as 2024-01-01, or null") from None
     if not FIRST_DATE <= date.isoformat() <= LAST_DATE:
         raise ConfigError(f"{key}={value}: out of range, allowed {FIRST_DATE} to {LAST_DATE}")
     return date
@@ -1076,6 +1704,8 @@ def _check_date(key: str, value: str) -> _dt.date:
 def _check_run_dates(cfg: SimConfig) -> None:
     """The burn-in before the start date and the simulated days after it stay within FIRST_DATE..LAST_DATE."""
     start = _check_date("world.start_date", cfg.world.start_date)
+    if start is None:
+        raise ConfigError("world.start_date: a date is required, such as 2024-01-01")
     first = _dt.date.fromisoformat(FIRST_DATE) + _dt.timedelta(days=cfg.world.burn_in_days)
     last = _dt.date.fromisoformat(LAST_DATE) - _dt.timedelta(days=cfg.days - 1)
     if not first <= start <= last:
@@ -1084,8 +1714,38 @@ def _check_run_dates(cfg: SimConfig) -> None:
             f"and days={cfg.days} from it the run leaves {FIRST_DATE} to {LAST_DATE}; allowed start dates "
             f"{first.isoformat()} to {last.isoformat()}"
         )
-    for key in ("policy.deterrence.start_date", "policy.gang_disruption.start_date"):
-        _check_date(key, _value(cfg, key))
+
+
+def _check_window(prefix: str, node: Any) -> None:
+    start = _check_date(f"{prefix}.start_date", node.start_date)
+    end = _check_date(f"{prefix}.end_date", node.end_date)
+    if start is not None and end is not None and start > end:
+        raise ConfigError(
+            f"{prefix}.start_date={node.start_date}: after {prefix}.end_date={node.end_date}; the start must not "
+            "come after the end"
+        )
+
+
+def _check_lever_dates(cfg: SimConfig) -> None:
+    """Every lever's dates parse and are in order; gang_disruption takes duration_days or end_date, not both."""
+    for f in dataclasses.fields(cfg.policy):
+        _check_window(f"policy.{f.name}", getattr(cfg.policy, f.name))
+    det = cfg.policy.deterrence
+    announce = _check_date("policy.deterrence.announce_date", det.announce_date)
+    start, end = _check_date("", det.start_date), _check_date("", det.end_date)
+    if announce is not None and ((start is not None and announce > start) or (end is not None and announce > end)):
+        raise ConfigError(
+            f"policy.deterrence.announce_date={det.announce_date}: after the start_date ({det.start_date}) or "
+            f"end_date ({det.end_date}); a scheme is announced before it operates"
+        )
+    gang = cfg.policy.gang_disruption
+    if gang.duration_days is not None and gang.end_date is not None:
+        raise ConfigError(
+            f"policy.gang_disruption.duration_days={gang.duration_days}: set either duration_days or end_date "
+            f"(end_date={gang.end_date}), not both"
+        )
+    for name, agreement in cfg.policy.returns.agreements.items():
+        _check_window(f"policy.returns.agreements.{name}", agreement)
 
 
 def _check_policies(cfg: SimConfig) -> None:
@@ -1099,13 +1759,32 @@ def _check_policies(cfg: SimConfig) -> None:
             )
         _check_value(f"policy.international_posts.officers.{country}", officers, (0.0, 10_000.0))
     nationalities = {n for r in cfg.world.routes.values() for n in r.nationalities}
-    for nat, p in cfg.policy.returns.return_prob_by_nationality.items():
-        if nat not in nationalities:
+    for name, agreement in cfg.policy.returns.agreements.items():
+        key = f"policy.returns.agreements.{name}"
+        if agreement.nationality != "all" and agreement.nationality not in nationalities:
             raise ConfigError(
-                f"policy.returns.return_prob_by_nationality.{nat}: unknown nationality; allowed: "
+                f"{key}.nationality={agreement.nationality}: unknown nationality; allowed: all, "
                 f"{', '.join(sorted(nationalities))}"
             )
-        _check_value(f"policy.returns.return_prob_by_nationality.{nat}", p, (0.0, 1.0))
+        if agreement.return_prob > 0 and agreement.weekly_returns > 0:
+            raise ConfigError(
+                f"{key}: return_prob={agreement.return_prob} and weekly_returns={agreement.weekly_returns}; set one "
+                "of them (a share of arrivals or a weekly count), not both"
+            )
+
+
+def _check_market(sc: SupplyChainConfig) -> None:
+    for kind in ("boats", "engines"):
+        low, high = getattr(sc, f"{kind}_per_week_min"), getattr(sc, f"{kind}_per_week_max")
+        if low > high:
+            raise ConfigError(
+                f"supply_chain.{kind}_per_week_min={low}: above {kind}_per_week_max={high}; the capacity minimum "
+                "must not exceed the maximum"
+            )
+    for group in ("boat_corridors", "engine_corridors"):
+        for name, corridor in getattr(sc, group).items():
+            if not corridor.nodes:
+                raise ConfigError(f"supply_chain.{group}.{name}.nodes: at least one node is required")
 
 
 def _check_positive_sum(key: str, values: list[float]) -> None:
@@ -1136,6 +1815,8 @@ def _check_ranges(node: Any, prefix: str) -> None:
         for f in dataclasses.fields(node):
             value = getattr(node, f.name)
             key = f"{prefix}{f.name}"
+            if value is None and f.default is None:
+                continue  # an optional setting left unset (a lever date, gang_disruption.duration_days)
             if "range" in f.metadata and f.metadata["range"] != (None, None):
                 _check_value(key, value, f.metadata["range"])
             _check_ranges(value, key + ".")

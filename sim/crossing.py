@@ -1,19 +1,26 @@
 """Launch, beach, sea and landing: what happens to each boat that a network sends.
 
 On the beach French patrols may stop the launch (people go back to the camps with their place still paid for;
-the boat may be destroyed). At sea a boat may fail and be brought back to France, or have a fatal incident
-whose chance rises with crowding, waves, distance and a poor hull and falls with rescue capacity. Everyone else
-is intercepted by Border Force or lands, and is counted as arrived.
+the boat may be destroyed). At sea a boat may fail and be brought back to France. Two kinds of death: a crush or
+asphyxia inside an overcrowded boat, whose chance rises steeply with the load above the boat's design capacity
+and at taxi-boat boarding in the water; and a capsize or sinking, whose chance rises with waves, distance, a poor
+hull, cold water and crowding and falls the sooner rescue can arrive (sim/border_force.py: French assets in French
+waters, the vessels on station in UK waters). Everyone else is met at sea by Border Force (while its vessels have
+capacity) or lands on a beach, and is counted as arrived.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.config import CrossingConfig
 from sim.migrants import Population, State
+
+if TYPE_CHECKING:
+    from sim.border_force import BorderForce
 
 
 @dataclass
@@ -30,13 +37,21 @@ class CrossingTally:
     boats_intercepted: int = 0
     people_arrived: int = 0
     deaths: int = 0
+    deaths_crush: int = 0
+    deaths_capsize: int = 0
     expected_deaths: float = 0.0
+    expected_deaths_crush: float = 0.0
+    expected_capsizes: float = 0.0
     fatal_incidents: int = 0
     boats_destroyed: int = 0
     pilots_arrested: int = 0
     people_gave_up: int = 0
     launches_by_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     arrived_people: list[np.ndarray] = field(default_factory=list)
+    # Rescue in UK waters (sim/border_force.py): fatal incidents and deaths there, and their expected number.
+    fatal_incidents_uk_waters: int = 0
+    deaths_uk_waters: int = 0
+    expected_deaths_uk_waters: float = 0.0
 
 
 def incident_probability(
@@ -46,18 +61,30 @@ def incident_probability(
     distance_km: np.ndarray,
     quality: float,
     taxi: np.ndarray,
-    rescue_factor: float,
+    rescue_factor: float | np.ndarray,
+    winter: float = 0.0,
 ) -> np.ndarray:
-    """Chance that a boat has a fatal incident at sea."""
+    """Chance that a boat capsizes or sinks with loss of life (``winter``: weather.winter_weight, 0-1);
+    ``rescue_factor`` (per boat) is the chance that a distress turns fatal given who can answer it
+    (sim/border_force.py)."""
+    del taxi  # boarding in the water is a crush risk (crush_probability), not a capsize risk
     hazard = (
         -np.log1p(-min(cfg.incident_base_prob, 0.999999))
         * (np.maximum(load, 1) / cfg.reference_load) ** cfg.crowding_exponent
         * np.exp(cfg.wave_risk_per_m * (wave_m - 0.5))
         * (distance_km / 40.0) ** cfg.distance_exponent
         * (1.0 + (cfg.poor_boat_risk - 1.0) * (1.0 - quality))
-        * np.where(taxi, cfg.taxi_boarding_risk, 1.0)
+        * (1.0 + cfg.cold_water_risk * winter)
         * rescue_factor
     )
+    return -np.expm1(-hazard)
+
+
+def crush_probability(cfg: CrossingConfig, load: np.ndarray, taxi: np.ndarray) -> np.ndarray:
+    """Chance that someone is crushed or asphyxiated aboard: zero up to the design capacity, then rising as a power
+    of the overload (``crush_hazard_at_double`` when the boat carries twice its capacity); taxi boats more."""
+    over = np.maximum(np.asarray(load, dtype=float) / cfg.design_capacity - 1.0, 0.0)
+    hazard = cfg.crush_hazard_at_double * over**cfg.crush_exponent * np.where(taxi, cfg.taxi_boarding_risk, 1.0)
     return -np.expm1(-hazard)
 
 
@@ -70,10 +97,52 @@ def expected_deaths_in_incident(cfg: CrossingConfig, load: np.ndarray) -> np.nda
 
 
 def deaths_in_incident(cfg: CrossingConfig, load: int, rng: np.random.Generator) -> int:
-    """A capsize kills a share of those aboard; a crush or fall kills one or a few."""
+    """A capsize with people in the water kills a share of those aboard; otherwise one or a few are lost."""
     if rng.random() < cfg.mass_casualty_prob:
         return int(min(load, max(1, rng.binomial(load, cfg.mass_casualty_fraction))))
     return int(min(load, 1 + rng.poisson(cfg.minor_incident_deaths - 1.0)))
+
+
+def deaths_in_crush(cfg: CrossingConfig, load: int, rng: np.random.Generator) -> int:
+    return int(min(load, 1 + rng.poisson(cfg.crush_deaths_mean - 1.0)))
+
+
+def _deaths_at_sea(
+    cfg: CrossingConfig,
+    aboard: np.ndarray,
+    p_crush: float,
+    p_capsize: float,
+    u: tuple[float, float],
+    pop: Population,
+    rng: np.random.Generator,
+    tally: CrossingTally,
+    uk_waters: bool = False,
+) -> np.ndarray:
+    """Crush aboard first, then a capsize among the survivors; returns who is still alive. ``uk_waters``: the
+    boat is in UK waters (Border Force answers; counted apart as well)."""
+    load = aboard.size
+    e_crush = p_crush * min(load, cfg.crush_deaths_mean)
+    expected = float(e_crush + p_capsize * expected_deaths_in_incident(cfg, load))
+    tally.expected_deaths_crush += float(e_crush)
+    tally.expected_capsizes += float(p_capsize)
+    tally.expected_deaths += expected
+    if uk_waters:
+        tally.expected_deaths_uk_waters += expected
+    kinds = (("crush", p_crush, deaths_in_crush, u[0]), ("capsize", p_capsize, deaths_in_incident, u[1]))
+    for kind, p, draw, draw_u in kinds:
+        if draw_u >= p or aboard.size == 0:
+            continue
+        dead = draw(cfg, aboard.size, rng)
+        victims = rng.choice(aboard, size=dead, replace=False)
+        pop.state[victims] = State.DIED
+        tally.deaths += dead
+        setattr(tally, f"deaths_{kind}", getattr(tally, f"deaths_{kind}") + dead)
+        tally.fatal_incidents += 1
+        if uk_waters:
+            tally.fatal_incidents_uk_waters += 1
+            tally.deaths_uk_waters += dead
+        aboard = aboard[pop.state[aboard] != State.DIED]
+    return aboard
 
 
 def resolve_launch(
@@ -90,20 +159,25 @@ def resolve_launch(
     destroy_prob: float,
     wave_m: float,
     distance_km: np.ndarray,
-    rescue_factor: float,
-    interception_prob: float,
+    border_force: BorderForce,
     pilot_arrest_prob: float,
     rng: np.random.Generator,
     tally: CrossingTally,
+    winter: float = 0.0,
 ) -> tuple[np.ndarray, int]:
     """Resolve one network's launches for today; return per boat whether it was prevented, and boats returned."""
     n = plan_loads.size
     starts = np.concatenate(([0], np.cumsum(plan_loads)))
     p_prevent = np.where(plan_taxi, prevention_taxi[plan_areas], prevention_beach[plan_areas])
     prevented = rng.random(n) < p_prevent
-    p_inc = incident_probability(cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor)
+    rescue_factor, uk_waters, met_at_sea = border_force.at_sea(plan_areas)
+    p_inc = incident_probability(
+        cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor, winter
+    )
+    p_crush = crush_probability(cfg, plan_loads, plan_taxi)
     u_fail = rng.random(n)
     u_inc = rng.random(n)
+    u_crush = rng.random(n)
     returned_boats = 0
     tally.launch_attempts += n
     tally.launches_by_area += np.bincount(plan_areas, minlength=tally.launches_by_area.size)
@@ -126,18 +200,13 @@ def resolve_launch(
             tally.boats_failed += 1
             sent_back.append(aboard)
             continue
-        tally.expected_deaths += float(p_inc[b] * expected_deaths_in_incident(cfg, aboard.size))
-        if u_inc[b] < p_inc[b]:
-            dead = deaths_in_incident(cfg, aboard.size, rng)
-            victims = rng.choice(aboard, size=dead, replace=False)
-            pop.state[victims] = State.DIED
-            tally.deaths += dead
-            tally.fatal_incidents += 1
-            aboard = aboard[pop.state[aboard] != State.DIED]
+        aboard = _deaths_at_sea(
+            cfg, aboard, p_crush[b], p_inc[b], (u_crush[b], u_inc[b]), pop, rng, tally, bool(uk_waters[b])
+        )
         pop.state[aboard] = State.ARRIVED_UK
         tally.arrived_people.append(aboard)
         tally.boats_arrived += 1
-        tally.boats_intercepted += int(rng.random() < interception_prob)
+        tally.boats_intercepted += int(met_at_sea[b])
         tally.people_arrived += aboard.size
         tally.pilots_arrested += int(rng.random() < pilot_arrest_prob)
     if sent_back:

@@ -1,13 +1,12 @@
-"""Enforcement units: French beach patrols, UK Border Force and rescue at sea, NCA investigations.
+"""French beach patrols: officers spread over the launch areas who prevent launches on the beach.
 
-Each is a Mesa agent with a strength taken from the config (2024 by default) that policies can change. Beach
-patrols prevent launches on the beach but cannot act at sea; Border Force intercepts boats and its rescue
-capacity lowers the chance that an incident is fatal; investigations arrest network members at every level.
+A Mesa agent whose strength comes from the config (2024 by default) and that levers change. Patrols cannot act
+at sea. The other enforcement agents have their own modules: Border Force vessels at sea in
+``sim/border_force.py``, investigations in ``sim/investigations.py``.
 """
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import mesa
@@ -17,9 +16,6 @@ from sim.config import EnforcementConfig
 
 if TYPE_CHECKING:
     from sim.model import ChannelModel
-
-# Relative exposure of each role to arrest (assumption: coastal crews are the most visible).
-ROLE_EXPOSURE = MappingProxyType({"organisers": 0.5, "facilitators": 1.0, "suppliers": 0.6, "financiers": 0.3})
 
 
 class BeachPatrol(mesa.Agent):
@@ -68,61 +64,3 @@ class BeachPatrol(mesa.Agent):
     @property
     def daily_cost_gbp(self) -> float:
         return self.total_officers * self.cfg.officer_cost_gbp_per_night * self.model.cfg.scale
-
-
-class BorderForce(mesa.Agent):
-    """UK vessels in the Channel: intercept boats, bring people ashore, rescue when things go wrong."""
-
-    def __init__(self, model: ChannelModel, cfg: EnforcementConfig) -> None:
-        super().__init__(model)
-        self.cfg = cfg
-        self.vessels = cfg.rescue_vessels
-
-    @property
-    def rescue_factor(self) -> float:
-        """Multiplier on the fatal-incident probability: more vessels on station, fewer incidents turn fatal."""
-        return 1.0 / (1.0 + self.cfg.rescue_effect_per_vessel * self.vessels)
-
-    @property
-    def interception_prob(self) -> float:
-        """Chance that a boat reaching UK waters is met at sea (the rest land on beaches)."""
-        return float(1.0 - np.exp(-self.cfg.interception_per_vessel * self.vessels))
-
-    @property
-    def daily_cost_gbp(self) -> float:
-        return self.vessels * self.cfg.vessel_cost_gbp_per_day * self.model.cfg.scale
-
-    def step(self) -> None:
-        """Border Force's work happens as boats arrive (see crossing.py); nothing to plan day to day."""
-
-
-class NationalCrimeAgency(mesa.Agent):
-    """Investigations that arrest network members at every level, from coastal crews to financiers."""
-
-    def __init__(self, model: ChannelModel, cfg: EnforcementConfig, rng: np.random.Generator) -> None:
-        super().__init__(model)
-        self.cfg = cfg
-        self.arrest_rng = rng
-        self.investigations = cfg.investigations
-        self.role_multiplier = dict.fromkeys(ROLE_EXPOSURE, 1.0)  # raised by Europol and intelligence-led work
-        self.arrests_today = 0
-
-    def step(self) -> None:
-        networks = self.model.networks
-        self.arrests_today = 0
-        if not networks or self.investigations <= 0:
-            return
-        # Investigations are spread over the networks (which scale with the population).
-        intensity = self.cfg.arrest_rate_per_investigation * self.investigations * self.model.cfg.scale / len(networks)
-        for network in networks:
-            for role, exposure in ROLE_EXPOSURE.items():
-                members = getattr(network, role)
-                if members > 0:
-                    p = min(1.0, intensity * exposure * self.role_multiplier[role])
-                    caught = self.arrest_rng.binomial(members, p)
-                    if caught:
-                        self.arrests_today += network.arrest(role, int(caught))
-
-    @property
-    def daily_cost_gbp(self) -> float:
-        return self.investigations * self.cfg.investigation_cost_gbp_per_day * self.model.cfg.scale

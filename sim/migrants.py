@@ -79,6 +79,11 @@ class Population:
         self.coast_day = np.full(n, -1, dtype=np.int32)
         self.failed_attempts = np.zeros(n, dtype=np.int16)
         self._entered = 0  # people with entry_day < today are entered (entry_day is sorted)
+        # People still in the system (entered, not in a terminal state), in index order. Every daily update works
+        # on these only and people who have left are compacted out each day, so a day costs what the people on the
+        # move cost, not what everyone who ever entered costs: five years take five times one year.
+        self.live = np.zeros(0, dtype=np.intp)
+        self._left_counts = np.zeros(N_STATES, dtype=np.int64)  # people compacted out, by terminal state
 
     # ----------------------------------------------------------------------------------------- journeys
     def enter(self, day: int, rng: np.random.Generator, recruitment_cut: np.ndarray) -> tuple[int, int]:
@@ -87,10 +92,12 @@ class Population:
         ``recruitment_cut`` (per nationality) is the chance that a person is not recruited at all (posts in source
         regions); they are counted as deterred. Returns (entered, not recruited).
         """
+        self.compact()
         end = int(np.searchsorted(self.entry_day, day, side="right"))
         start = self._entered
         self.state[start:end] = State.IN_TRANSIT
         self._entered = end
+        self.live = np.concatenate((self.live, np.arange(start, end, dtype=np.intp)))
         dropped = 0
         if end > start and recruitment_cut.any():
             stay_home = rng.random(end - start) < recruitment_cut[self.nationality[start:end]]
@@ -106,8 +113,8 @@ class Population:
         self, day: int, rng: np.random.Generator, interception_boost: np.ndarray | None = None
     ) -> tuple[np.ndarray, int]:
         """Move people whose current leg ends today; return who reached the coast and how many were pushed back."""
-        window = slice(0, self._entered)
-        movers = np.flatnonzero((self.state[window] == State.IN_TRANSIT) & (self.next_day[window] <= day))
+        live = self.live
+        movers = live[(self.state[live] == State.IN_TRANSIT) & (self.next_day[live] <= day)]
         if movers.size == 0:
             return movers, 0
         geo = self.geo
@@ -162,28 +169,79 @@ class Population:
         perceived_death_risk: float,
         deterrence_hazard: np.ndarray,
         purchase_factor: np.ndarray,
+        winter: float = 0.0,
     ) -> dict:
-        """Savings, leaving and buying a place for everyone waiting at the coast without a place.
+        """Waiting costs, leaving and buying a place for everyone waiting at the coast.
 
         ``perceived_death_risk`` is deaths per 1,000 people crossing as heard in recent news;
         ``deterrence_hazard`` (per nationality) the daily probability of abandoning the attempt for fear of
-        removal or return, ``purchase_factor`` (per nationality) how much that fear slows buying a place.
+        removal or return, ``purchase_factor`` (per nationality) how much that fear slows buying a place;
+        ``winter`` the weather's winter weight (0 on the calmest day, 1 half a year later).
         """
         cfg = self.cfg
         out: dict = {"gave_up": 0, "deterred": 0, "places_sold": 0, "revenue_gbp": 0.0}
-        state = self.state[: self._entered]
-        holders = np.flatnonzero(state == State.HAS_PLACE)
+        holders = self.in_state(State.HAS_PLACE)
         if holders.size:
-            # People holding a place give up too (at the same rate), and lose what they paid.
-            quit_ = holders[rng.random(holders.size) < cfg.give_up_per_day]
+            # People holding a place give up too, and lose what they paid.
+            quit_ = holders[rng.random(holders.size) < self.leave_prob(holders, day, winter)]
             self.state[quit_] = State.GAVE_UP
             out["gave_up"] += int(quit_.size)
-        waiting = np.flatnonzero(state == State.AT_COAST)
-        if waiting.size == 0:
-            return out
-        self.funds[waiting] += cfg.daily_savings_gbp
+        waiting = self.in_state(State.AT_COAST)
+        if waiting.size:
+            self._wait_and_buy(
+                waiting,
+                day,
+                rng,
+                prices,
+                network_weight,
+                perceived_death_risk,
+                deterrence_hazard,
+                purchase_factor,
+                winter,
+                out,
+            )
+        out["outside_options"] = (
+            rng.multinomial(
+                out["gave_up"],
+                [
+                    cfg.lorry_share_of_leavers,
+                    cfg.asylum_france_share_of_leavers,
+                    1.0 - cfg.lorry_share_of_leavers - cfg.asylum_france_share_of_leavers,
+                ],
+            )
+            if out["gave_up"]
+            else np.zeros(3, dtype=np.int64)
+        )
+        return out
+
+    def leave_prob(self, people: np.ndarray, day: int, winter: float) -> np.ndarray:
+        """Daily chance of leaving the coast for an outside option: higher in the cold and the longer one waits."""
+        cfg = self.cfg
+        months = (day - self.coast_day[people]) / 30.0
+        return np.minimum(
+            cfg.give_up_per_day * (1.0 + cfg.cold_leave_factor * winter) * (1.0 + cfg.wait_leave_per_month * months),
+            1.0,
+        )
+
+    def _wait_and_buy(
+        self,
+        waiting: np.ndarray,
+        day: int,
+        rng: np.random.Generator,
+        prices: np.ndarray,
+        network_weight: np.ndarray,
+        perceived_death_risk: float,
+        deterrence_hazard: np.ndarray,
+        purchase_factor: np.ndarray,
+        winter: float,
+        out: dict,
+    ) -> None:
+        cfg = self.cfg
+        # Savings come in, living costs (more in winter) go out; funds can run down while waiting.
+        net = cfg.daily_savings_gbp - cfg.living_cost_gbp_per_day - cfg.winter_living_cost_gbp_per_day * winter
+        self.funds[waiting] = np.maximum(self.funds[waiting] + net, 0.0)
         u = rng.random(waiting.size)
-        p_give_up = cfg.give_up_per_day
+        p_give_up = self.leave_prob(waiting, day, winter)
         nat = self.nationality[waiting]
         leave = u < p_give_up + deterrence_hazard[nat]
         deterred = leave & (u >= p_give_up)
@@ -194,13 +252,13 @@ class Population:
         stay = waiting[~leave]
         total_weight = network_weight.sum()
         if stay.size == 0 or total_weight <= 0:
-            return out
+            return
         # Recent deaths hold back the risk-averse; risk-tolerant people are barely affected.
         hesitation = cfg.death_news_sensitivity * perceived_death_risk * (1.0 - self.risk_tolerance[stay])
         p_buy = cfg.purchase_rate_per_day * np.exp(-hesitation) * purchase_factor[self.nationality[stay]]
         looking = stay[rng.random(stay.size) < p_buy]
         if looking.size == 0:
-            return out
+            return
         net = _choice(rng, network_weight / total_weight, looking.size)
         price = prices[net]
         can_pay = self.funds[looking] >= price
@@ -214,7 +272,6 @@ class Population:
         out["revenue_gbp"] = float(price.sum())
         out["sold_by_network"] = np.bincount(net, minlength=len(prices))
         out["revenue_by_network"] = np.bincount(net, weights=price, minlength=len(prices))
-        return out
 
     def give_up_after_failure(self, people: np.ndarray, rng: np.random.Generator) -> int:
         """People sent back from the beach or the sea may abandon the attempt."""
@@ -225,7 +282,7 @@ class Population:
 
     def queues(self, n_networks: int) -> list[np.ndarray]:
         """People holding a place with each network, first paid first."""
-        holders = np.flatnonzero(self.state[: self._entered] == State.HAS_PLACE)
+        holders = self.in_state(State.HAS_PLACE)
         if holders.size == 0:
             return [holders] * n_networks
         order = np.lexsort((self.place_day[holders], self.network[holders]))
@@ -235,16 +292,28 @@ class Population:
 
     def release_places(self, network: int) -> np.ndarray:
         """A dismantled network's customers are back to waiting, their money lost."""
-        lost = np.flatnonzero(
-            (self.state[: self._entered] == State.HAS_PLACE) & (self.network[: self._entered] == network)
-        )
+        holders = self.in_state(State.HAS_PLACE)
+        lost = holders[self.network[holders] == network]
         self.state[lost] = State.AT_COAST
         self.network[lost] = -1
         return lost
 
+    def in_state(self, state: State) -> np.ndarray:
+        """Indices of the people in a non-terminal state, in index order."""
+        return self.live[self.state[self.live] == state]
+
+    def compact(self) -> None:
+        """Drop the people who have left the system (arrived, died, gave up, deterred) from ``live``."""
+        gone = self.state[self.live] >= State.ARRIVED_UK
+        if gone.any():
+            self._left_counts += np.bincount(self.state[self.live[gone]], minlength=N_STATES)
+            self.live = self.live[~gone]
+
     def counts(self) -> np.ndarray:
         """People in each state (index = State value)."""
-        return np.bincount(self.state, minlength=N_STATES)
+        out = self._left_counts + np.bincount(self.state[self.live], minlength=N_STATES)
+        out[State.NOT_ENTERED] += self.n - self._entered
+        return out
 
 
 def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:

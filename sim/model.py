@@ -2,15 +2,20 @@
 
 Daily step order (one step = one night on the coast):
 
-1. Entries: people whose entry day has come start their journeys.
-2. Journeys: people at the end of a route leg move on, are pushed back, or reach the French coast.
-3. Policies: levers update what they act on (seizure rates, perceived removal risk, capacities).
-4. Supply: makers ship boats and engines; consignments move through the supply nodes as scheduled events
-   (seized or delivered); networks place orders and, weekly, adjust prices.
-5. Coast: people waiting save money, give up or are deterred, or buy a place from a network.
-6. Launches: each network decides, given the sea state, its queue, boats and crews, how many boats to send, how
-   full, from which area and whether as taxi boats; patrols prevent some; the rest cross, fail or have incidents.
-7. Enforcement: beach patrols redeploy towards recent launches; investigations arrest network members.
+1. Policies: levers switch on or off at their dates and update what they act on (seizure rates, perceived removal
+   risk, capacities).
+2. Entries: people whose entry day has come start their journeys (people who have left are compacted out).
+3. Journeys: people at the end of a route leg move on, are pushed back, or reach the French coast.
+4. Supply: makers adjust output and prices to their orders and ship boats and engines; consignments move along
+   their corridors as scheduled events (seized or delivered); networks place orders and, weekly, adjust prices.
+5. Coast: people waiting pay their living costs, leave for an outside option or are deterred, or buy a place.
+6. Launches: each network decides whether tonight's expected loss is acceptable (waves, cold water, the rescue
+   cover it knows of), how many boats it can put in the water, how full, from which area and whether as taxi
+   boats; patrols prevent some; the rest cross, fail, or lose people to a crush aboard or a capsize (incidents
+   answered by French assets or Border Force vessels on station), and are met at sea while vessels have capacity.
+7. Enforcement: beach patrols redeploy towards recent launches; investigations update their intelligence
+   picture, build evidence, strike (arrests, seizures: networks answer) and open on new targets; Border Force
+   vessels are stationed for the next night.
 8. UK side: arrivals join the asylum backlog; decisions, removals and hotel costs.
 9. Record the day.
 
@@ -28,16 +33,18 @@ import mesa
 import numpy as np
 
 from sim.asylum import AsylumSystem
+from sim.border_force import BorderForce
 from sim.config import SimConfig, validate
 from sim.crossing import CrossingTally, resolve_launch
-from sim.enforcement import BeachPatrol, BorderForce, NationalCrimeAgency
+from sim.enforcement import BeachPatrol
 from sim.geography import build_geography
+from sim.investigations import SUB_BORDER_FORCE, SUB_BROKERS, NationalCrimeAgency
 from sim.migrants import Population, entry_days
 from sim.outputs import DailyRecorder, Results
 from sim.policies import build_levers
-from sim.smugglers import SmugglingNetwork
+from sim.smugglers import SmugglingNetwork, link_brokers
 from sim.supply_chain import BOAT, ENGINE, Maker, SupplyChain
-from sim.weather import wave_height_series, winter_weight
+from sim.weather import calm_share, water_cold_weight, wave_height_series, winter_weight
 
 # Named random streams: each mechanism draws from its own stream, so a change in one mechanism does not
 # reshuffle the draws of the others (common random numbers across scenarios). Never renumber.
@@ -73,8 +80,8 @@ class ChannelModel(mesa.Model):
         self.dates = [first + dt.timedelta(days=i) for i in range(self.total_days)]
         doy = np.array([d.timetuple().tm_yday for d in self.dates])
         self.wave = wave_height_series(cfg.weather, doy, self.streams["weather"])
-        # The sea state as networks judge it for a launch: a winter day counts as rougher than its waves.
-        self.launch_wave = self.wave + cfg.smuggling.winter_wave_margin_m * winter_weight(cfg.weather, doy)
+        self.winter = winter_weight(cfg.weather, doy)  # 0 on the calmest day, 1 half a year later (camps)
+        self.cold_water = water_cold_weight(cfg.weather, doy)  # 1 when the sea is coldest (sea, launches)
         pop_rng = self.streams["population"]
         self.population = Population(
             cfg.migration,
@@ -83,6 +90,7 @@ class ChannelModel(mesa.Model):
             pop_rng,
         )
         self.day = -1
+        self.cold_water_today = 0.0
 
         sc = cfg.supply_chain
         self.supply_chain = SupplyChain(self, sc, self.streams["supply"])
@@ -97,11 +105,13 @@ class ChannelModel(mesa.Model):
         limits = s.launch_wave_limit_m + s.launch_wave_limit_sd_m * launch_rng.standard_normal(n_net)
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
         self.initial_boats = sum(n.boats for n in self.networks)
+        self.season_outlook = self._season_outlook(doy)
+        self.brokers = link_brokers(self.networks, s, self.substream("enforcement", SUB_BROKERS))
 
         e = cfg.enforcement
         self.beach_patrol = BeachPatrol(self, e)
-        self.border_force = BorderForce(self, e)
-        self.nca = NationalCrimeAgency(self, e, self.streams["enforcement"])
+        self.border_force = BorderForce(self, e, self.substream("enforcement", SUB_BORDER_FORCE))
+        self.nca = NationalCrimeAgency(self, e)
         self.asylum = AsylumSystem(cfg.asylum, cfg.scale)
 
         # Hooks that policy levers act through (see sim/policies/); neutral by default.
@@ -122,6 +132,24 @@ class ChannelModel(mesa.Model):
         self.wall_seconds = 0.0
         self.policies = build_levers(self)
 
+    def _season_outlook(self, doy: np.ndarray) -> list[tuple[float, float]]:
+        """Per day: (calm nights expected over the coming stock horizon / over the past month, calm share of the
+        coming horizon), from the weather climatology and the networks' season-dependent launch rule. Networks
+        order ahead of the calm season with it (SmugglingNetwork.stock_wanted)."""
+        cfg = self.cfg
+        s, c = cfg.smuggling, cfg.crossing
+        year = np.arange(1, 366)
+        season = np.log1p(s.season_loss_weight * c.cold_water_risk * water_cold_weight(cfg.weather, year))
+        limit = s.launch_wave_limit_m - season / max(c.wave_risk_per_m, 1e-9)
+        calm = np.concatenate([calm_share(cfg.weather, year, limit)] * 3)
+        cum = np.concatenate(([0.0], np.cumsum(calm)))
+        lead = sum(n.days for n in cfg.supply_chain.boat_nodes.values())
+        horizon = max(int(s.stock_target_days), 1)
+        d = (doy - 1) % 365 + 365  # position in the middle copy
+        ahead = (cum[np.minimum(d + int(lead) + horizon, cum.size - 1)] - cum[d + int(lead)]) / horizon
+        past = (cum[d] - cum[d - 30]) / 30.0
+        return [(float(r), float(a)) for r, a in zip(ahead / np.maximum(past, 0.02), ahead, strict=True)]
+
     def substream(self, mechanism: str, *keys: int) -> np.random.Generator:
         """A generator of its own for one mechanism, or for one agent of it (``substream("launches", k)`` for
         network k): drawing from it never shifts another agent's or mechanism's draws (common random numbers)."""
@@ -137,6 +165,11 @@ class ChannelModel(mesa.Model):
         return self.day >= self.burn_in
 
     @property
+    def crossers_per_day(self) -> float:
+        """People crossing per day as recent news has it (EWMA over ``migration.news_memory_days``)."""
+        return self._news_crossers
+
+    @property
     def perceived_death_risk(self) -> float:
         """Deaths per 1,000 people crossing, as recent news has it."""
         return 1000.0 * self._news_deaths / max(self._news_crossers, 1.0)
@@ -144,13 +177,14 @@ class ChannelModel(mesa.Model):
     def step(self) -> None:
         self.day = self.steps - 1
         day, pop = self.day, self.population
+        self.cold_water_today = float(self.cold_water[day])
         rec = self.recorder
 
         self.removed_directly_today = 0.0
         self.deterrence_leave_hazard[:] = 0.0
         self.purchase_factor[:] = 1.0
         for policy in self.policies:
-            policy.apply(self)
+            policy.daily(self)  # switches levers on and off at their dates (sim/policies/base.py)
 
         entered, not_recruited = pop.enter(day, self.streams["journeys"], self.recruitment_cut)
         reached, pushed_back = pop.advance_journeys(day, self.streams["journeys"], self.transit_interception_boost)
@@ -171,6 +205,7 @@ class ChannelModel(mesa.Model):
             self.perceived_death_risk,
             self.deterrence_leave_hazard,
             self.purchase_factor,
+            winter=float(self.winter[self.day]),
         )
         if coast["places_sold"]:
             for k in np.flatnonzero(coast["sold_by_network"]):
@@ -179,11 +214,13 @@ class ChannelModel(mesa.Model):
         tally = self._launches()
         arrivals = np.concatenate(tally.arrived_people) if tally.arrived_people else np.zeros(0, dtype=np.intp)
         for policy in self.policies:
-            policy.on_arrivals(self, arrivals)
+            policy.arrivals(self, arrivals)
 
         self.beach_patrol.observe(np.repeat(np.arange(self.geo.n_areas), tally.launches_by_area))
         self.beach_patrol.step()
+        self.border_force.observe(tally.launches_by_area)
         self.nca.step()
+        self.border_force.step()
         if self.counting:  # the UK side starts from its observed state on the first scenario day
             self.asylum.step(tally.people_arrived, self.removed_directly_today)
 
@@ -200,12 +237,16 @@ class ChannelModel(mesa.Model):
         wave = float(self.wave[self.day])
         p_beach = self.beach_patrol.prevention_prob(False)
         p_taxi = self.beach_patrol.prevention_prob(True)
-        rng = self.streams["launches"]
-        sea_rng = self.streams["sea"]
+        place_day = self.population.place_day
+        plans = []
         for network, queue in zip(self.networks, queues, strict=True):
-            plan = network.plan_launches(queue.size, float(self.launch_wave[self.day]), p_beach, rng)
+            network.oldest_wait = self.day - int(place_day[queue[0]]) if queue.size else 0
+            plans.append(network.plan_launches(queue.size, wave, p_beach, network.launch_rng))
+        self.border_force.start_night(sum(p.loads.size for p in plans if p is not None))
+        for network, queue, plan in zip(self.networks, queues, plans, strict=True):
             if plan is None:
                 continue
+            before = (tally.people_arrived, tally.pilots_arrested)
             prevented, returned = resolve_launch(
                 plan.loads,
                 plan.areas,
@@ -219,13 +260,16 @@ class ChannelModel(mesa.Model):
                 destroy_prob=cfg.enforcement.boat_destroyed_when_prevented,
                 wave_m=wave,
                 distance_km=self.geo.area_distance_km,
-                rescue_factor=self.border_force.rescue_factor,
-                interception_prob=self.border_force.interception_prob,
+                border_force=self.border_force,
                 pilot_arrest_prob=cfg.enforcement.pilot_arrest_prob,
-                rng=sea_rng,
+                rng=network.sea_rng,
                 tally=tally,
+                winter=self.cold_water_today,
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
+            self.nca.intel.saw_launches(
+                network.index, plan.loads.size, tally.people_arrived - before[0], tally.pilots_arrested - before[1]
+            )
         return tally
 
     # ---------------------------------------------------------------------------------------- reporting
@@ -238,13 +282,14 @@ class ChannelModel(mesa.Model):
             "asylum_processing": self.asylum.decision_cost_today if self.counting else 0.0,
         }
         for policy in self.policies:
-            for name, value in policy.daily_costs(self).items():
+            for name, value in policy.costs(self).items():
                 costs[name] = costs.get(name, 0.0) + value
         return costs
 
     def boat_balance(self) -> dict[str, int]:
         """Boats by where they are: made = seized + in supply chain + delivered, and
-        initial stock + delivered = in stock + launched + destroyed on beaches (over the whole run)."""
+        initial stock + delivered = in stock + launched + destroyed on beaches + seized from networks' stock in
+        investigations' actions (over the whole run)."""
         chain = self.supply_chain
         return {
             "initial_stock": self.initial_boats,
@@ -253,6 +298,7 @@ class ChannelModel(mesa.Model):
             "in_supply_chain": chain.pipeline(BOAT),
             "delivered": chain.delivered[BOAT],
             "in_stock": sum(n.boats for n in self.networks),
+            "seized_in_actions": self.nca.boats_seized_total,
         }
 
     def run(self) -> Results:

@@ -1,6 +1,6 @@
 """Outcome tables: the daily record, the summary of named outcomes, and writing a run folder atomically.
 
-Outcome names are the contract of DESIGN.md section 4 and match ``data/annual_reference.csv`` where they
+Outcome names are the contract of docs/outputs.md and match ``data/annual_reference.csv`` where they
 overlap; reports, sweeps and the dashboard all read them from here.
 """
 
@@ -31,6 +31,22 @@ if TYPE_CHECKING:
 # The named outcomes, in the order summary.json starts with them: declared in the catalogue (sim/results/outcomes.py).
 SUMMARY_OUTCOMES = NAMED
 
+# Roles arrested (arrests_by_role; pilots at landing, the others in investigations' coordinated actions).
+ARREST_ROLES = ("organisers", "facilitators", "suppliers", "financiers", "pilots")
+ENFORCEMENT_COUNTS = (
+    "disruptions",
+    "disruptions_uk_equivalent",
+    *(f"arrests_{r}" for r in ARREST_ROLES),
+    "investigations_opened",
+    "investigations_closed",
+    "boats_seized_in_actions",
+    "engines_seized_in_actions",
+    "cash_seized_gbp",
+    "fatal_incidents_uk_waters",
+    "deaths_uk_waters",
+    "expected_deaths_uk_waters",
+)
+
 # Daily columns summed over the scenario days for the summary (same names as the outcomes).
 _COUNTS = (
     "people_arrived",
@@ -40,13 +56,20 @@ _COUNTS = (
     "launches_prevented",
     "taxi_launches",
     "deaths_at_sea",
+    "deaths_crush",
+    "deaths_capsize",
     "expected_deaths_at_sea",
+    "expected_deaths_crush",
+    "expected_capsizes",
     "fatal_incidents",
     "boats_seized",
     "engines_seized",
     "smugglers_arrested",
     "people_deterred",
     "people_gave_up",
+    "left_for_lorries",
+    "claimed_asylum_france",
+    "moved_on",
     "people_removed",
     "people_entered",
     "people_not_recruited",
@@ -61,6 +84,8 @@ _COUNTS = (
     "boats_failed",
     "boats_intercepted_at_sea",
     "boats_destroyed_on_beach",
+    # enforcement (sim/investigations.py, sim/border_force.py)
+    *ENFORCEMENT_COUNTS,
 )
 
 
@@ -105,6 +130,9 @@ class DailyRecorder:
             "people_pushed_back": pushed_back,
             "people_reached_coast": int(coast_by_route.sum()),
             "people_gave_up": coast["gave_up"] + tally.people_gave_up,
+            "left_for_lorries": coast["outside_options"][0],
+            "claimed_asylum_france": coast["outside_options"][1],
+            "moved_on": coast["outside_options"][2],
             "people_deterred": coast["deterred"] + not_recruited,
             "places_sold": coast["places_sold"],
             "revenue_gbp": coast["revenue_gbp"],
@@ -119,7 +147,11 @@ class DailyRecorder:
             "boats_intercepted_at_sea": tally.boats_intercepted,
             "people_arrived": tally.people_arrived,
             "deaths_at_sea": tally.deaths,
+            "deaths_crush": tally.deaths_crush,
+            "deaths_capsize": tally.deaths_capsize,
             "expected_deaths_at_sea": tally.expected_deaths,
+            "expected_deaths_crush": tally.expected_deaths_crush,
+            "expected_capsizes": tally.expected_capsizes,
             "fatal_incidents": tally.fatal_incidents,
             "boats_seized": chain.seized["boat"] - self._seized_before["boat"],
             "engines_seized": chain.seized["engine"] - self._seized_before["engine"],
@@ -137,6 +169,7 @@ class DailyRecorder:
             "hotel_cost_gbp": m.asylum.hotel_cost_today,
             "people_removed": m.asylum.removals_today,
         }
+        values.update(enforcement_values(m, tally))
         costs = m.daily_costs()
         values["policy_cost_gbp"] = sum(costs.values())
         # Support of people awaiting a decision outside hotels; with hotels and policy, the public cost of the day.
@@ -169,21 +202,42 @@ class DailyRecorder:
         for name, v in self.cost_items.items():
             daily[f"cost_{name}_gbp"] = v[b:]
         totals = {k: float(v.sum()) for k, v in self.cols.items() if k in _COUNTS}
+        summary = summarise(daily, self.route_names, self.area_names, list(self.cost_items))
+        # The market (sim/supply_chain.py): boats and engines sent by each corridor over the run, burn-in included.
+        summary["items_shipped_by_corridor"] = dict(sorted(m.supply_chain.shipped_by_corridor.items()))
         return Results(
-            summary=summarise(daily, self.route_names, self.area_names, list(self.cost_items)),
+            summary=summary,
             daily=daily,
             totals_with_burn_in=totals,
             final_states={s.name.lower(): int(self.states[-1, s.value]) for s in State},
             boat_balance=m.boat_balance(),
             wall_seconds=m.wall_seconds,
             migrant_days=int(self.states[:, [State.IN_TRANSIT, State.AT_COAST, State.HAS_PLACE]].sum()),
+            investigations=m.nca.table(),
         )
+
+
+def enforcement_values(m: ChannelModel, tally: CrossingTally) -> dict[str, float]:
+    """Today's daily columns of investigations, networks' state and Border Force at sea."""
+    values = dict(m.nca.today)
+    # What the observed UK counts (every organised-immigration-crime network) would be at the stated Channel share.
+    values["disruptions_uk_equivalent"] = values["disruptions"] / max(m.nca.cfg.channel_share_of_uk_disruptions, 1e-9)
+    values["arrests_pilots"] = tally.pilots_arrested
+    values["investigations_live"] = len(m.nca.live)
+    values["networks"] = len(m.networks)
+    values["networks_operating"] = sum(n.operating for n in m.networks)
+    values["networks_ordering"] = sum(n.suppliers > 0 and n.financiers > 0 for n in m.networks)
+    values["fatal_incidents_uk_waters"] = tally.fatal_incidents_uk_waters
+    values["deaths_uk_waters"] = tally.deaths_uk_waters
+    values["expected_deaths_uk_waters"] = tally.expected_deaths_uk_waters
+    values.update(m.border_force.daily_values())
+    return values
 
 
 def summarise(
     daily: pd.DataFrame, routes: tuple[str, ...], areas: tuple[str, ...], cost_items: list[str]
 ) -> dict[str, Any]:
-    """Scalar outcomes over the scenario days (DESIGN.md section 4)."""
+    """Scalar outcomes over the scenario days (docs/outputs.md)."""
     s: dict[str, Any] = {}
     for k in _COUNTS:
         if k in daily:
@@ -218,6 +272,10 @@ def summarise(
     ):
         s[k] = round(s[k])
     s["people_removed"] = float(s["people_removed"])
+    # Two kinds of death (sim/crossing.py); they sum to deaths_at_sea.
+    s["deaths_by_kind"] = {"crush": round(s.pop("deaths_crush")), "capsize": round(s.pop("deaths_capsize"))}
+    s["disruptions"] = round(s["disruptions"])
+    s["arrests_by_role"] = {r: round(s.pop(f"arrests_{r}")) for r in ARREST_ROLES}
     ordered = {k: s[k] for k in SUMMARY_OUTCOMES}
     ordered.update({k: v for k, v in s.items() if k not in ordered})
     return ordered
@@ -237,6 +295,7 @@ TEXT_SUMMARY = (
     "boats_seized",
     "engines_seized",
     "smugglers_arrested",
+    "disruptions",
     "mean_price_gbp",
     "asylum_backlog",
     "hotel_cost_gbp",
@@ -255,6 +314,7 @@ class Results:
     boat_balance: dict[str, int] = field(default_factory=dict)
     wall_seconds: float = 0.0
     migrant_days: int = 0
+    investigations: pd.DataFrame | None = None  # one row per investigation (sim/investigations.py)
 
     def text_summary(self) -> str:
         """The named outcomes, one a line, labelled and formatted as the catalogue says."""
@@ -286,6 +346,10 @@ class Results:
         if path is not None:
             fig.savefig(path, dpi=110)
         return fig
+
+
+def _roles(by_role: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {r}" for r, n in by_role.items())
 
 
 # -------------------------------------------------------------------------------------------------- writing
@@ -393,6 +457,8 @@ def git_revision() -> str:
 
 # The files a finished run folder holds besides metadata.json, whose checksums metadata.json records.
 RUN_FILES = ("summary.json", "daily.parquet", "config.yaml")
+# Written when the results have them (runs from before they existed lack them); checked when recorded.
+OPTIONAL_RUN_FILES = ("investigations.csv",)
 
 
 def file_sha256(path: Path) -> str:
@@ -412,6 +478,10 @@ def write_run_folder(
     atomic_write_text(out_dir / "summary.json", json_text(results.summary))
     atomic_write_frame(out_dir / "daily.parquet", results.daily)
     atomic_write_text(out_dir / "config.yaml", resolved_config_yaml)
+    written = list(RUN_FILES)
+    if results.investigations is not None:
+        atomic_write_frame(out_dir / "investigations.csv", results.investigations)
+        written.append("investigations.csv")
     meta = {
         "seed": seed,
         "wall_seconds": round(results.wall_seconds, 4),
@@ -420,7 +490,7 @@ def write_run_folder(
         "git_revision": git_revision(),
         "platform": platform.platform(),
         "status": "finished",
-        "checksums": {name: file_sha256(out_dir / name) for name in RUN_FILES},
+        "checksums": {name: file_sha256(out_dir / name) for name in written},
     }
     if extra:
         meta.update(extra)
@@ -451,6 +521,11 @@ def run_folder_damage(run_dir: Path) -> str | None:
     if isinstance(sums, dict):
         for name in RUN_FILES:
             if sums.get(name) != file_sha256(run_dir / name):
+                return f"{name} damaged or edited (checksum differs from metadata.json)"
+        for name in OPTIONAL_RUN_FILES:
+            if name in sums and not (run_dir / name).is_file():
+                return f"{name} missing"
+            if name in sums and sums[name] != file_sha256(run_dir / name):
                 return f"{name} damaged or edited (checksum differs from metadata.json)"
         return None
     try:

@@ -33,3 +33,22 @@ def wave_height_series(cfg: WeatherConfig, day_of_year: np.ndarray, rng: np.rand
 def winter_weight(cfg: WeatherConfig, day_of_year: np.ndarray) -> np.ndarray:
     """0 on the calmest day of the year, 1 half a year later: how far into winter a day is."""
     return 0.5 * (1.0 - np.cos(2 * np.pi * (np.asarray(day_of_year) - cfg.calmest_day) / 365.25))
+
+
+def water_cold_weight(cfg: WeatherConfig, day_of_year: np.ndarray) -> np.ndarray:
+    """1 on the day the sea is coldest (``coldest_water_day``), 0 half a year later: the sea lags the air, so the
+    water is coldest in late winter and still mild in October and November."""
+    return 0.5 * (1.0 + np.cos(2 * np.pi * (np.asarray(day_of_year) - cfg.coldest_water_day) / 365.25))
+
+
+def calm_share(cfg: WeatherConfig, day_of_year: np.ndarray, limit_m: float | np.ndarray) -> np.ndarray:
+    """Climatological chance that the day's wave height is below ``limit_m``: what a network that has watched the
+    sea for years expects, day of year by day of year (log-normal marginal of ``wave_height_series``)."""
+    from scipy.special import ndtr
+
+    phase = 2 * np.pi * (np.asarray(day_of_year) - cfg.calmest_day) / 365.25
+    log_mean = 0.5 * (np.log(cfg.wave_summer_m) + np.log(cfg.wave_winter_m)) + 0.5 * (
+        np.log(cfg.wave_summer_m) - np.log(cfg.wave_winter_m)
+    ) * np.cos(phase)
+    limit = np.maximum(np.asarray(limit_m, dtype=float), 1e-6)
+    return ndtr((np.log(limit) - log_mean) / max(cfg.wave_log_sd, 1e-9))

@@ -31,10 +31,12 @@ def check_conservation(res: Results) -> None:
     np.testing.assert_array_equal(np.diff(d["stock_deterred"].values), d["people_deterred"].values[1:])
     assert (d[STOCKS] >= 0).all().all()
     # Boats: made = seized + in the supply chain + delivered; and
-    # initial stock + delivered = in stock + launched + destroyed on beaches.
+    # initial stock + delivered = in stock + launched + destroyed on beaches + seized in investigations' actions.
     b, t = res.boat_balance, res.totals_with_burn_in
     assert b["made"] == b["seized"] + b["in_supply_chain"] + b["delivered"]
-    assert b["initial_stock"] + b["delivered"] == b["in_stock"] + t["boats_launched"] + t["boats_destroyed_on_beach"]
+    assert b["initial_stock"] + b["delivered"] == (
+        b["in_stock"] + t["boats_launched"] + t["boats_destroyed_on_beach"] + b["seized_in_actions"]
+    )
     # Every launched boat either arrived or failed at sea.
     assert t["boats_launched"] == t["boats_failed"] + res.totals_with_burn_in.get("boats_arrived", 0)
     s = res.summary
@@ -55,3 +57,10 @@ def test_conservation_with_seizures_and_arrests():
     check_conservation(
         run_with("seed=4", "supply_chain.boat_nodes.bulgaria.seizure_prob=0.5", "enforcement.investigations=2000")
     )
+
+
+def test_deaths_by_kind_sum_to_deaths_at_sea(default_small):
+    s, d = default_small.summary, default_small.daily
+    assert set(s["deaths_by_kind"]) == {"crush", "capsize"}
+    assert sum(s["deaths_by_kind"].values()) == s["deaths_at_sea"]
+    np.testing.assert_array_equal(d["deaths_crush"] + d["deaths_capsize"], d["deaths_at_sea"])

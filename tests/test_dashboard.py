@@ -109,11 +109,11 @@ def test_settings_become_the_shortest_equivalent_overrides():
     s["search_and_rescue"] = True
     s["search_and_rescue.moral_hazard"] = False  # the assumption switched off: its responses set to zero
     assert controls.lever_overrides(s)[-2:] == [
-        "policy.search_and_rescue.wave_limit_rise_per_vessel_m=0",
         "policy.search_and_rescue.quality_drop_per_vessel=0",
+        "enforcement.border_force.moral_hazard=false",
     ]
     cfg = load_config(controls.lever_overrides(s))
-    assert cfg.policy.search_and_rescue.wave_limit_rise_per_vessel_m == 0.0
+    assert cfg.enforcement.border_force.moral_hazard is False
     assert cfg.policy.deterrence.operating is False and cfg.policy.seizures.rate_bulgaria == 0.6
 
 

@@ -73,7 +73,7 @@ def test_monthly_shares_are_a_summer_autumn_peak():
     shares = obs.monthly_shares()
     assert list(shares.index) == list(range(1, 13))
     assert shares.sum() == pytest.approx(1.0)
-    assert shares.loc[6:10].sum() > 0.5  # DESIGN.md: most arrive June-October
+    assert shares.loc[6:10].sum() > 0.5  # docs/design.md: most arrive June-October
     assert shares.loc[[1, 2, 12]].max() < 0.06
 
 

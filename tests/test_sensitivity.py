@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from omegaconf import OmegaConf
 
 from sim.config import ConfigError, plausible_range
 from sim.evidence import sensitivity as S
@@ -269,3 +270,19 @@ def test_two_independent_designs_are_compared(tmp_path):
     assert agree["same_first"].all() and (agree["spearman"] > 0.7).all()
     with pytest.raises(ConfigError, match="another method"):
         S.agreement(table(1), table(2, "sobol", 16))
+
+
+def test_the_sweep_machinery_does_not_import_the_sensitivity_analysis():
+    """sensitivity -> sweeps, never back: the analysis runs from its own callback (SensitivityCallback), and the
+    sweep asks a listing sweeper for its jobs through a protocol, not through the design's module."""
+    import ast
+
+    for path in (ROOT / "sim" / "sweeps").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [m for m in modules if "sensitivity" in m or m.startswith("hydra_plugins")], path
+    experiments = [ROOT / "experiments" / f"{name}.yaml" for name in ("sensitivity", "sensitivity_sobol")]
+    for path in experiments:
+        callbacks = OmegaConf.load(path).hydra.callbacks
+        assert callbacks.sensitivity._target_ == "sim.evidence.sensitivity.SensitivityCallback", path

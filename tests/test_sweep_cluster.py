@@ -7,6 +7,7 @@ it is not skipped: a silent skip would let a broken cluster set-up pass."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -22,6 +23,7 @@ import pytest
 from sim.cli import load_config
 from sim.model import run
 from sim.outputs import _json_default
+from sim.sweeps.scheduler import scheduler_info, slurm_info
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["days=60", "scale=0.05", "world.burn_in_days=30"]
@@ -30,11 +32,15 @@ RAY_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_AUTH_MODE": "disabled"
 
 
 def require(module: str) -> None:
-    """Fail (not skip) when a launcher that make test installs is missing."""
-    import importlib.util
+    """The cluster extra is part of the test set-up (make test installs it): a missing launcher fails, never skips."""
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        pytest.fail(f"{module} is not installed ({exc}); install the cluster extra: pip install -e '.[cluster]'")
 
-    if importlib.util.find_spec(module) is None:
-        pytest.fail(f"{module} is not installed: pip install -e '.[cluster]' (make test installs it)")
+
+def schedulers(sweep_dir: Path) -> set[str]:
+    return {json.loads(p.read_text())["scheduler"]["name"] for p in sweep_dir.glob("[0-9]*/metadata.json")}
 
 
 def free_port() -> int:
@@ -72,6 +78,7 @@ def test_submitit_local_executor(tmp_path):
     assert p.returncode == 0, p.stderr[-3000:]
     assert "2/2 runs, 2 done, 0 failed, 0 remaining" in p.stderr
     assert (sweep_dir / ".submitit").is_dir()  # really went through submitit
+    assert schedulers(sweep_dir) == {"submitit_local"}
     check_runs_equal_in_process_runs(sweep_dir, [1, 2])
 
 
@@ -106,6 +113,7 @@ def test_ray_launcher_with_its_own_local_instance(tmp_path):
     )
     assert p.returncode == 0, p.stderr[-3000:]
     assert "Started a local Ray instance" in p.stdout + p.stderr
+    assert schedulers(sweep_dir) == {"ray"}
     check_runs_equal_in_process_runs(sweep_dir, [1, 2])
 
 
@@ -168,4 +176,20 @@ def test_ray_launcher_on_a_running_cluster(ray_cluster, tmp_path):
     assert p.returncode == 0, p.stderr[-3000:]
     assert "Connected to Ray cluster" in p.stdout + p.stderr
     assert "3/3 runs, 3 done, 0 failed, 0 remaining" in p.stderr
+    assert schedulers(sweep_dir) == {"ray"}
     check_runs_equal_in_process_runs(sweep_dir, [1, 2, 3])
+
+
+def test_scheduler_info_names_the_slurm_job_or_says_local():
+    env = {"SLURM_JOB_ID": "42", "SLURM_ARRAY_JOB_ID": "40", "SLURM_ARRAY_TASK_ID": "2", "SLURMD_NODENAME": "n07"}
+    assert slurm_info(env) == {
+        "name": "slurm",
+        "job_id": "42",
+        "array_job_id": "40",
+        "array_task_id": "2",
+        "node": "n07",
+    }
+    assert slurm_info({"SLURM_JOB_ID": ""}) is None
+    here = scheduler_info({})  # this test process: no Slurm, no Ray worker
+    assert here["name"] == "local" and here["pid"] == os.getpid() and here["host"] == socket.gethostname()
+    assert scheduler_info({"SUBMITIT_LOCAL_JOB_ID": "7"})["job_id"] == "7"

@@ -73,6 +73,30 @@ class CandidateSweeper(BasicSweeper):
         super().__init__(max_batch_size=max_batch_size, params=dict(params or {}))
         self.spec = {"file": file, "params": dict(params or {})}
 
+    @staticmethod
+    def job_list(sweeper_cfg: Any, arguments: list[str]) -> list[list[str]]:
+        """Every job's overrides in job-number order (what ``sim.sweeps.sweep.expand_jobs`` asks a sweeper)."""
+        return job_overrides(sweeper_cfg, arguments)
+
+    @staticmethod
+    def preflight(sweeper_cfg: Any, set_keys: list[str], base: list[str], config_name: str) -> int:
+        """Every row composed with the base into a valid configuration (raises sim.config.ConfigError; a key both
+        in the file and set otherwise is refused). Returns the number of rows."""
+        from sim.cli import load_config
+        from sim.config import ConfigError
+
+        plain = OmegaConf.to_container(sweeper_cfg, resolve=True) if OmegaConf.is_config(sweeper_cfg) else sweeper_cfg
+        try:
+            rows = read_candidates(plain.get("file") or "")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        both = sorted({line.split("=", 1)[0] for line in rows[0]} & {k.lstrip("+~") for k in set_keys})
+        if both:
+            raise ConfigError(f"{both[0]}: set both in hydra.sweeper.file and otherwise; set it in one place")
+        for row in rows:
+            load_config([*base, *row], config_name)
+        return len(rows)
+
     def sweep(self, arguments: list[str]) -> Any:
         assert self.config is not None and self.launcher is not None
         jobs = job_overrides(self.spec, arguments)

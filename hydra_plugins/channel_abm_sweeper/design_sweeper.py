@@ -4,7 +4,9 @@ Hydra's basic sweeper runs full grids; a sampling design is a list of rows inste
 (``experiments/sensitivity.yaml``) launches one job per design row, times any ordinary swept values (``params``
 and ``key=a,b`` on the command line, e.g. several seeds), on whatever launcher is configured (joblib locally,
 Slurm or Ray on a cluster). The design itself is :class:`sim.evidence.sensitivity.Design`; the sweep folder, table,
-resuming and progress line are the same as for any sweep (``sim/sweep.py``).
+resuming and progress line are the same as for any sweep (``sim/sweeps/sweep.py``, which asks this sweeper
+for its job list and its preflight through ``job_list`` and ``preflight``). The analysis runs when the sweep ends,
+from the Hydra callback the sensitivity experiments declare (``sim.evidence.sensitivity.SensitivityCallback``).
 
 Hydra requires sweepers to live in the ``hydra_plugins`` namespace package, hence this small module outside
 ``sim/``. No ``from __future__ import annotations`` here: Hydra loads plugin modules without registering them
@@ -83,6 +85,24 @@ class DesignSweeper(BasicSweeper):
             "num_levels": num_levels,
             "params": dict(params or {}),
         }
+
+    @staticmethod
+    def job_list(sweeper_cfg: Any, arguments: list[str]) -> list[list[str]]:
+        """Every job's overrides in job-number order (what ``sim.sweeps.sweep.expand_jobs`` asks a sweeper)."""
+        return job_overrides(sweeper_cfg, arguments)[1]
+
+    @staticmethod
+    def preflight(sweeper_cfg: Any, set_keys: list[str], base: list[str], config_name: str) -> int:
+        """Check a design before anything runs: its specification, no key both designed and set otherwise, and
+        every parameter at the low and at the high end of its box composing into a valid configuration (raises
+        sim.config.ConfigError). Returns the number of design rows."""
+        from sim.cli import load_config
+
+        design = design_of(sweeper_cfg)
+        design.check_not_set(set_keys)
+        for corner in design.corner_overrides():
+            load_config([*base, *corner], config_name)
+        return len(design)
 
     def sweep(self, arguments: list[str]) -> Any:
         assert self.config is not None and self.launcher is not None

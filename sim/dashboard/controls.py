@@ -85,6 +85,7 @@ class AssumptionSwitch:
     key: str
     label: str
     fields: tuple[str, ...]
+    off: tuple[str, ...] = ()  # overrides outside the lever that also turn the response off
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ CONTROLS: tuple[LeverControl, ...] = (
             AssumptionSwitch(
                 "moral_hazard",
                 "smugglers take more risk when rescue is near",
-                ("wave_limit_rise_per_vessel_m", "quality_drop_per_vessel"),
+                ("quality_drop_per_vessel",),
+                ("enforcement.border_force.moral_hazard=false",),
             ),
         ),
         "Contested: the moral hazard of rescue. With more rescue nearby, smugglers may launch in rougher seas and "
@@ -356,6 +358,9 @@ def lever_overrides(settings: Mapping[str, Any]) -> list[str]:
     out = [f"policy=[{','.join(on)}]"]
     for lever in on:
         out += [f"policy.{lever}.{f}={_fmt(v)}" for f, v in moved_fields(settings, lever).items()]
+        for k in control(lever).knobs:
+            if isinstance(k, AssumptionSwitch) and not settings.get(knob_key(lever, k), True):
+                out += list(k.off)
     return out
 
 

@@ -27,8 +27,10 @@ pyabc (0.13) was not used: on Python 3.12 it pulls in dask/distributed, redis, s
 SQLAlchemy, far more than this needs.
 
 Outputs (``--out``, default ``data/calibration/2024``): ``accepted.csv`` (the final population: parameters,
-weight, distance, outcomes, seed), ``provenance.json`` (data files and digests, targets, distance, tolerance
-schedule, settings, seeds, git revision, versions, date, posterior summary, check runs) and ``posterior.png``.
+weight, distance, outcomes, seed), ``posterior_draws.csv`` (an equal-weight resample of it, :func:`resample_posterior`,
+the rows ``posterior_draw=K`` of a run uses), ``provenance.json`` (data files and digests, targets, distance,
+tolerance schedule, settings, seeds, git revision, versions, date, posterior summary, the draws, check runs) and
+``posterior.png``. ``--write-draws`` only (re)writes the draws of an existing calibration folder.
 ``--write-doc`` writes ``docs/calibration.md`` from those files.
 """
 
@@ -50,10 +52,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import ConfigError, declared_default, declared_range, plausible_range
+from sim.config import ConfigError, declared_default, declared_range
 from sim.evidence import observed as obs
 from sim.evidence import validate as V
-from sim.outputs import atomic_write_frame, atomic_write_text, git_revision, package_versions
+from sim.evidence.boxes import ParameterBox, plausible_box
+from sim.outputs import atomic_write_frame, atomic_write_text, file_sha256, git_revision, package_versions
 from sim.results.outcomes import per_full_scale
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,26 +67,16 @@ YEAR = 2024
 STATE_VERSION = 1
 
 
-@dataclass(frozen=True)
-class FreeParameter:
-    """A calibrated parameter: its prior bounds (inside the declared range) and whether the prior is log-uniform."""
-
-    key: str
-    low: float
-    high: float
-    log: bool
-    integer: bool = False
-    tied: tuple[str, ...] = ()  # other keys moved in proportion (e.g. engines with boats)
-    why: str = ""
+# Calibrated parameters and sensitivity designs share one box type (sim/evidence/boxes.py).
+FreeParameter = ParameterBox
 
 
-def prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> FreeParameter:
+def prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> ParameterBox:
     """A free parameter whose prior is uniform (log-uniform if ``log``) on its declared plausible range."""
-    low, high = plausible_range(key)
-    return FreeParameter(key, float(low), float(high), log, integer, tied, why)
+    return plausible_box(key, log=log, integer=integer, tied=tied, why=why)
 
 
-FREE_PARAMETERS: tuple[FreeParameter, ...] = (
+FREE_PARAMETERS: tuple[ParameterBox, ...] = (
     prior("migration.annual_entrants", True, why="demand: sets arrivals given losses on the way"),
     prior(
         "migration.entry_seasonal_amplitude",
@@ -129,43 +122,28 @@ class Settings:
 
 
 # ------------------------------------------------------------------------------------------- parameters
-def check_window(key: str, low: float, high: float, log: bool, what: str = "prior") -> None:
-    """A search window (prior, sensitivity box) must be non-empty, inside the declared range, positive if log."""
-    declared_low, declared_high = declared_range(key)
-    if not low < high:
-        raise ConfigError(f"{key}: {what} bounds [{low}, {high}] are empty")
-    if (declared_low is not None and low < declared_low) or (declared_high is not None and high > declared_high):
-        raise ConfigError(
-            f"{key}: {what} [{low}, {high}] is outside the declared range [{declared_low}, {declared_high}]"
-        )
-    if log and low <= 0:
-        raise ConfigError(f"{key}: a log-uniform {what} needs positive bounds")
-
-
-def check_priors(params: Sequence[FreeParameter] = FREE_PARAMETERS) -> None:
+def check_priors(params: Sequence[ParameterBox] = FREE_PARAMETERS) -> None:
     """Every prior must lie inside its declared range (and be strictly positive if log-uniform)."""
     for p in params:
-        check_window(p.key, p.low, p.high, p.log)
-        for tied in p.tied:
-            declared_range(tied)
+        p.check("prior")
 
 
-def _bounds_z(params: Sequence[FreeParameter]) -> tuple[np.ndarray, np.ndarray]:
+def _bounds_z(params: Sequence[ParameterBox]) -> tuple[np.ndarray, np.ndarray]:
     lo = np.array([math.log(p.low) if p.log else p.low for p in params])
     hi = np.array([math.log(p.high) if p.log else p.high for p in params])
     return lo, hi
 
 
-def to_theta(z: np.ndarray, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> np.ndarray:
+def to_theta(z: np.ndarray, params: Sequence[ParameterBox] = FREE_PARAMETERS) -> np.ndarray:
     z = np.atleast_2d(z)
     return np.column_stack([np.exp(z[:, i]) if p.log else z[:, i] for i, p in enumerate(params)])
 
 
-def to_overrides(theta: Sequence[float], params: Sequence[FreeParameter] = FREE_PARAMETERS) -> list[str]:
+def to_overrides(theta: Sequence[float], params: Sequence[ParameterBox] = FREE_PARAMETERS) -> list[str]:
     """Hydra overrides setting the parameters (tied parameters in proportion to their defaults)."""
     out = []
     for value, p in zip(theta, params, strict=True):
-        out.append(f"{p.key}={round(value)}" if p.integer else f"{p.key}={float(value):.6g}")
+        out.append(p.override(value))
         for tied in p.tied:
             ratio = declared_default(tied) / declared_default(p.key)
             out.append(f"{tied}={float(value) * ratio:.6g}")
@@ -271,7 +249,7 @@ class Calibration:
         settings: Settings,
         work_dir: Path,
         jobs: int | None = None,
-        params: Sequence[FreeParameter] = FREE_PARAMETERS,
+        params: Sequence[ParameterBox] = FREE_PARAMETERS,
         targets: Targets | None = None,
         log=print,
         simulator=None,
@@ -513,7 +491,7 @@ class Calibration:
         return rows.drop(columns=["within_tolerance"])
 
 
-def posterior_summary(post: pd.DataFrame, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> dict:
+def posterior_summary(post: pd.DataFrame, params: Sequence[ParameterBox] = FREE_PARAMETERS) -> dict:
     w = post["weight"].to_numpy()
     out = {}
     for p in params:
@@ -532,7 +510,96 @@ def posterior_summary(post: pd.DataFrame, params: Sequence[FreeParameter] = FREE
     return out
 
 
-def median_overrides(summary: dict, params: Sequence[FreeParameter] = FREE_PARAMETERS) -> list[str]:
+# ------------------------------------------------------------------------------------------ posterior draws
+DRAWS_FILE = "posterior_draws.csv"
+RESAMPLING = ("systematic", "multinomial")
+
+
+def draw_keys(params: Sequence[ParameterBox] = FREE_PARAMETERS) -> list[str]:
+    """The config keys a posterior draw sets: each free parameter, then the keys tied to it."""
+    return [key for p in params for key in (p.key, *p.tied)]
+
+
+def resample_indices(weights: np.ndarray, n: int, rng: np.random.Generator, method: str = "systematic") -> np.ndarray:
+    """Indices of an equal-weight sample of ``n`` from a weighted set.
+
+    Systematic resampling (one uniform offset, n evenly spaced positions on the cumulative weights; Kitagawa
+    1996) keeps every set with weight w about n * w times, with less added noise than multinomial draws. The
+    indices are then shuffled, so that the first K rows of the sample are a fair sample on their own (a sweep over
+    ``posterior_draw='range(K)'`` uses the first K)."""
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 1 or len(w) == 0 or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ConfigError("posterior weights: need one finite, non-negative weight per accepted set, not all zero")
+    if n < 1:
+        raise ConfigError(f"posterior draws: n={n}: must be >= 1")
+    cum = np.cumsum(w) / w.sum()
+    if method == "systematic":
+        idx = np.searchsorted(cum, (rng.random() + np.arange(n)) / n, side="right")
+    elif method == "multinomial":
+        idx = np.searchsorted(cum, rng.random(n), side="right")
+    else:
+        raise ConfigError(f"posterior draws: method={method}: unknown; allowed: {', '.join(RESAMPLING)}")
+    return rng.permutation(np.minimum(idx, len(w) - 1))
+
+
+def resample_posterior(
+    post: pd.DataFrame,
+    n: int | None = None,
+    seed: int = 2024,
+    method: str = "systematic",
+    params: Sequence[ParameterBox] = FREE_PARAMETERS,
+) -> pd.DataFrame:
+    """An equal-weight resample of a weighted accepted set (``accepted.csv``): columns ``draw`` (0, 1, ...), then
+    one column per config key a draw sets (:func:`draw_keys`); ``n`` rows (default: as many as accepted sets)."""
+    keys = draw_keys(params)
+    missing = [k for k in ["weight", *keys] if k not in post.columns]
+    if missing:
+        raise ConfigError(f"accepted set: no column {missing[0]} (is it a calibration's accepted.csv?)")
+    n = len(post) if n is None else n
+    idx = resample_indices(post["weight"].to_numpy(dtype=float), n, np.random.default_rng(seed), method)
+    cols: dict[str, Any] = {"draw": np.arange(n)}
+    integer = {p.key for p in params if p.integer}
+    for key in keys:
+        values = post[key].to_numpy(dtype=float)[idx]
+        cols[key] = np.round(values).astype(int) if key in integer else np.array([float(f"{v:.6g}") for v in values])
+    return pd.DataFrame(cols)
+
+
+def write_posterior_draws(
+    out_dir: Path,
+    post: pd.DataFrame | None = None,
+    n: int | None = None,
+    seed: int = 2024,
+    method: str = "systematic",
+    params: Sequence[ParameterBox] = FREE_PARAMETERS,
+) -> dict[str, Any]:
+    """Write ``posterior_draws.csv`` beside the provenance (from ``accepted.csv`` there unless ``post`` is given);
+    returns what provenance.json records about it."""
+    out_dir = Path(out_dir)
+    if post is None:
+        path = out_dir / "accepted.csv"
+        try:
+            post = pd.read_csv(path)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{path}: cannot read the accepted set ({type(exc).__name__})") from None
+    draws = resample_posterior(post, n, seed, method, params)
+    target = out_dir / DRAWS_FILE
+    atomic_write_frame(target, draws)
+    w = post["weight"].to_numpy(dtype=float)
+    return {
+        "file": DRAWS_FILE,
+        "rows": len(draws),
+        "keys": draw_keys(params),
+        "method": f"{method} resampling of accepted.csv by weight, rows shuffled",
+        "seed": seed,
+        "accepted_sets": len(post),
+        "effective_sample_size": float(w.sum() ** 2 / np.square(w).sum()),
+        "distinct_sets_drawn": int(draws[draw_keys(params)].drop_duplicates().shape[0]),
+        "sha256": file_sha256(target),
+    }
+
+
+def median_overrides(summary: dict, params: Sequence[ParameterBox] = FREE_PARAMETERS) -> list[str]:
     return to_overrides([summary[p.key]["median"] for p in params], params)
 
 
@@ -570,7 +637,7 @@ def scale_check(scales: Sequence[float] = (1.0, 0.5, 0.25), seeds: int = 4, jobs
 def plot_posterior(
     post: pd.DataFrame,
     path: Path,
-    params: Sequence[FreeParameter] = FREE_PARAMETERS,
+    params: Sequence[ParameterBox] = FREE_PARAMETERS,
     defaults: dict[str, float] | None = None,
 ) -> None:
     """Weighted marginal histograms over the prior ranges; dashed line: the default before calibration."""
@@ -618,6 +685,7 @@ def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: lis
     for p in cal.params:
         summary[p.key]["default_before"] = declared_default(p.key)
     atomic_write_frame(out_dir / "accepted.csv", post)
+    draws = write_posterior_draws(out_dir, post, seed=cal.s.seed, params=cal.params)
     versions = package_versions()
     provenance = {
         "method": "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009), implemented in sim/evidence/calibrate.py",
@@ -651,12 +719,30 @@ def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: lis
         "seeds": "simulation i of a calibration with seed S runs with model seed S * 1,000,000 + i",
         "posterior": summary,
         "posterior_median_overrides": median_overrides(summary, cal.params),
+        "posterior_draws": draws,
         "checks": checks,
         "scale_check": scale_rows,
     }
     atomic_write_text(out_dir / "provenance.json", json.dumps(provenance, indent=2, default=V._jsonable) + "\n")
     plot_posterior(post, out_dir / "posterior.png", cal.params, {k: v["default_before"] for k, v in summary.items()})
     return provenance
+
+
+def redo_posterior_draws(
+    out_dir: Path, n: int | None = None, seed: int = 2024, method: str = "systematic"
+) -> dict[str, Any]:
+    """Resample an existing calibration folder's accepted set into posterior_draws.csv and record it in its
+    provenance.json (for a calibration made before the draws were written, or with another number of draws)."""
+    out_dir = Path(out_dir)
+    prov_path = out_dir / "provenance.json"
+    try:
+        prov = json.loads(prov_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{prov_path}: cannot read the calibration's provenance ({type(exc).__name__})") from None
+    info = write_posterior_draws(out_dir, n=n, seed=seed, method=method)
+    prov["posterior_draws"] = info
+    atomic_write_text(prov_path, json.dumps(prov, indent=2, default=V._jsonable) + "\n")
+    return info
 
 
 # ------------------------------------------------------------------------------------------------- doc
@@ -729,6 +815,7 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
     ]
     image = Path(os.path.relpath(Path(out_dir).resolve() / "posterior.png", Path(path).resolve().parent))
     lines += ["", f"![posterior]({image.as_posix()})", ""]
+    lines += _draws_doc(prov.get("posterior_draws"), rel)
     checks = prov.get("checks") or {}
     if checks:
         lines += [
@@ -780,6 +867,34 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
     return text
 
 
+def _draws_doc(info: dict | None, rel: Path) -> list[str]:
+    """The doc's section on posterior_draws.csv (what a run with posterior_draw=K uses)."""
+    if not info:
+        return ["## Posterior draws", "", "Not written yet: `python -m sim.calibrate --write-draws`.", ""]
+    return [
+        "## Posterior draws",
+        "",
+        f"`{rel}/{info['file']}` is an equal-weight sample of the accepted set: {info['rows']} rows drawn by "
+        f"{info['method']} (seed {info['seed']}), from {info['accepted_sets']} weighted accepted sets (effective "
+        f"sample size {info['effective_sample_size']:.0f}; {info['distinct_sets_drawn']} distinct sets drawn). Columns:"
+        " `draw`, then the config keys a draw sets: " + ", ".join(f"`{k}`" for k in info["keys"]) + ".",
+        "",
+        "`python -m sim posterior_draw=K` runs with row K's values instead of the defaults (the posterior medians);",
+        "a key given on the command line keeps its value; K outside the rows is refused before anything runs. A",
+        "sweep over `posterior_draw='range(20)'` and seeds spreads over chance (seeds) and the calibrated",
+        "assumptions (draws) together; the rows are shuffled, so the first K are a fair sample. Every other",
+        "parameter stays at its default: the draws carry the uncertainty of the calibrated parameters only, not of",
+        "the assumed ones (their plausible ranges are explored by the sensitivity analysis, docs/sensitivity/).",
+        f"Each run records the calibration's id (`{rel}@` and the first 12 hex digits of the file's SHA-256, "
+        f"here `{info['sha256'][:12]}`) and K in its `metadata.json`; the sweep table has a `posterior_draw` column.",
+        "A scenario that sets a drawn key itself (the back-casts scale demand and supply from the 2024 median) is",
+        "refused with a draw: scaling a draw's values for another year is not implemented yet.",
+        "`python -m sim.calibrate --write-draws` rewrites the file from `accepted.csv` (`--draws N`,",
+        "`--draws-method multinomial`); a new calibration writes it itself.",
+        "",
+    ]
+
+
 # ------------------------------------------------------------------------------------------------- CLI
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m sim.calibrate", description=__doc__.split("\n\n")[0])
@@ -796,6 +911,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--check-seeds", type=int, default=10, help="seeds for the posterior-median check (0 = none)")
     p.add_argument("--scale-check", action="store_true", help="also compare outcomes per unit of scale at 1, 0.5, 0.25")
     p.add_argument("--write-doc", action="store_true", help="only write docs/calibration.md from --out")
+    p.add_argument(
+        "--write-draws",
+        action="store_true",
+        help="only (re)write posterior_draws.csv from --out's accepted.csv and record it in provenance.json",
+    )
+    p.add_argument("--draws", type=int, help="rows of posterior_draws.csv (default: as many as accepted sets)")
+    p.add_argument("--draws-method", choices=RESAMPLING, default="systematic", help="resampling of the accepted set")
     p.add_argument("-o", "--override", action="append", default=[], help="extra Hydra override for every run")
     a = p.parse_args(argv)
     out = a.out or (DEFAULT_OUT if not a.quick else DEFAULT_WORK / "2024-quick" / "result")
@@ -803,6 +925,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.write_doc:
             write_doc(out)
             print(f"wrote {DOC}")
+            return 0
+        if a.write_draws:
+            info = redo_posterior_draws(out, a.draws, a.seed, a.draws_method)
+            print(f"wrote {Path(out) / DRAWS_FILE}: {info['rows']} draws of {info['accepted_sets']} accepted sets")
             return 0
         s = Settings.quick() if a.quick else Settings()
         for name in ("population", "max_simulations", "max_generations"):

@@ -4,7 +4,7 @@ Run it with the sweep machinery (parallel on any Hydra launcher, resumable, a sw
 
     python -m sim -m +experiment=sensitivity          # Morris screening of every behavioural parameter
     python -m sim -m +experiment=sensitivity_sobol    # Sobol indices of the most influential ones
-    python -m sim.sensitivity SWEEP_DIR               # (re)analyse; done automatically when the sweep ends
+    python -m sim.sensitivity SWEEP_DIR               # (re)analyse; done when the sweep ends (SensitivityCallback)
 
 The design sweeper (``hydra/sweeper=design``, ``hydra_plugins/channel_abm_sweeper``) asks :class:`Design` for
 the sample and launches one job per sample row (times any ordinary swept values, such as several seeds), each
@@ -16,11 +16,11 @@ is not run again. The sweep folder also gets ``design.json`` (the specification 
 Parameter boxes are the plausible ranges declared for each parameter in ``sim/config.py`` (``plausible=``),
 nothing chosen here. The default set is every numeric parameter with a plausible range in the groups of
 :data:`DEFAULT_GROUPS`, less :data:`NOT_SWEPT` (prices of enforcement, which change costs, not behaviour, and a
-normalisation constant).
-Sampling is on the unit cube; a parameter whose plausible range spans a factor of :data:`LOG_SPAN` or more (and
-is positive) is mapped on a log scale, integers are rounded. Morris mu* (mean absolute elementary effect) is
-therefore in outcome units per whole plausible range, comparable across parameters; the table also divides it
-by the mean outcome.
+normalisation constant). The boxes are :class:`sim.evidence.boxes.ParameterBox`, the type the calibration's
+priors use too. Sampling is on the unit cube; a parameter whose plausible range spans a factor of
+``sim.evidence.boxes.LOG_SPAN`` (4) or more (and is positive) is mapped on a log scale, integers are rounded.
+Morris mu* (mean absolute elementary effect) is therefore in outcome units per whole plausible range, comparable
+across parameters; the table also divides it by the mean outcome.
 
 Every run of one design row uses the same seed (common random numbers: the same weather and the same draws
 wherever the parameters do not change them); with several seeds swept as well, each row's outcome is the mean
@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,8 +44,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
 
-from sim.config import ConfigError, declared_default, plausible_parameters, plausible_range
+from sim.config import ConfigError, plausible_parameters
+from sim.evidence.boxes import ParameterBox, plausible_box
 from sim.outputs import atomic_write_frame, atomic_write_text
 from sim.results.outcomes import labels
 
@@ -60,33 +62,18 @@ NOT_SWEPT = {  # parameters of the default groups left out of the default design
     "enforcement.investigation_cost_gbp_per_day": "prices enforcement: changes costs, not behaviour",
     "crossing.reference_load": "the load at which crowding risk is 1: a normalisation of incident_base_prob",
 }
-LOG_SPAN = 4.0  # a plausible range spanning this factor or more is sampled on a log scale
 DESIGN_JSON, DESIGN_CSV = "design.json", "design.csv"
 INDICES = "sensitivity"  # sensitivity.csv, .md, .png
 INDEX_COLUMNS = {"morris": ("mu_star", "mu_star_conf", "mu", "sigma"), "sobol": ("S1", "S1_conf", "ST", "ST_conf")}
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """A parameter's box: its plausible range, sampled on a log scale or not, rounded if an integer."""
-
-    key: str
-    low: float
-    high: float
-    log: bool = False
-    integer: bool = False
+# The box type is shared with the calibration's priors (sim/evidence/boxes.py).
+Parameter = ParameterBox
 
 
-def parameter(key: str) -> Parameter:
+def parameter(key: str) -> ParameterBox:
     """The box of a declared parameter, read from its plausible range in sim/config.py."""
-    low, high = plausible_range(key)
-    return Parameter(
-        key,
-        float(low),
-        float(high),
-        log=low > 0 and high / low >= LOG_SPAN,
-        integer=isinstance(declared_default(key), int) and not isinstance(declared_default(key), bool),
-    )
+    return plausible_box(key)
 
 
 def default_keys() -> list[str]:
@@ -173,30 +160,21 @@ def top_parameters(screening_dir: Path, k: int) -> list[str]:
     return list(best.index[:k])
 
 
-def problem(params: Sequence[Parameter]) -> dict:
+def problem(params: Sequence[ParameterBox]) -> dict:
     """SALib problem on the unit cube (the mapping to parameter values is :func:`to_values`)."""
     return {"num_vars": len(params), "names": [p.key for p in params], "bounds": [[0.0, 1.0]] * len(params)}
 
 
-def to_values(u: np.ndarray, params: Sequence[Parameter]) -> np.ndarray:
+def to_values(u: np.ndarray, params: Sequence[ParameterBox]) -> np.ndarray:
     u = np.atleast_2d(np.asarray(u, dtype=float))
-    cols = []
-    for j, p in enumerate(params):
-        if p.log:
-            v = np.exp(math.log(p.low) + u[:, j] * (math.log(p.high) - math.log(p.low)))
-        else:
-            v = p.low + u[:, j] * (p.high - p.low)
-        cols.append(np.round(v) if p.integer else v)
-    return np.column_stack(cols)
+    return np.column_stack([p.from_unit(u[:, j]) for j, p in enumerate(params)])
 
 
-def to_overrides(values: Sequence[float], params: Sequence[Parameter]) -> list[str]:
-    return [
-        f"{p.key}={round(v)}" if p.integer else f"{p.key}={float(v):.6g}" for v, p in zip(values, params, strict=True)
-    ]
+def to_overrides(values: Sequence[float], params: Sequence[ParameterBox]) -> list[str]:
+    return [p.override(v) for v, p in zip(values, params, strict=True)]
 
 
-def generate_sample(spec: DesignSpec, params: Sequence[Parameter]) -> np.ndarray:
+def generate_sample(spec: DesignSpec, params: Sequence[ParameterBox]) -> np.ndarray:
     """Rows of the unit cube: Morris trajectories (n x (k + 1) rows) or Sobol' (n x (k + 2) rows, first order)."""
     prob = problem(params)
     if spec.method == "morris":
@@ -211,7 +189,7 @@ def generate_sample(spec: DesignSpec, params: Sequence[Parameter]) -> np.ndarray
 class Design:
     """A sampling design: its parameters, the unit-cube sample and the overrides of each row."""
 
-    def __init__(self, spec: DesignSpec, params: Sequence[Parameter], u: np.ndarray) -> None:
+    def __init__(self, spec: DesignSpec, params: Sequence[ParameterBox], u: np.ndarray) -> None:
         self.spec, self.params, self.u = spec, tuple(params), np.asarray(u, dtype=float)
         self.values = to_values(self.u, self.params)
 
@@ -296,7 +274,7 @@ def read_sweep(sweep_dir: Path) -> SweepData:
     try:
         desc = json.loads(path.read_text())
         spec = DesignSpec.from_mapping(desc["spec"])
-        params = [Parameter(**p) for p in desc["parameters"]]
+        params = [ParameterBox(**p) for p in desc["parameters"]]
         per_row = int(desc["runs_per_row"])
         frame = pd.read_csv(sweep_dir / DESIGN_CSV)
         u = frame[[f"u.{p.key}" for p in params]].to_numpy(dtype=float)
@@ -570,6 +548,28 @@ def analyse_sweep(
         log(f"left out: {data.left_out}")
     log(f"wrote {sweep_dir / (INDICES + '.csv')}, {INDICES}.md, {INDICES}.png")
     return table
+
+
+class SensitivityCallback(Callback):
+    """Hydra callback (``hydra.callbacks.sensitivity``, declared by the sensitivity experiments): analyse the design
+    when the sweep ends, writing sensitivity.csv, .md and .png into the sweep folder.
+
+    Hydra calls the ``on_multirun_end`` of its callbacks in reverse order, so this one runs before the sweep
+    callback has written its last table; it therefore first rebuilds the table from the run folders (the truth)."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        from sim.results.folders import SweepError
+        from sim.sweeps.sweep import expand_jobs, rebuild_table
+
+        def say(message: str) -> None:
+            print(f"sensitivity: {message}", file=sys.stderr, flush=True)
+
+        sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
+        try:
+            rebuild_table(sweep_dir, expand_jobs(config))
+            analyse_sweep(sweep_dir, log=say)
+        except (ConfigError, SweepError, OSError) as exc:
+            say(f"not analysed: {exc}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

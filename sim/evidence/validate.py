@@ -385,7 +385,7 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
             basis=f"{year} (annual reference)",
         )
     ]
-    if len(covered) == 12:  # DESIGN.md: most arrive June-October; few in the winter storms
+    if len(covered) == 12:  # docs/design.md: most arrive June-October; few in the winter storms
         years_ = observed.pattern_years
         season_basis = str(year) if observed.has_daily(year) else f"{min(years_)}-{max(years_)} average"
         ref_share = ref / ref.sum()
@@ -636,20 +636,20 @@ mean length of runs of crossing days (model vs observed):
 CAUSES = (
     (
         "deaths_at_sea",
-        "Deaths at sea: the model's deaths follow boats launched, their loads (one crowding elasticity) and the sea "
-        "state, with one incident risk calibrated to 2024. Observed deaths at sea rose far more from 2022-2023 to "
-        "2024 than boats or loads did (crush and asphyxia deaths in the most crowded boats, a few large capsizes), "
-        "which this mechanism cannot reproduce; a risk that rises steeply above a load threshold, or rescue and "
-        "interception that changed between years, would be needed, calibrated on several years at once.",
+        "Deaths at sea: two kinds (sim/crossing.py). Capsizes follow boats launched, waves, distance, hull, cold "
+        "water and rescue, with frequency and severity fitted on the pooled IOM incidents of 2019-2023, so single "
+        "years scatter around the pooled rate (2022 had few deaths, 2021 many). Crushes and asphyxia rise steeply "
+        "above a boat's design capacity; they cannot be fitted before 2024 (none at sea in 2019-2023), so their "
+        "hazard is held to about one expected death in the 2022 and 2023 back-casts together, and 2024's rise in "
+        "deaths appears only as far as the model's 2024 loads exceed 2021-2023 loads.",
     ),
     (
         "December-February",
-        "Winter crossings: people keep reaching the coast in winter, wait there, and networks launch on every winter "
-        "day calm enough by their wave limit, which does not depend on the season by default. Observed crossings are "
-        "rarer in winter than the sea state alone implies (cold water, long nights, fewer people arriving in the "
-        "camps). A seasonal margin on the wave limit (smuggling.winter_wave_margin_m) exists but is off: calibrated "
-        "jointly with the other parameters it stayed unconstrained and left the winter share at 0.17, because one "
-        "simulated year's monthly shares are too noisy to inform it.",
+        "Winter crossings: people at the coast pay living costs and leave for lorries, asylum in France or elsewhere "
+        "more readily in the cold and the longer they wait, and networks weigh the cold-water risk of losing a boat "
+        "(smuggling.season_loss_weight, chosen on the 2021-2023 seasonal pattern) and can launch only a few boats a "
+        "night, so a winter backlog is smaller and clears over several calm nights. A single simulated year's "
+        "winter share still varies a lot with its weather.",
     ),
     (
         "seasonal pattern",

@@ -11,5 +11,9 @@ if TYPE_CHECKING:
 
 
 class AsylumProcessing(PolicyLever):
-    def setup(self, model: ChannelModel) -> None:
+    def start(self, model: ChannelModel) -> None:
+        self.before = model.asylum.decisions_per_day
         model.asylum.decisions_per_day = self.cfg.decisions_per_day * model.cfg.scale
+
+    def stop(self, model: ChannelModel) -> None:
+        model.asylum.decisions_per_day = self.before

@@ -16,5 +16,9 @@ if TYPE_CHECKING:
 
 
 class BeachPatrols(PolicyLever):
-    def setup(self, model: ChannelModel) -> None:
+    def start(self, model: ChannelModel) -> None:
+        self.before = model.beach_patrol.total_officers
         model.beach_patrol.set_total(self.cfg.officers_per_night)
+
+    def stop(self, model: ChannelModel) -> None:
+        model.beach_patrol.set_total(self.before)

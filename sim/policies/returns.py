@@ -1,8 +1,12 @@
-"""Returns agreements: by nationality (as with Albania, 2022) and "one in, one out" with France (from 2025).
+"""Returns agreements, one entry per agreement: Albania (December 2022), Vietnam (2024), "one in, one out" with
+France (August 2025).
 
-Arrivals are returned with their nationality's probability (plus the one-in-one-out share of everyone), within a
-yearly capacity. Each nationality sees its own recent return rate, and people at the coast respond to it like
-to deterrence, with ``response_strength``: returns that really happen are what moved Albanian arrivals.
+Each agreement names a nationality (or ``all``), its own dates, and either a share of that nationality's arrivals
+returned (``return_prob``) or an intended weekly count (``weekly_returns``, e.g. about 50 a week for one in, one
+out, set from its intended size, not from what it achieved). All agreements share a yearly capacity. Each
+nationality sees its own recent return rate (returns among the arrivals of that nationality), and people at the
+coast respond to it like to deterrence, with ``response_strength``: returns that really happen are what moved
+Albanian arrivals.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.policies.base import ObservedRate, PolicyLever, combine
+from sim.policies.base import LeverWindow, ObservedRate, PolicyLever, combine
 
 if TYPE_CHECKING:
     from sim.model import ChannelModel
@@ -20,35 +24,49 @@ if TYPE_CHECKING:
 class Returns(PolicyLever):
     def setup(self, model: ChannelModel) -> None:
         names = model.geo.nationality_names
-        self.p_return = np.full(len(names), self.cfg.one_in_one_out_share)
-        for nat, p in self.cfg.return_prob_by_nationality.items():
-            if nat in names:
-                k = names.index(nat)
-                self.p_return[k] = combine(self.p_return[k], p)
+        self.agreements = []
+        for agreement in self.cfg.agreements.values():
+            window = LeverWindow.of(model, agreement.start_date, agreement.end_date)
+            covered = np.array([agreement.nationality in ("all", n) for n in names])
+            self.agreements.append((agreement, window, covered))
         self.observed = ObservedRate(self.cfg.memory_days, len(names))
         self.allowance = 0.0
+        self.count_allowance = np.zeros(len(self.agreements))  # weekly-count agreements: returns accrued, unused
         self._returned_today = 0
 
     def apply(self, model: ChannelModel) -> None:
         self.allowance = min(self.allowance + self.cfg.capacity_per_year * model.cfg.scale / 365.0, 1e12)
+        self.p_return = np.zeros(len(model.geo.nationality_names))
+        self.live = []
+        for i, (agreement, window, covered) in enumerate(self.agreements):
+            if model.day not in window:
+                continue
+            self.live.append(i)
+            if agreement.weekly_returns > 0:
+                self.count_allowance[i] += agreement.weekly_returns * model.cfg.scale / 7.0
+            else:
+                self.p_return = np.where(covered, combine(self.p_return, agreement.return_prob), self.p_return)
         seen = self.observed.rate
         r = self.cfg.response_strength
         model.deterrence_leave_hazard += r * seen / 30.0
         model.purchase_factor *= np.exp(-r * seen)
 
     def on_arrivals(self, model: ChannelModel, people: np.ndarray) -> None:
-        pop = model.population
-        nat = pop.nationality[people].astype(np.intp)
+        nat = model.population.nationality[people].astype(np.intp)
         chosen = model.streams["policy"].random(people.size) < self.p_return[nat]
-        idx = np.flatnonzero(chosen)
-        take = int(min(idx.size, np.floor(self.allowance)))
-        idx = idx[:take]
-        self.allowance -= take
+        for i in self.live:  # weekly-count agreements take the first covered arrivals not already chosen
+            agreement, _, covered = self.agreements[i]
+            if agreement.weekly_returns > 0:
+                free = np.flatnonzero(covered[nat] & ~chosen)[: int(self.count_allowance[i])]
+                chosen[free] = True
+                self.count_allowance[i] -= free.size
+        idx = np.flatnonzero(chosen)[: int(np.floor(self.allowance))]
+        self.allowance -= idx.size
         k = len(model.geo.nationality_names)
         self.observed.update(np.bincount(nat[idx], minlength=k), np.bincount(nat, minlength=k))
-        model.removed_directly_today += take
-        model.removals_by_lever[self.name] = model.removals_by_lever.get(self.name, 0) + take
-        self._returned_today = take
+        model.removed_directly_today += idx.size
+        model.removals_by_lever[self.name] = model.removals_by_lever.get(self.name, 0) + idx.size
+        self._returned_today = idx.size
 
     def daily_costs(self, model: ChannelModel) -> dict[str, float]:
         return {self.name: self._returned_today * self.cfg.cost_gbp_per_return}

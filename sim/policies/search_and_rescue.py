@@ -1,9 +1,12 @@
-"""Search and rescue capacity at sea: vessels on station.
+"""Search and rescue capacity at sea: Border Force vessels in the Channel.
 
-More vessels make an incident less likely to turn fatal (enforcement.rescue_effect_per_vessel). Smugglers know
-rescue is near: each vessel above the 2024 level raises the wave height they launch in and lowers the hull
-quality they accept (the Mediterranean analogue, Deiana, Maheshri and Mastrobuoni 2024); set both to 0 to see
-the rescue effect alone.
+The lever sets the fleet (``vessels``, 2024: 8). Vessels are agents (sim/border_force.py): they are stationed
+towards the corridors boats use, and their number and stations set how soon help reaches a boat in distress in
+UK waters (and so how often an incident turns fatal) and how many boats are met at sea on a busy night.
+Smugglers see the vessels: with ``enforcement.border_force.moral_hazard`` on, networks launch in rougher seas and
+load more when the cover they know of is better than the 2024 fleet's (the moral hazard of rescue, emergent from
+their risk judgement, its strength a stated parameter), and, an assumption kept from before, accept poorer hulls
+(``quality_drop_per_vessel`` per vessel above the 2024 level).
 """
 
 from __future__ import annotations
@@ -17,9 +20,17 @@ if TYPE_CHECKING:
 
 
 class SearchAndRescue(PolicyLever):
-    def setup(self, model: ChannelModel) -> None:
-        extra = self.cfg.vessels - model.cfg.enforcement.rescue_vessels
-        model.border_force.vessels = self.cfg.vessels
-        for network in model.networks:
-            network.wave_limit += self.cfg.wave_limit_rise_per_vessel_m * extra
-        model.boat_quality_shift -= self.cfg.quality_drop_per_vessel * extra
+    def start(self, model: ChannelModel) -> None:
+        self._shift(model, +1.0)
+
+    def stop(self, model: ChannelModel) -> None:
+        self._shift(model, -1.0)
+
+    def _shift(self, model: ChannelModel, sign: float) -> None:
+        """Vessels on station (sign +1) or back to the 2024 fleet (-1); the smugglers' response to the cover they
+        see is theirs (sim/border_force.py), the poorer hulls an assumption applied here."""
+        bf = model.cfg.enforcement.border_force
+        model.border_force.vessels = self.cfg.vessels if sign > 0 else model.cfg.enforcement.rescue_vessels
+        if bf.moral_hazard:
+            extra = self.cfg.vessels - bf.moral_hazard_reference_vessels
+            model.boat_quality_shift -= sign * self.cfg.quality_drop_per_vessel * extra

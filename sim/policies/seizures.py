@@ -18,10 +18,13 @@ NODES = ("turkey", "bulgaria", "germany", "france_inland")
 
 
 class Seizures(PolicyLever):
-    def setup(self, model: ChannelModel) -> None:
+    def start(self, model: ChannelModel) -> None:
         for node in NODES:
-            model.supply_chain.add_seizure(node, getattr(self.cfg, f"rate_{node}"))
-        self._seized_before = 0
+            model.supply_chain.add_seizure(node, getattr(self.cfg, f"rate_{node}"), source=self.name)
+        self._seized_before = sum(model.supply_chain.seized.values())
+
+    def stop(self, model: ChannelModel) -> None:
+        model.supply_chain.remove_seizures(self.name)
 
     def daily_costs(self, model: ChannelModel) -> dict[str, float]:
         rates = sum(getattr(self.cfg, f"rate_{node}") for node in NODES)

@@ -44,6 +44,7 @@ TABLE_COLUMNS = (
     "run_dir",
     "scenario",
     "seed",
+    "posterior_draw",
     "overrides",
     "config_key",
     "status",
@@ -200,6 +201,7 @@ def run_row(sweep_dir: Path, run_dir: Path) -> tuple[dict[str, Any], dict[str, A
         "run_dir": os.path.relpath(run_dir.resolve(), sweep_dir.resolve()),
         "scenario": str(meta.get("scenario", "")),
         "seed": meta.get("seed"),
+        "posterior_draw": meta.get("posterior_draw"),
         "overrides": str(meta.get("overrides", "")),
         "config_key": str(meta.get("config_key", "")),
         "status": status,
@@ -224,7 +226,8 @@ def table_frame(rows: Sequence[tuple[dict[str, Any], dict[str, Any], dict[str, A
     for col in ("scenario", "overrides", "config_key", "status", "error", "run_dir"):
         frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
     frame["job_num"] = frame["job_num"].astype("int64")
-    frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
+    for col in ("seed", DRAW):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     frame["wall_seconds"] = pd.to_numeric(frame["wall_seconds"], errors="coerce").astype("float64")
     return frame
 
@@ -248,6 +251,8 @@ def read_table(sweep_dir: str | Path) -> pd.DataFrame:
         except Exception as exc:  # the other copy of the table may be intact
             errors.append(f"{path.name}: {_one_line(exc)}")
             continue
+        if DRAW not in frame.columns:  # written before posterior draws existed: every run at the medians
+            frame[DRAW] = pd.array([pd.NA] * len(frame), dtype="Int64")
         missing = [c for c in TABLE_COLUMNS if c not in frame.columns]
         if missing:
             raise SweepError(f"{path}: not a sweep table (missing columns: {', '.join(missing)})")
@@ -275,7 +280,8 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
             if numeric.notna().sum() == (frame[col].astype(str) != "").sum():
                 frame[col] = numeric
     frame["job_num"] = pd.to_numeric(frame["job_num"], errors="coerce").fillna(-1).astype("int64")
-    frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
+    for col in ("seed", DRAW):
+        frame[col] = pd.to_numeric(frame[col].replace("", np.nan), errors="coerce").astype("Int64")
     frame["wall_seconds"] = pd.to_numeric(frame["wall_seconds"], errors="coerce").astype("float64")
     return frame.sort_values("job_num", kind="stable").reset_index(drop=True)
 

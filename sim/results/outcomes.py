@@ -85,6 +85,9 @@ _CATALOGUE = (
        "Engines seized upstream.", "engines seized", True),
     _o("smugglers_arrested", "Smugglers arrested", "people", "count", None, True,
        "Network members arrested by investigations, plus pilots arrested on arrival.", "smugglers arrested", True),
+    _o("disruptions", "Networks disrupted", "disruptions", "count", None, True,
+       "Coordinated actions of investigations that arrested members or seized stock of a network (counted as the "
+       "NCA counts disruptions).", "disruptions", True),
     _o("mean_price_gbp", "Price of a place on a boat", "GBP per person", "gbp", None, False,
        "Revenue / places sold (mean price paid).", "price of a place", True),
     _o("people_deterred", "People deterred from crossing", "people", "count", None, True,
@@ -133,6 +136,11 @@ _CATALOGUE = (
        "Arrivals at the coast per route (sweep table: coast_arrivals_by_route.<route>)."),
     _o("launch_attempts_by_area", "Launch attempts by area", "boats", "mapping", None, True,
        "Launch attempts per launch area (sweep table: launch_attempts_by_area.<area>)."),
+    _o("arrests_by_role", "Smugglers arrested, by role", "people", "mapping", None, True,
+       "Arrests per network role (sweep table: arrests_by_role.<role>); they sum to smugglers_arrested."),
+    _o("deaths_by_kind", "Deaths at sea, by kind", "people", "mapping", "lower", True,
+       "Deaths in a crush aboard an overloaded boat and in capsizes (sweep table: deaths_by_kind.<kind>); they sum "
+       "to deaths_at_sea."),
     _o("policy_cost_by_item_gbp", "Policy cost, by item", "GBP", "mapping", "lower", True,
        "Cost per enforcement item and lever (sweep table: policy_cost_by_item_gbp.<item>)."),
     # ---- daily quantities the dashboard shows live (not in summary.json)

@@ -2,7 +2,7 @@
 
 ``python -m sim -m scenario=baseline_2024,border_security_2024 seed='range(20)'`` runs every combination through
 Hydra's launcher (joblib on all local cores by default; ``hydra/launcher=slurm`` or ``ray`` on a cluster). Each
-run writes its own folder ``SWEEP_DIR/<job_num>/`` (DESIGN.md section 4). This module adds:
+run writes its own folder ``SWEEP_DIR/<job_num>/`` (docs/outputs.md). This module adds:
 
 - ``run_sweep_job``: the task of one run in a sweep. A run already finished in its folder with the same resolved
   configuration is not run again; a run that raises is recorded as failed (``metadata.json`` with ``status:
@@ -58,7 +58,6 @@ from sim.results.folders import (  # the sweep table's contract lives with its r
     FINISHED,
     SKIPPED,
     TABLE_NAME,
-    SweepError,
     config_key,
     run_row,
     scan_runs,
@@ -149,9 +148,10 @@ def _clear_run_files(run_dir: Path, sweep_dir: Path, job_num: int) -> str | None
 
 def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
     """The task of one run in a multirun: reuse, run, or record the failure; never raise an ordinary exception."""
-    from sim.cli import to_simconfig
+    from sim.cli import draw_metadata, to_simconfig
     from sim.model import run
     from sim.outputs import git_revision, package_versions, write_run_folder
+    from sim.sweeps.scheduler import scheduler_info
 
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
@@ -165,6 +165,8 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
         "overrides": overrides,
         "config_key": key,
         "scenario": str(plain.get("scenario", "")),
+        **draw_metadata(plain),
+        "scheduler": scheduler_info(),  # where it ran: Slurm job and array ids, Ray node id, or local
     }
     status = FAILED
     summary: dict[str, Any] | None = None
@@ -259,6 +261,7 @@ def _record_setup_failure(config: DictConfig, exc: BaseException) -> None:
         "error": error,
         "overrides": " ".join(str(o) for o in config.hydra.overrides.task),
         "seed": OmegaConf.select(config, "seed"),
+        "posterior_draw": OmegaConf.select(config, "posterior_draw"),
         "scenario": str(OmegaConf.select(config, "scenario") or ""),
         "setup_failed": True,
     }
@@ -274,6 +277,7 @@ def _setup_failure_row(marker: dict[str, Any]) -> tuple[dict[str, Any], dict[str
         "run_dir": str(marker.get("run_dir", "")),
         "scenario": str(marker.get("scenario", "")),
         "seed": marker.get("seed"),
+        "posterior_draw": marker.get("posterior_draw"),
         "overrides": str(marker.get("overrides", "")),
         "config_key": "",
         "status": FAILED,
@@ -353,14 +357,23 @@ def _merge_sweep_overrides(lines: Sequence[str]) -> list[str]:
     return list(merged.values())
 
 
-def is_design_sweeper(sweeper: Any) -> bool:
-    """Whether ``hydra.sweeper`` is the design sweeper (sensitivity designs, hydra_plugins/channel_abm_sweeper)."""
-    return str(sweeper.get("_target_", "")).endswith(".DesignSweeper")
+def listing_sweeper(sweeper: Any) -> Any | None:
+    """The class of a sweeper that lists its own jobs, found from ``hydra.sweeper._target_``, or None.
 
+    Such a sweeper (the design sweeper of sensitivity analysis, hydra_plugins/channel_abm_sweeper) has two static
+    methods: ``job_list(sweeper_cfg, arguments)``, every job's overrides in job-number order, and
+    ``preflight(sweeper_cfg, set_keys, base, config_name)``, which checks what it adds and returns its number of
+    rows. This module knows only that protocol, not the sweepers (nor the analyses behind them)."""
+    target = str(sweeper.get("_target_", "")) if sweeper is not None else ""
+    if not target or target.endswith("BasicSweeper"):
+        return None
+    try:
+        from hydra.utils import get_class
 
-def is_candidate_sweeper(sweeper: Any) -> bool:
-    """Whether ``hydra.sweeper`` is the candidate sweeper (a generation of the policy frontier, sim/frontier/)."""
-    return str(sweeper.get("_target_", "")).endswith(".CandidateSweeper")
+        cls = get_class(target)
+    except Exception:
+        return None
+    return cls if hasattr(cls, "job_list") and hasattr(cls, "preflight") else None
 
 
 def expand_jobs(config: DictConfig) -> list[str] | None:
@@ -370,14 +383,9 @@ def expand_jobs(config: DictConfig) -> list[str] | None:
     """
     try:
         sweeper = config.hydra.sweeper
-        if is_design_sweeper(sweeper):
-            from hydra_plugins.channel_abm_sweeper.design_sweeper import job_overrides
-
-            return [" ".join(job) for job in job_overrides(sweeper, [str(o) for o in config.hydra.overrides.task])[1]]
-        if is_candidate_sweeper(sweeper):
-            from hydra_plugins.channel_abm_sweeper.candidate_sweeper import job_overrides as candidate_jobs
-
-            return [" ".join(job) for job in candidate_jobs(sweeper, [str(o) for o in config.hydra.overrides.task])]
+        listing = listing_sweeper(sweeper)
+        if listing is not None:
+            return [" ".join(job) for job in listing.job_list(sweeper, [str(o) for o in config.hydra.overrides.task])]
         if not str(sweeper.get("_target_", "")).endswith("BasicSweeper"):
             return None
         node = sweeper.get("params")
@@ -474,7 +482,8 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
     The swept values are those of the command line and of the config (``hydra.sweeper.params``, as in the
     experiments), merged as Hydra's sweeper merges them. Every combination of the swept values other than the seed
     is composed and checked (each value on its own beyond ``max_combinations``); seeds only label replicates, so a
-    sweep over integer seeds is checked at its smallest and largest seed (every integer between is then valid).
+    sweep over integer seeds is checked at its smallest and largest seed (every integer between is then valid), and
+    so is a sweep over posterior draws, once every row of the draws file is checked against the declared ranges.
     Raises ConfigError (one line naming the key and value) on the first bad one.
     """
     import yaml
@@ -522,6 +531,13 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
         if key == "seed" and values and all(v.lstrip("-").isdigit() for v in values):
             ints = sorted({int(v) for v in values})
             seeds = [f"seed={ints[0]}"] + ([f"seed={ints[-1]}"] if len(ints) > 1 else [])
+        elif key == "posterior_draw" and values and all(v.lstrip("-").isdigit() for v in values):
+            # every row of the draws file is checked once; then the smallest and largest K suffice
+            from sim.cli import check_posterior_draws
+
+            check_posterior_draws()
+            ints = sorted({int(v) for v in values})
+            axes.append([f"{key}={ints[0]}"] + ([f"{key}={ints[-1]}"] if len(ints) > 1 else []))
         else:
             axes.append([f"{key}={v}" for v in values])
     n_combos = 1
@@ -538,38 +554,11 @@ def preflight_sweep(argv: list[str], max_combinations: int = 256) -> int:
             load_config([*fixed, *combo], config_name)
     if n_combos > max_combinations:  # each value was checked on its own: now the rules across values
         check_combinations(load_config([*fixed, *seeds[:1]], config_name), axes)
-    if is_design_sweeper(cfg.hydra.sweeper):
-        total *= _preflight_design(cfg.hydra.sweeper, merged, [*fixed, *combos[0], *seeds[:1]], config_name)
-    if is_candidate_sweeper(cfg.hydra.sweeper):
-        total *= _preflight_candidates(cfg.hydra.sweeper, [*fixed, *combos[0], *seeds[:1]], config_name)
+    listing = listing_sweeper(cfg.hydra.sweeper)
+    if listing is not None:  # e.g. a sensitivity design: its rows multiply the runs
+        set_keys = [ov.get_key_element() for ov in merged if not ov.get_key_element().startswith("hydra")]
+        total *= listing.preflight(cfg.hydra.sweeper, set_keys, [*fixed, *combos[0], *seeds[:1]], config_name)
     return total
-
-
-def _preflight_candidates(sweeper: DictConfig, base: list[str], config_name: str) -> int:
-    """Every row of a candidates file composed with the base into a valid configuration; returns the rows."""
-    from hydra_plugins.channel_abm_sweeper.candidate_sweeper import read_candidates
-    from sim.cli import load_config
-
-    try:
-        rows = read_candidates(str(sweeper.get("file") or ""))
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-    for row in rows:
-        load_config([*base, *row], config_name)
-    return len(rows)
-
-
-def _preflight_design(sweeper: DictConfig, merged: Sequence[Any], base: list[str], config_name: str) -> int:
-    """A sensitivity design: its specification, no key both designed and set otherwise, and every parameter at
-    the low and at the high end of its box composing into a valid configuration. Returns the number of rows."""
-    from hydra_plugins.channel_abm_sweeper.design_sweeper import design_of
-    from sim.cli import load_config
-
-    design = design_of(sweeper)
-    design.check_not_set([ov.get_key_element() for ov in merged if not ov.get_key_element().startswith("hydra")])
-    for corner in design.corner_overrides():
-        load_config([*base, *corner], config_name)
-    return len(design)
 
 
 _SKIP_RECHECK = False
@@ -868,16 +857,6 @@ class SweepCallback(Callback):
             monitor.finish()
             failed = monitor.counts[FAILED]
         release_sweep_folder()
-        if is_design_sweeper(config.hydra.sweeper):  # a sensitivity design: analyse it (sim/evidence/sensitivity.py)
-            from sim.evidence.sensitivity import analyse_sweep
-
-            def say(message: str) -> None:
-                print(f"sensitivity: {message}", file=sys.stderr, flush=True)
-
-            try:
-                analyse_sweep(Path(str(config.hydra.sweep.dir)).resolve(), log=say)
-            except (ConfigError, SweepError) as exc:
-                say(f"not analysed: {exc}")
         if failed:
             # Hydra's callback runner only catches Exception: SystemExit ends the process with this code.
             sys.exit(SWEEP_FAILED_EXIT)
