@@ -224,11 +224,13 @@ def test_discovery_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, a
 def test_running_again_resumes_every_run_and_gives_the_same_frontier(tiny_frontier, tmp_path):
     """The study is replayed from the generation sweeps: same asks, every run reused, the same tables."""
     before = {n: (tiny_frontier / n).read_text() for n in ("frontier.csv", "candidates.csv", "shipped.csv")}
+    written = {p: p.stat().st_mtime_ns for p in tiny_frontier.glob("*/*/summary.json")}  # shipped runs
+    written |= {p: p.stat().st_mtime_ns for p in tiny_frontier.glob("generations/*/*/summary.json")}
+    assert len(written) == 2 + len(search.SHIPPED)
     assert cli.main([*TINY_ARGS, "--out", str(tiny_frontier), *TINY]) == 0
     for name, text in before.items():
         assert (tiny_frontier / name).read_text() == text
-    table = pd.read_csv(tiny_frontier / "generations" / "000" / "sweep_runs.csv")
-    assert set(table["status"]) == {"skipped"}
+    assert all(p.stat().st_mtime_ns == t for p, t in written.items())  # every run reused, none run again
     other = tmp_path / "other"  # a fresh folder with the same settings: the same frontier, run from scratch
     assert cli.main([*TINY_ARGS, "--out", str(other), *TINY]) == 0
     assert (other / "frontier.csv").read_text() == before["frontier.csv"]

@@ -35,9 +35,9 @@ class Contested:
 CONTESTED = (
     Contested(
         "rescue moral hazard",
-        "extra rescue vessels draw rougher seas and worse boats",
-        ("policy.search_and_rescue.wave_limit_rise_per_vessel_m", "policy.search_and_rescue.quality_drop_per_vessel"),
-        "{0} m of wave limit and {1} of hull quality a vessel",
+        "smugglers count on rescue cover: rougher seas, worse boats",
+        ("enforcement.border_force.moral_hazard_strength", "policy.search_and_rescue.quality_drop_per_vessel"),
+        "a weight of {0} on known rescue cover and {1} of hull quality a vessel",
     ),
     Contested(
         "deterrence credibility",
