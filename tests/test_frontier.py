@@ -235,3 +235,21 @@ def test_running_again_resumes_every_run_and_gives_the_same_frontier(tiny_fronti
     assert cli.main([*TINY_ARGS, "--out", str(other), *TINY]) == 0
     assert (other / "frontier.csv").read_text() == before["frontier.csv"]
     assert cli.main([*TINY_ARGS, "--sampler-seed", "1", "--out", str(tiny_frontier), *TINY]) == 2
+
+
+def test_contested_assumption_item_says_what_changes_at_each_end(tmp_path):
+    c = next(x for x in assumptions.CONTESTED if x.name == "seizure response")
+    runs = []
+    for end, cut in zip(assumptions.ends(c), (0.5, 0.1), strict=True):
+        settings = {**assumptions.configured(), **end}
+        tag = [f"smuggling.flimsy_response={end['smuggling.flimsy_response']}"]
+        for seed in (0, 1):
+            for scenario, deaths in (("baseline_2024", 40.0), ("all_levers", 40.0 * (1 - cut))):
+                values = {"expected_deaths_at_sea": deaths * (1 + 0.1 * seed), "people_arrived": 1000.0}
+                runs.append(
+                    {"scenario": scenario, "seed": seed, "values": values, "settings": settings, "overrides": tag}
+                )
+    sweep = load_sweep(fabricate_sweep(tmp_path / "c", runs))
+    item = assumptions.assumption_item(sweep, c, (("expected_deaths_at_sea", "fewest deaths"),))
+    assert item.startswith("Seizure response (fall in hull quality per share of boat orders seized; plausible range")
+    assert "fewest deaths: All levers at both ends (\u221250% and \u221210%)" in item
