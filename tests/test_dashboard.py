@@ -128,7 +128,7 @@ def test_settings_become_the_shortest_equivalent_overrides():
             {
                 **{lever: True for lever in LEVERS},
                 "deterrence.response_strength": 3.0,
-                "deterrence.start_date": "2024-07-01",
+                "gang_disruption.start_date": "2024-07-01",
                 "gang_disruption.investigations": 400,
             },
         ),
@@ -256,7 +256,7 @@ def test_the_band_and_the_chance_mark():
     assert MIN_BAND >= 3
 
     band = [run_year(("scale=0.1", "days=40"), {"seed": s}) for s in range(3)]
-    m = Classroom.new(("scale=0.1", "days=40"), {"beach_patrols": True})
+    m = Classroom.new(("scale=0.1", "days=40"), {"beach_patrols": True, "beach_patrols.officers_per_night": 4000})
     for _ in range(20):
         m.step()
     lo, hi = band_of(band, "people_arrived")

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from omegaconf import OmegaConf
 
 from sim.cli import compose_raw, load_config
@@ -358,10 +359,7 @@ def lever_overrides(settings: Mapping[str, Any]) -> list[str]:
     out = [f"policy=[{','.join(on)}]"]
     for lever in on:
         out += [f"policy.{lever}.{f}={_fmt(v)}" for f, v in moved_fields(settings, lever).items()]
-        for k in control(lever).knobs:
-            if isinstance(k, AssumptionSwitch) and not settings.get(knob_key(lever, k), True):
-                out += list(k.off)
-    return out
+    return out + assumption_overrides(settings)
 
 
 def seed_override(seed: int) -> str:
@@ -402,4 +400,23 @@ def settings_config(base: tuple[str, ...], settings: Mapping[str, Any]) -> SimCo
     }
     policy = dataclasses.replace(cfg.policy, **changes)
     out = dataclasses.replace(cfg, seed=int(settings[SEED_KEY]), policy=policy)
+    for override in assumption_overrides(settings):
+        key, value = override.split("=", 1)
+        out = _replaced(out, key.split("."), yaml.safe_load(value))
     return validate(copy.deepcopy(out))  # a copy: no run shares mutable parts with the cached compositions
+
+
+def assumption_overrides(settings: Mapping[str, Any]) -> list[str]:
+    """Overrides outside the levers added by unticked assumption switches (``AssumptionSwitch.off``)."""
+    out: list[str] = []
+    for lever in levers_ticked(settings):
+        for k in control(lever).knobs:
+            if isinstance(k, AssumptionSwitch) and not settings.get(knob_key(lever, k), True):
+                out += list(k.off)
+    return out
+
+
+def _replaced(node: Any, path: list[str], value: Any) -> Any:
+    """A copy of a config dataclass with the field at ``path`` set to ``value``."""
+    head, *rest = path
+    return dataclasses.replace(node, **{head: _replaced(getattr(node, head), rest, value) if rest else value})
