@@ -66,6 +66,7 @@ def test_non_dominated_keeps_exactly_the_points_no_other_beats_everywhere():
         (["--scale", "0"], "--scale 0.0"),
         (["policy.seizures.rate_bulgaria=0.3"], "rate_bulgaria is set by a searched lever"),
         (["asylum.hotel_share=1.7"], "asylum.hotel_share=1.7: out of range"),
+        (["--draws", "100000"], "posterior_draw"),
     ],
 )
 def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, args, words):

@@ -65,7 +65,8 @@ def check_composes(s: fs.Settings) -> None:
         key = o.split("=", 1)[0].lstrip("+~")
         if key in searched:
             raise fs.FrontierError(f"{o}: {key} is set by a searched lever; leave it out or drop the lever")
-    base = [o for o in [*s.common(), "seed=0"] if not o.startswith("hydra")]
+    draw = [f"posterior_draw={s.draws - 1}"] if s.draws else []  # the highest draw asked for exists
+    base = [o for o in [*s.common(), "seed=0", *draw] if not o.startswith("hydra")]
     for end in ("low", "high"):  # in the order of a sweep's job: the mix, then the common overrides
         mix = {lv.name: getattr(lv, end) for lv in levers}
         load_config([*(f"{k}={v}" for k, v in mix_overrides(levers, mix).items()), *base])
