@@ -104,7 +104,7 @@ def side_effects_section(sweep: Sweep, groups: list[RunGroup]) -> Section:
             "water, out of reach of beach patrols) and higher prices. Bars (dots for the price, on an axis fitted to "
             "the prices) are averages over the simulated runs; whiskers the 90% interval of the runs."
         ),
-        Chart(f"Side effects, {sweep.period}, by scenario", draw, 5.4 + 0.2 * ((len(names) - 1) // 3), id="chart-side"),
+        Chart(f"Side effects, {sweep.period}, by scenario", draw, 4.8 + 0.2 * ((len(names) - 1) // 3), id="chart-side"),
         Heading("Net cost and cost per crossing averted", 2),
         Para(
             "Against the baseline on the same runs (same seed and posterior draw): the change in enforcement and "
@@ -127,7 +127,7 @@ def side_effects_section(sweep: Sweep, groups: list[RunGroup]) -> Section:
         caption = (
             f"Over {sweep.period}, averages over the simulated runs (90% interval of the paired runs in brackets)."
         )
-        blocks.append(Table(header, rows, id="cost-per-crossing", caption=caption))
+        blocks.append(Table(header, rows, id="cost-per-crossing", caption=caption, font=7.0))
     else:
         blocks.append(Para("Only the baseline was simulated: no cost per crossing averted can be computed."))
     return Section("Side effects and cost", blocks, id="side-effects")
