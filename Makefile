@@ -6,8 +6,8 @@ DASH   := $(VENV)/.installed-dashboard
 CLUSTER := $(VENV)/.installed-cluster
 ARGS   ?=
 
-.PHONY: run test test-slow test-cluster lint format bench bench-sweep bench-dashboard clean venv calibrate validate \
-	sensitivity dashboard report mutation
+.PHONY: run test test-slow test-cluster lint format bench bench-sweep bench-dashboard bench-frontier clean venv \
+	calibrate validate sensitivity dashboard report mutation
 
 venv: $(STAMP)
 
@@ -93,6 +93,10 @@ report: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmark.py
 	$(PY) benchmarks/history.py
+
+## Policy frontier time: a small budget end to end, extrapolated to 200 candidates -> benchmarks/output/frontier.json
+bench-frontier: $(STAMP)
+	$(PY) benchmarks/frontier.py $(ARGS)
 
 ## Dashboard speed in Chromium (STEP, PLAY, RESET from click to picture) -> benchmarks/output/dashboard.json and
 ## screenshots in results/dashboard/

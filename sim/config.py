@@ -1188,6 +1188,16 @@ class AsylumConfig:
     removal_share_of_refused: float = param(
         0.05, "share of refused people removed", *PROB, "assumption: few enforced returns", plausible=(0.025, 0.1)
     )
+    # ---- public cost of supporting people awaiting a decision outside hotels (public_cost_gbp)
+    support_cost_gbp_per_night: float = param(
+        20.0,
+        "GBP per person per night outside hotels",
+        0.0,
+        10_000.0,
+        "assumption: dispersal housing plus the weekly allowance for people awaiting a decision, a small fraction"
+        " of a hotel night; plausible range half to double",
+        plausible=(10.0, 40.0),
+    )
 
 
 # ------------------------------------------------------------------------------------------------- policies

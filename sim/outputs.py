@@ -79,6 +79,8 @@ _COUNTS = (
     "revenue_gbp",
     "hotel_cost_gbp",
     "policy_cost_gbp",
+    "asylum_support_cost_gbp",
+    "public_cost_gbp",
     "boats_failed",
     "boats_intercepted_at_sea",
     "boats_destroyed_on_beach",
@@ -170,6 +172,12 @@ class DailyRecorder:
         values.update(enforcement_values(m, tally))
         costs = m.daily_costs()
         values["policy_cost_gbp"] = sum(costs.values())
+        # Support of people awaiting a decision outside hotels; with hotels and policy, the public cost of the day.
+        outside_hotels = max(m.asylum.backlog, 0.0) - m.asylum.people_in_hotels
+        values["asylum_support_cost_gbp"] = outside_hotels * m.cfg.asylum.support_cost_gbp_per_night
+        values["public_cost_gbp"] = (
+            values["policy_cost_gbp"] + values["hotel_cost_gbp"] + values["asylum_support_cost_gbp"]
+        )
         for name, v in costs.items():
             self.cost_items.setdefault(name, np.zeros(self.n))[day] = v
         for k, v in values.items():

@@ -59,6 +59,7 @@ def summary_of(values: dict) -> dict:
         "by_year": {"2024": {"people_arrived": people}},
     }
     s.update({k: v for k, v in values.items() if not isinstance(v, dict)})
+    s.setdefault("public_cost_gbp", s["hotel_cost_gbp"] + s["policy_cost_gbp"])
     return s
 
 

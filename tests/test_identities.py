@@ -107,6 +107,16 @@ def test_outcomes_with_nothing_to_divide_are_zero_not_nan():
     assert s["mean_price_gbp"] == 3_000.0  # no sale: the asking price
 
 
+def test_public_cost_is_policy_plus_hotels_plus_support_outside_hotels(busy):
+    model, res = busy
+    d, s = res.daily, res.summary
+    outside = d["asylum_backlog"].clip(lower=0) - d["people_in_hotels"]
+    support = outside * model.cfg.asylum.support_cost_gbp_per_night
+    assert s["asylum_support_cost_gbp"] == pytest.approx(support.sum()) and support.sum() > 0
+    parts = s["policy_cost_gbp"] + s["hotel_cost_gbp"] + s["asylum_support_cost_gbp"]
+    assert s["public_cost_gbp"] == pytest.approx(parts) and s["public_cost_gbp"] > s["hotel_cost_gbp"] > 0
+
+
 def test_a_run_reports_what_its_daily_table_adds_up_to(busy):
     _, res = busy
     d, s = res.daily, res.summary

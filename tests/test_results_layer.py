@@ -76,7 +76,8 @@ def test_every_front_end_reads_the_same_outcome_labels(sample):
     assert SUMMARY_OUTCOMES == outcomes.NAMED
     # the report's headline rows, compare's headings, the sensitivity tables and the dashboard charts
     doc = report.build_document(report.load_sweep(sample))
-    headline = next(b for b in doc.sections[0].blocks if isinstance(b, Table) and b.id == "headline")
+    summary = next(s for s in doc.sections if s.id == "summary")  # after the bottom line
+    headline = next(b for b in summary.blocks if isinstance(b, Table) and b.id == "headline")
     assert [row[0] for row in headline.rows] == [cat[k].label for k in report.HEADLINE]
     result, base = compare.compare_sweep(read_sweep(sample))
     md = compare.to_markdown(result, read_sweep(sample), base.key, ["people_arrived"])
@@ -137,9 +138,11 @@ def test_a_sweep_over_draws_gives_a_wider_interval_with_the_assumptions(tmp_path
     )
     # the report: the first page says the runs cover draws, the headline shows both intervals
     doc = report.build_document(report.load_sweep(sweep_dir))
-    box = next(b for b in doc.sections[0].blocks if getattr(b, "id", "") == "uncertainty")
+    summary = next(s for s in doc.sections if s.id == "summary")  # after the bottom line
+    box = next(b for b in summary.blocks if getattr(b, "id", "") == "uncertainty")
     assert any("5 parameter sets drawn from the calibration's posterior" in item for item in box.items)
-    headline = next(b for b in doc.sections[0].blocks if isinstance(b, Table) and b.id == "headline")
+    summary = next(s for s in doc.sections if s.id == "summary")  # after the bottom line
+    headline = next(b for b in summary.blocks if isinstance(b, Table) and b.id == "headline")
     cell = headline.rows[0][1].split("\n")
     assert cell[1].startswith("(") and cell[2].startswith("[")
     # validate: the range of the runs spans draws x seeds

@@ -63,28 +63,26 @@ def mapping_matrix(
 
 
 def _cost_row(sweep: Sweep, g: RunGroup) -> list[str]:
+    """Policy cost, hotel cost, net public cost, crossings averted and net cost per crossing (sim/report/bottom_line.py:
+    the same figures as the bottom line, with the cost items apart)."""
+    from sim.report.bottom_line import averted_text, net_cost_text, per_averted, per_averted_text
+
     base = sweep.baseline
-    dc, da, dh = (g.against(base, k) for k in ("policy_cost_gbp", "people_arrived", "hotel_cost_gbp"))
-    averted = -da.diff
-    if not math.isfinite(averted):
-        averted_text, per = "n/a", "n/a"
-    elif averted <= 0 or not da.clear:
-        if averted < 0 and da.clear:
-            averted_text = "none (arrivals rose)"
-        else:
-            averted_text = f"none clear ({fmt.count(averted)} on average)" if averted > 0 else "none"
-        per = "no crossings averted"
-    else:
-        iv = da.d.widest
-        a, b = sorted((-iv.hi, -iv.lo))
-        averted_text = f"{fmt.count(averted)}\n({fmt.count(a)} to {fmt.count(b)})" if iv.finite else fmt.count(averted)
-        ratio = dc.diff / averted
-        per = f"saves {fmt.gbp(-ratio)} per crossing averted" if ratio < 0 else fmt.gbp(ratio)
+    dc, dh = (g.against(base, k) for k in ("policy_cost_gbp", "hotel_cost_gbp"))
+    p = per_averted(sweep, g, "people_arrived")
 
-    def money(c: Difference, unclear: str) -> str:
-        return fmt.signed_gbp(c.diff) + ("" if c.clear or not c.has_interval else f"\n({unclear})")
+    def money(c: Difference) -> str:
+        return fmt.signed_gbp(c.diff) + ("" if c.clear or not c.has_interval else "\n(no clear change)")
 
-    return [sweep.name(g), money(dc, "not clearly different"), averted_text, per, money(dh, "no clear change")]
+    net = net_cost_text(g.against(base, "public_cost_gbp"))
+    return [
+        sweep.name(g),
+        money(dc),
+        money(dh),
+        net,
+        averted_text("people_arrived", p.averted),
+        per_averted_text(p, "crossing"),
+    ]
 
 
 def side_effects_section(sweep: Sweep, groups: list[RunGroup]) -> Section:
@@ -103,31 +101,33 @@ def side_effects_section(sweep: Sweep, groups: list[RunGroup]) -> Section:
         Para(
             "Smugglers and migrants adapt: squeezing one route or beach can move people to another, and fewer "
             "boats can mean fuller boats, more taxi boats (launched from rivers and canals to pick people up in the "
-            "water, out of reach of beach patrols) and higher prices. Bars are averages over the simulated runs; "
-            "whiskers the 90% interval of the runs."
+            "water, out of reach of beach patrols) and higher prices. Bars (dots for the price, on an axis fitted to "
+            "the prices) are averages over the simulated runs; whiskers the 90% interval of the runs."
         ),
-        Chart(f"Side effects, {sweep.period}, by scenario", draw, 5.4 + 0.2 * ((len(names) - 1) // 3), id="chart-side"),
-        Heading("Cost per crossing averted", 2),
+        Chart(f"Side effects, {sweep.period}, by scenario", draw, 4.8 + 0.2 * ((len(names) - 1) // 3), id="chart-side"),
+        Heading("Net cost and cost per crossing averted", 2),
         Para(
-            "The extra enforcement and policy cost of a scenario divided by the number of crossings it averts, both "
-            "against the baseline on the same runs (same seed and posterior draw). Where arrivals did not clearly "
-            "fall (the 90% interval of the paired differences includes zero, or arrivals rose), no cost per crossing "
-            "is given. Hotel costs are shown apart: fewer arrivals mean fewer people to house."
+            "Against the baseline on the same runs (same seed and posterior draw): the change in enforcement and "
+            "policy cost, in asylum hotel cost, and in the public cost as a whole (both, plus asylum support outside "
+            "hotels), then the crossings averted and the net public cost per crossing averted (mean net cost over "
+            "the mean number averted). Where the 90% interval of the crossings averted includes zero, no cost per "
+            "crossing is given."
         ),
     ]
     rows = [_cost_row(sweep, g) for g in groups if g is not sweep.baseline]
     if rows:
         header = [
             "Scenario",
-            "Extra policy cost",
-            "Crossings averted",
-            "Cost per crossing averted",
+            "Change in policy cost",
             "Change in hotel cost",
+            "Net public cost",
+            "Crossings averted",
+            "Net cost per crossing averted",
         ]
         caption = (
             f"Over {sweep.period}, averages over the simulated runs (90% interval of the paired runs in brackets)."
         )
-        blocks.append(Table(header, rows, id="cost-per-crossing", caption=caption))
+        blocks.append(Table(header, rows, id="cost-per-crossing", caption=caption, font=7.0))
     else:
         blocks.append(Para("Only the baseline was simulated: no cost per crossing averted can be computed."))
     return Section("Side effects and cost", blocks, id="side-effects")
@@ -341,7 +341,7 @@ def _facts(sweep: Sweep, today: dt.date) -> list[str]:
     facts = [
         f"Model: channel-abm {sim.__version__}, code revision {', '.join(revisions)}; "
         f"Mesa {versions.get('mesa', '?')}, Python {versions.get('python', '?')}.",
-        f"Sweep folder: {sweep.path.resolve()}; {sweep.n_runs} runs, {sweep.n_runs - len(sweep.failed)} counted"
+        f"Sweep folder: {sweep.path.resolve().name}; {sweep.n_runs} runs, {sweep.n_runs - len(sweep.failed)} counted"
         + (f", {wall / 60:.0f} minutes of computing" if wall > 60 else "")
         + ".",
         f"Simulated period: {sweep.period} (start {sweep.start_date.day} {sweep.start_date:%B %Y}, {sweep.days} days, "

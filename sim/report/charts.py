@@ -319,7 +319,8 @@ def side_effects(
         )
     ):
         ax = fig.add_subplot(gs[1, j])
-        _point_bars(ax, names, points, 100.0 if fmt == "pct" else 1.0)
+        label = (lambda v: f"{v:.0f}%") if fmt == "pct" else (lambda v: f"£{v:,.0f}")
+        _point_bars(ax, names, points, 100.0 if fmt == "pct" else 1.0, label, from_zero=fmt == "pct")
         ax.set_title(title, loc="left")
         ax.set_xlabel(xlabel)
         if fmt == "gbp":
@@ -335,26 +336,62 @@ def side_effects(
     )
 
 
-def _point_bars(ax, names: Sequence[str], points: Sequence[Point], scale: float) -> None:
-    """One horizontal bar per scenario with its interval as a whisker."""
+def _point_bars(ax, names: Sequence[str], points: Sequence[Point], scale: float, label=None, from_zero=True) -> None:
+    """One horizontal bar per scenario with its interval as a whisker and its value written beside it.
+
+    ``from_zero`` False (prices): dots with whiskers on an axis fitted to the values, since a bar drawn from a
+    cut-off axis misleads and bars from zero hide differences of a few per cent."""
     y = np.arange(len(points))
     means = np.array([p.mean for p in points]) * scale
     err = None
     if all(np.isfinite(p.lo) for p in points):
         err = np.array([[p.mean - p.lo for p in points], [p.hi - p.mean for p in points]]).clip(min=0) * scale
-    ax.barh(
-        y,
-        means,
-        height=0.6,
-        xerr=err,
-        color=[colour(i) for i in range(len(points))],
-        error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": "#444444"},
-    )
+    colours = [colour(i) for i in range(len(points))]
+    if from_zero:
+        ax.barh(
+            y,
+            means,
+            height=0.6,
+            xerr=err,
+            color=colours,
+            error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": "#444444"},
+        )
+    else:
+        for i in range(len(points)):
+            ax.errorbar(
+                means[i],
+                y[i],
+                xerr=None if err is None else err[:, i : i + 1],
+                fmt="o",
+                color=colours[i],
+                ms=5,
+                elinewidth=0.8,
+                capsize=2,
+                ecolor="#444444",
+            )
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_locator(MaxNLocator(4))
-    ax.set_xlim(left=0)
+    ends = means + (err[1] if err is not None else 0)
+    if from_zero:
+        ax.set_xlim(0, 1.25 * np.nanmax(ends) if np.isfinite(np.nanmax(ends)) and np.nanmax(ends) > 0 else None)
+    else:
+        lows = means - (err[0] if err is not None else 0)
+        span = max(np.nanmax(ends) - np.nanmin(lows), 1e-9)
+        ax.set_xlim(np.nanmin(lows) - 0.1 * span, np.nanmax(ends) + 0.45 * span)
+    if label is not None:
+        for i in range(len(points)):
+            if np.isfinite(means[i]):
+                ax.annotate(
+                    label(means[i]),
+                    (ends[i], y[i]),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=6.5,
+                    color="#333333",
+                )
 
 
 def monthly_pattern(

@@ -36,6 +36,7 @@ HEADLINE = (
     "people_prevented",
     "policy_cost_gbp",
     "hotel_cost_gbp",
+    "public_cost_gbp",
 )
 FINDINGS = (
     "people_arrived",
@@ -43,15 +44,21 @@ FINDINGS = (
     "people_per_boat",
     "deaths_at_sea",
     "deaths_per_1000_arrivals",
-    "policy_cost_gbp",
+    "public_cost_gbp",
 )
 ROLL_WEEKS = 4  # weekly counts are smoothed over this many weeks (crossings come in bursts of calm weather)
 
 
-def build_document(sweep: Sweep, today: dt.date | None = None) -> Document:
+def build_document(
+    sweep: Sweep, today: dt.date | None = None, contested: Sweep | None = None, frontier: Any = None
+) -> Document:
+    """The report's sections; ``contested``: a sweep of the contested assumptions; ``frontier``: a frontier folder."""
+    from sim.report.bottom_line import bottom_line_section
+
     today = today or dt.date.today()
     groups = sweep.finished_groups
     sections = [
+        bottom_line_section(sweep, contested),
         summary_section(sweep),
         tradeoff_section(sweep, groups),
         year_section(sweep, groups),
@@ -59,6 +66,10 @@ def build_document(sweep: Sweep, today: dt.date | None = None) -> Document:
         appendix.observed_section(sweep),
         appendix.technical_section(sweep, today),
     ]
+    if frontier is not None:
+        from sim.report.frontier import frontier_section
+
+        sections.insert(2, frontier_section(frontier))
     n_runs = sorted({len(g.runs) for g in groups})
     runs = f"{n_runs[0]}\u2013{n_runs[-1]}" if len(n_runs) > 1 else str(n_runs[0])
     return Document(

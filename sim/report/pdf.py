@@ -226,9 +226,9 @@ def write_pdf(path: Path, doc: Document) -> tuple[int, dict[str, int]]:
         HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=4, spaceAfter=10),
     ]
     for i, sec in enumerate(doc.sections):
-        if i:
-            story += [PageBreak(), Paragraph(escape(sec.title), st["h1"])]
-            story.append(HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=2, spaceAfter=9))
+        story += [PageBreak()] if i else []  # every section from a new page, its title first (page 1 too)
+        story.append(Paragraph(escape(sec.title), st["h1"]))
+        story.append(HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=2, spaceAfter=9))
         story[-1].section_id = sec.id  # type: ignore[attr-defined]
         for b in sec.blocks:
             story += flowables(b, total, st)

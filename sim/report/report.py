@@ -56,10 +56,25 @@ class ReportFiles:
     failed_runs: int
 
 
-def write_report(sweep_dir: str | Path, baseline: str | None = None, out: str | Path | None = None) -> ReportFiles:
-    """Build ``report.html`` and ``report.pdf`` from a sweep folder (into ``out``, default the sweep folder)."""
+def write_report(
+    sweep_dir: str | Path,
+    baseline: str | None = None,
+    out: str | Path | None = None,
+    assumptions: str | Path | None = None,
+    frontier: str | Path | None = None,
+) -> ReportFiles:
+    """Build ``report.html`` and ``report.pdf`` from a sweep folder (into ``out``, default the sweep folder);
+    ``assumptions``: a sweep of +experiment=contested_assumptions; ``frontier``: a python -m sim.frontier folder."""
+    from sim.report.frontier import load_frontier
+    from sim.results.folders import SweepError
+
     sweep = load_sweep(sweep_dir, baseline)
-    doc = build_document(sweep)
+    contested = load_sweep(assumptions) if assumptions is not None else None
+    try:
+        front = load_frontier(frontier) if frontier is not None else None
+    except SweepError as exc:
+        raise ReportError(f"--frontier: {exc}") from None
+    doc = build_document(sweep, contested=contested, frontier=front)
     out_dir = Path(out) if out is not None else Path(sweep_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     images = {
@@ -89,9 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("sweep_dir", metavar="SWEEP_DIR", help="sweep folder (holds sweep_runs.parquet or .csv)")
     parser.add_argument("--baseline", metavar="NAME", help="scenario to compare against (default: baseline_2024)")
     parser.add_argument("--out", metavar="DIR", help="folder for the report files (default: SWEEP_DIR)")
+    parser.add_argument("--assumptions", metavar="DIR", help="sweep of +experiment=contested_assumptions")
+    parser.add_argument("--frontier", metavar="DIR", help="folder of python -m sim.frontier: adds its section")
     args = parser.parse_args(argv)
     try:
-        files = write_report(args.sweep_dir, args.baseline, args.out)
+        files = write_report(args.sweep_dir, args.baseline, args.out, args.assumptions, args.frontier)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -101,7 +101,12 @@ _CATALOGUE = (
        "Cost of housing asylum seekers in hotels.", "asylum hotel cost", True),
     _o("policy_cost_gbp", "Enforcement and policy cost", "GBP", "gbp", "lower", True,
        "Cost of enforcement and of every enabled policy lever.", "enforcement and policy cost", True),
+    _o("public_cost_gbp", "Public cost", "GBP", "gbp", "lower", True,
+       "Enforcement and policy cost plus asylum hotel and support cost over the scenario days; net cost of a "
+       "scenario = its difference from the baseline's.", "public cost", True),
     # ---- further totals of summary.json
+    _o("asylum_support_cost_gbp", "Asylum support cost outside hotels", "GBP", "gbp", "lower", True,
+       "People awaiting a decision outside hotels x asylum.support_cost_gbp_per_night."),
     _o("taxi_launches", "Taxi-boat launches", "boats", "count", None, True, "Boats launched as taxi boats."),
     _o("expected_deaths_at_sea", "Expected deaths at sea", "people", "count", "lower", True,
        "Sum over boats of P(incident) x expected deaths: the risk without the lottery of which boats sink."),

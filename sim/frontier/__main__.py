@@ -1,0 +1,5 @@
+import sys
+
+from sim.frontier.cli import main
+
+sys.exit(main())

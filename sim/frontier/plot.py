@@ -1,0 +1,84 @@
+"""DIR/frontier.png: the frontier against every mix tried and the five shipped scenarios, objective by objective."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from sim.report.labels import scenario_label
+from sim.results import fmt
+from sim.results.outcomes import outcome
+
+
+def _axis_label(name: str) -> str:
+    o = outcome(name)
+    return f"{o.label} (£m)" if o.kind == "gbp" else f"{o.label} ({o.unit})"
+
+
+def _scaled(name: str, values: pd.Series) -> pd.Series:
+    return values / 1e6 if outcome(name).kind == "gbp" else values
+
+
+def draw(ax, x: str, y: str, candidates: pd.DataFrame, frontier: pd.DataFrame, shipped: pd.DataFrame) -> None:
+    """One panel: tried mixes in grey, the frontier with 90% intervals of its runs, shipped scenarios labelled."""
+    ax.scatter(_scaled(x, candidates[x]), _scaled(y, candidates[y]), s=10, color="0.75", label="mixes tried")
+    fx, fy = _scaled(x, frontier[x]), _scaled(y, frontier[y])
+    xerr = [fx - _scaled(x, frontier[f"{x}_q05"]), _scaled(x, frontier[f"{x}_q95"]) - fx]
+    yerr = [fy - _scaled(y, frontier[f"{y}_q05"]), _scaled(y, frontier[f"{y}_q95"]) - fy]
+    ax.errorbar(fx, fy, xerr=xerr, yerr=yerr, fmt="o", color="#1f5f8b", ms=4, lw=0.6, label="frontier (90% of runs)")
+    for i in frontier.index:
+        ax.annotate(str(i), (fx[i], fy[i]), fontsize=6, xytext=(2, 2), textcoords="offset points")
+    if not shipped.empty:
+        sx, sy = _scaled(x, shipped[x]), _scaled(y, shipped[y])
+        ax.scatter(sx, sy, marker="s", s=28, color="#c0392b", label="shipped scenarios")
+        mid = 0.5 * sum(ax.get_xlim())
+        for i, row in shipped.iterrows():
+            right = sx[i] > mid  # labels of points on the right half go to their left, inside the axes
+            ax.annotate(
+                scenario_label(str(row["scenario"])),
+                (sx[i], sy[i]),
+                fontsize=6,
+                color="#c0392b",
+                xytext=(-4 if right else 4, -8),
+                textcoords="offset points",
+                ha="right" if right else "left",
+            )
+    ax.set_xlabel(_axis_label(x), fontsize=8)
+    ax.set_ylabel(_axis_label(y), fontsize=8)
+    ax.tick_params(labelsize=7)
+
+
+def write_png(
+    path: Path, objectives: Sequence[str], candidates: pd.DataFrame, frontier: pd.DataFrame, shipped: pd.DataFrame
+) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.outputs import temp_beside
+
+    pairs = list(itertools.combinations(objectives, 2))[:3]
+    fig, axes = plt.subplots(1, len(pairs), figsize=(4.2 * len(pairs), 3.8), squeeze=False)
+    for ax, (x, y) in zip(axes[0], pairs, strict=True):
+        draw(ax, x, y, candidates.dropna(subset=[x, y]), frontier, shipped)
+    axes[0][0].legend(fontsize=6, loc="best")
+    fig.suptitle(
+        f"Policy frontier: {len(frontier)} mixes no other mix beats on every objective "
+        f"({fmt.count(len(candidates))} tried)",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fd, tmp = temp_beside(path)
+    import os
+
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=130, format="png")
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+        plt.close(fig)

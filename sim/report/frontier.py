@@ -1,0 +1,124 @@
+"""The report's frontier section (``python -m sim.report SWEEP_DIR --frontier DIR``): the mixes no other mix beats
+on every objective, drawn and listed, and where the five shipped scenarios stand against them."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.frontier.levers import LEVERS, describe_mix
+from sim.frontier.search import read_frontier
+from sim.report.labels import scenario_label
+from sim.results import fmt
+from sim.results.outcomes import OUTCOMES
+
+MAX_ROWS = 12  # frontier mixes listed (sorted on the first objective); the CSV has them all
+
+
+@dataclass
+class Frontier:
+    """A frontier folder read for the report."""
+
+    path: Path
+    meta: dict[str, Any]
+    frontier: pd.DataFrame
+    shipped: pd.DataFrame
+    candidates: pd.DataFrame
+
+    @property
+    def objectives(self) -> list[str]:
+        return list(self.meta["settings"]["objectives"])
+
+    @property
+    def levers(self) -> list[str]:
+        return list(self.meta["settings"]["levers"])
+
+
+def load_frontier(path: str | Path) -> Frontier:
+    """Read DIR/frontier.json, frontier.csv, shipped.csv and candidates.csv; SweepError (one line) if not one."""
+    path = Path(path)
+    meta, frontier, shipped = read_frontier(path)
+    cand = pd.read_csv(path / "candidates.csv") if (path / "candidates.csv").is_file() else frontier
+    return Frontier(path, meta, frontier, shipped, cand)
+
+
+def _cell(name: str, row: pd.Series) -> str:
+    lo, hi = fmt.value(name, row[f"{name}_q05"]), fmt.value(name, row[f"{name}_q95"])
+    return f"{fmt.value(name, row[name])}\n({lo}\u2013{hi})"
+
+
+def frontier_rows(f: Frontier) -> list[list[str]]:
+    levers = [LEVERS[n] for n in f.levers]
+    rows = []
+    for i, row in f.frontier.head(MAX_ROWS).iterrows():
+        mix = describe_mix(levers, {lv.name: float(row[lv.name]) for lv in levers})
+        rows.append([str(i), mix, *(_cell(n, row) for n in f.objectives)])
+    return rows
+
+
+def shipped_items(f: Frontier) -> list[str]:
+    items = []
+    for _, row in f.shipped.iterrows():
+        name = scenario_label(str(row["scenario"]))
+        by = str(row.get("dominated_by", "") or "").split() if isinstance(row.get("dominated_by"), str) else []
+        if row["status"] == "dominated":
+            mixes = ", ".join(by[:6]) + (" and others" if len(by) > 6 else "")
+            items.append(f"{name} is beaten on every objective by frontier mix{'es' if len(by) > 1 else ''} {mixes}.")
+        else:
+            items.append(f"{name} lies on the frontier: no mix found beats it on every objective.")
+    return items
+
+
+def frontier_section(f: Frontier):
+    from sim.frontier import plot
+    from sim.report.charts import grid
+    from sim.report.document import Bullets, Chart, Para, Section, Table
+
+    s = f.meta["settings"]
+    runs = s["seeds"] * max(s["draws"], 1)
+    names = ", ".join(OUTCOMES[n].label[:1].lower() + OUTCOMES[n].label[1:] for n in f.objectives)
+    text = (
+        f"A search over {len(f.levers)} levers ({', '.join(LEVERS[n].words for n in f.levers)}) for the mixes that "
+        f"no other mix beats on every objective ({names}). The optimiser (NSGA-II, Optuna) tried "
+        f"{f.meta.get('candidates', len(f.candidates))} mixes, each over the same {runs} paired runs "
+        f"({s['seeds']} seeds{f', {s[chr(100) + "raws"]} posterior draws' if s['draws'] else ''}; scale "
+        f"{s['scale']:g}, {s['days']} days, counts and costs at full scale); each figure is the mean over a mix's "
+        "runs and the range below it the 90% interval of its runs. The five shipped scenarios were run on the "
+        "same seeds."
+    )
+    pairs = list(itertools.combinations(f.objectives, 2))[:2]
+
+    def draw(fig, rect):
+        gs = grid(fig, rect, 1, len(pairs), left=0.75, bottom=0.6, top=0.2, wspace=0.8)
+        for j, (x, y) in enumerate(pairs):
+            plot.draw(fig.add_subplot(gs[0, j]), x, y, f.candidates.dropna(subset=[x, y]), f.frontier, f.shipped)
+        fig.axes[0].legend(fontsize=6, loc="best")
+
+    header = ["#", "Mix (levers that are on)", *(OUTCOMES[n].label for n in f.objectives)]
+    more = (
+        f" The first {MAX_ROWS} of {len(f.frontier)} are listed; frontier.csv has every one."
+        if len(f.frontier) > MAX_ROWS
+        else ""
+    )
+    return Section(
+        "Policy frontier: the best mixes of levers",
+        [
+            Para(text),
+            Chart("The frontier against the mixes tried and the shipped scenarios", draw, 3.6, id="chart-frontier"),
+            Bullets(shipped_items(f)),
+            Table(
+                header,
+                frontier_rows(f),
+                id="frontier",
+                caption="Frontier mixes, sorted on the first objective." + more,
+                col_weights=[0.3, 3.2, *[1.0] * len(f.objectives)],
+                align="ll",
+                font=7.0,
+            ),
+        ],
+        id="frontier",
+    )
