@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from omegaconf import OmegaConf
 
 from sim.cli import compose_raw, load_config
@@ -358,10 +359,7 @@ def lever_overrides(settings: Mapping[str, Any]) -> list[str]:
     out = [f"policy=[{','.join(on)}]"]
     for lever in on:
         out += [f"policy.{lever}.{f}={_fmt(v)}" for f, v in moved_fields(settings, lever).items()]
-        for k in control(lever).knobs:
-            if isinstance(k, AssumptionSwitch) and not settings.get(knob_key(lever, k), True):
-                out += list(k.off)
-    return out
+    return out + switched_off(settings)
 
 
 def seed_override(seed: int) -> str:
@@ -402,4 +400,25 @@ def settings_config(base: tuple[str, ...], settings: Mapping[str, Any]) -> SimCo
     }
     policy = dataclasses.replace(cfg.policy, **changes)
     out = dataclasses.replace(cfg, seed=int(settings[SEED_KEY]), policy=policy)
+    for override in switched_off(settings):  # assumptions turned off outside the lever (e.g. the moral hazard)
+        out = _set_dotted(out, override)
     return validate(copy.deepcopy(out))  # a copy: no run shares mutable parts with the cached compositions
+
+
+def switched_off(settings: Mapping[str, Any]) -> list[str]:
+    """The overrides outside the levers of the assumption switches unticked on ticked levers."""
+    return [
+        o
+        for lever in levers_ticked(settings)
+        for k in control(lever).knobs
+        if isinstance(k, AssumptionSwitch) and not settings.get(knob_key(lever, k), True)
+        for o in k.off
+    ]
+
+
+def _set_dotted(cfg: Any, override: str) -> Any:
+    """``cfg`` with one ``a.b.c=value`` override applied (nested frozen dataclasses replaced, value as YAML)."""
+    key, value = override.split("=", 1)
+    head, _, rest = key.partition(".")
+    new = _set_dotted(getattr(cfg, head), f"{rest}={value}") if rest else yaml.safe_load(value)
+    return dataclasses.replace(cfg, **{head: new})
