@@ -254,6 +254,16 @@ class MigrationConfig:
         "assumption: the longer the wait, the more people turn to the outside options",
         plausible=(0.05, 0.5),
     )
+    short_of_price_leave_factor: float = param(
+        1.0,
+        "relative rise of the daily chance of leaving for someone with no money towards the going price (scaled by "
+        "the share of the price their funds do not cover)",
+        0.0,
+        20.0,
+        "assumption: people whose savings run out before they can pay turn to lorries, asylum in France or move on "
+        "(aid groups); no count of them exists for 2021-2023",
+        plausible=(0.0, 3.0),
+    )
     lorry_share_of_leavers: float = param(
         0.25,
         "share of people leaving the coast who try lorries instead",

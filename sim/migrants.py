@@ -227,14 +227,16 @@ class Population:
         )
         return out
 
-    def leave_prob(self, people: np.ndarray, day: int, winter: float) -> np.ndarray:
-        """Daily chance of leaving the coast for an outside option: higher in the cold and the longer one waits."""
+    def leave_prob(self, people: np.ndarray, day: int, winter: float, price: float | None = None) -> np.ndarray:
+        """Daily chance of leaving the coast for an outside option: higher in the cold, the longer one waits and,
+        for someone still looking for a place (``price``: the going price), the less of it their money covers."""
         cfg = self.cfg
         months = (day - self.coast_day[people]) / 30.0
-        return np.minimum(
-            cfg.give_up_per_day * (1.0 + cfg.cold_leave_factor * winter) * (1.0 + cfg.wait_leave_per_month * months),
-            1.0,
-        )
+        p = cfg.give_up_per_day * (1.0 + cfg.cold_leave_factor * winter) * (1.0 + cfg.wait_leave_per_month * months)
+        if price is not None and price > 0 and cfg.short_of_price_leave_factor > 0:
+            short = np.clip(1.0 - self.funds[people] / price, 0.0, 1.0)
+            p = p * (1.0 + cfg.short_of_price_leave_factor * short)
+        return np.minimum(p, 1.0)
 
     def _wait_and_buy(
         self,
@@ -254,7 +256,9 @@ class Population:
         net = cfg.daily_savings_gbp - cfg.living_cost_gbp_per_day - cfg.winter_living_cost_gbp_per_day * winter
         self.funds[waiting] = np.maximum(self.funds[waiting] + net, 0.0)
         u = rng.random(waiting.size)
-        p_give_up = self.leave_prob(waiting, day, winter)
+        total_weight = network_weight.sum()
+        going = float((prices * network_weight).sum() / total_weight) if total_weight > 0 else None
+        p_give_up = self.leave_prob(waiting, day, winter, going)
         nat = self.nationality[waiting]
         leave = u < p_give_up + deterrence_hazard[nat]
         deterred = leave & (u >= p_give_up)
@@ -263,7 +267,6 @@ class Population:
         out["gave_up"] += int((leave & ~deterred).sum())
         out["deterred"] = int(deterred.sum())
         stay = waiting[~leave]
-        total_weight = network_weight.sum()
         if stay.size == 0 or total_weight <= 0:
             return
         # Recent deaths hold back the risk-averse; risk-tolerant people are barely affected.

@@ -163,12 +163,13 @@ class Maker(mesa.Agent):
         self.base_cost = sc.boat_cost_gbp if kind == BOAT else sc.engine_cost_gbp
         self.ready = 0.0
         self.orders: dict[SmugglingNetwork, int] = {}
+        self._book = 0  # sum of self.orders, kept as orders come and go (prices are read many times a day)
         self.orders_per_week = per_week  # EWMA of orders received
         self._ordered_today = 0
 
     @property
     def order_book(self) -> int:
-        return sum(self.orders.values())
+        return self._book
 
     @property
     def price(self) -> float:
@@ -183,6 +184,7 @@ class Maker(mesa.Agent):
     def order(self, network: SmugglingNetwork, quantity: int) -> None:
         if quantity > 0:
             self.orders[network] = self.orders.get(network, 0) + quantity
+            self._book += quantity
             self._ordered_today += quantity
 
     def adjust_capacity(self) -> None:
@@ -209,6 +211,7 @@ class Maker(mesa.Agent):
                 break  # wait until a full load is ready
             chain.ship(self.kind, size, network, self.quality)
             self.ready -= size
+            self._book -= size
             left = self.orders.pop(network) - size
             if left > 0:
                 self.orders[network] = left  # goes to the back of the queue
