@@ -96,7 +96,10 @@ def test_help_opens_with_what_the_tool_does_before_the_config():
         (["scenario=basline_2024"], "third_country_removal; did you mean baseline_2024?"),
         (["policy=[seizure]"], "policy=seizure: unknown option; allowed: asylum_processing, "),
         (["policy=[seizure]"], ", seizures; did you mean seizures?"),
-        (["+experiment=policy_mx"], "experiment=policy_mx: unknown option; allowed: contested_assumptions, deterrence_response, "),
+        (
+            ["+experiment=policy_mx"],
+            "experiment=policy_mx: unknown option; allowed: contested_assumptions, deterrence_response, ",
+        ),
         (["+experiment=policy_mx"], "; did you mean policy_mix?"),
         (["--multirum", "seed=1,2"], "--multirum: unknown option; did you mean --multirun?"),
         (["weather=stormy"], "weather=stormy: unknown option; allowed: channel, rough"),  # nothing close: no guess

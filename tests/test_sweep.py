@@ -301,7 +301,10 @@ def test_single_run_that_fails_exits_non_zero(tmp_path):
         (["scenario=baseline_2024,no_such_scenario", "seed=1,2"], "scenario=no_such_scenario: unknown option"),
         (["seed=1,2", "crossing.failure_prob=0.1,1.7"], "crossing.failure_prob=1.7: out of range"),
         (["+experiment=seizure_intensity", "policy.seizures.rate_bulgaria=0.2,1.5"], "rate_bulgaria=1.5: out of range"),
-        (["+experiment=no_such_study"], "experiment=no_such_study: unknown option; allowed: deterrence_response"),
+        (
+            ["+experiment=no_such_study"],
+            "experiment=no_such_study: unknown option; allowed: contested_assumptions, deterrence_response",
+        ),
         (["seed=range(3)", "days=0"], "days=0: out of range"),
     ],
 )
