@@ -29,7 +29,6 @@ import atexit
 import contextlib
 import functools
 import itertools
-import json
 import logging
 import os
 import shutil
@@ -88,15 +87,6 @@ def one_line_error(exc: BaseException) -> str:
 
 
 # ------------------------------------------------------------------------------------------ one sweep job
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        with open(path) as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     from sim.outputs import atomic_write_text, json_text
 
@@ -109,12 +99,12 @@ def finished_run(run_dir: Path, key: str) -> tuple[dict[str, Any], dict[str, Any
     Intact as ``sim.outputs.run_folder_damage`` defines it (every run file present, checksums as recorded)."""
     from sim.outputs import run_folder_damage
 
-    meta = _read_json(run_dir / "metadata.json")
+    meta = folders.read_json(run_dir / "metadata.json")
     if not meta or meta.get("status") != FINISHED or meta.get("config_key") != key:
         return None
     if run_folder_damage(run_dir) is not None:
         return None
-    summary = _read_json(run_dir / "summary.json")
+    summary = folders.read_json(run_dir / "summary.json")
     if summary is None:
         return None
     return meta, summary
@@ -123,7 +113,7 @@ def finished_run(run_dir: Path, key: str) -> tuple[dict[str, Any], dict[str, Any
 def _why_not_reused(run_dir: Path, key: str) -> str:
     from sim.outputs import run_folder_damage
 
-    meta = _read_json(run_dir / "metadata.json") or {}
+    meta = folders.read_json(run_dir / "metadata.json") or {}
     if meta.get("config_key") != key:
         return "its configuration differs from this sweep's"
     return run_folder_damage(run_dir) or "summary.json unreadable"
@@ -133,7 +123,7 @@ def _clear_run_files(run_dir: Path, sweep_dir: Path, job_num: int) -> str | None
     """Make room for a new attempt. What a failed attempt left is removed; the files of a run that once finished
     (now damaged, or made with another configuration) are moved to ``.sweep/superseded/``, never deleted. Metadata
     goes first, so a half-cleared folder never looks finished. Returns where a run was moved, if one was."""
-    meta = _read_json(run_dir / "metadata.json")
+    meta = folders.read_json(run_dir / "metadata.json")
     if meta is not None and meta.get("status") == FINISHED:
         kept = sweep_dir / BOOKKEEPING / "superseded" / _stamp() / str(job_num)
         kept.mkdir(parents=True, exist_ok=True)
@@ -601,7 +591,7 @@ def arrange_for_resume(sweep_dir: Path, jobs: Sequence[str]) -> tuple[int, int]:
     holders: dict[int, tuple[str, str]] = {}  # folder number -> (overrides, status)
     for d in sweep_dir.iterdir() if sweep_dir.is_dir() else ():
         if d.is_dir() and d.name.isdigit():
-            meta = _read_json(d / "metadata.json")
+            meta = folders.read_json(d / "metadata.json")
             if meta is not None and "overrides" in meta:
                 holders[int(d.name)] = (str(meta["overrides"]), str(meta.get("status", "")))
     moves: dict[int, int] = {}  # from folder -> to folder
@@ -701,7 +691,7 @@ class _Monitor:
             for name in names:
                 if name in self.seen:
                     continue
-                marker = _read_json(self.done_dir / name)
+                marker = folders.read_json(self.done_dir / name)
                 if marker is None:
                     continue
                 self.seen.add(name)
