@@ -775,8 +775,9 @@ def write_doc_sections(
     span = f"{min(calibration_years)}-{max(calibration_years)}"
     cal_labels = [str(y) for y in calibration_years]
     cal = (
-        f"## Calibration years ({span})\n\n{describe(full)} In-sample: the posterior was fitted to these years, so "
-        "these scores say how well the fit reproduces them, not how well the model forecasts.\n\n"
+        f"## Calibration years ({span})\n\n{describe(full)} In-sample: demand was fitted to these years "
+        "(the other parameters come from the shipped posterior), so these scores say how well the model reproduces "
+        "them, not how well it forecasts.\n\n"
         f"{annual_table(full, calibration_years)}\n\n{weekly_table(full, cal_labels)}\n"
     )
     if hindcast is None:
@@ -792,8 +793,10 @@ def write_doc_sections(
         )
     hind = f"## Hindcast {HINDCAST_YEAR}\n\n{hind_body}\n\n{DOC_METHOD}\n"
     test = (
-        f"## Test years ({'-'.join(map(str, (min(test_years), max(test_years))))})\n\nOut of sample: nothing from "
-        "these years entered the fit. There are no observed weekly data for them here, so they are scored "
+        f"## Test years ({'-'.join(map(str, (min(test_years), max(test_years))))})\n\nScored, never fitted by the "
+        "history run (the shipped posterior of the other parameters is an older calibration to 2024, so until the "
+        "2021-2023 calibration exists only 2025 is fully out of sample). "
+        "There are no observed weekly data for them here, so they are scored "
         f"year by year.\n\n{annual_table(full, test_years)}\n\n### Goals\n\nScores, met or not:\n\n"
         f"{goals_table(goals(full, hindcast, test_years))}\n"
     )
