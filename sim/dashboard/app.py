@@ -555,14 +555,22 @@ def SidePanel(tab: Tab) -> None:
     def try_step(step: Step) -> None:
         tab.reset({**tab.defaults, **step.settings}, spread=step.spread)
 
-    if tab.error.value:
-        solara.HTML(tag="div", unsafe_innerHTML=html.escape(tab.error.value), classes=["cd-pending-settings"])
-    if not same_settings(settings.value, tab.run.value.settings):
-        solara.HTML(
-            tag="div",
-            classes=["cd-pending-settings"],
-            unsafe_innerHTML="Settings changed: press <b>RESET</b> to start the year with them.",
-        )
+    # Both notices are always in the tree (hidden when empty): a child that comes and goes before the tabs would
+    # make Solara build the tabs again, losing the chosen tab and lesson in the middle of a lesson step.
+    error = tab.error.value
+    pending = not same_settings(settings.value, tab.run.value.settings)
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=html.escape(error),
+        classes=["cd-pending-settings"],
+        style="" if error else "display: none;",
+    )
+    solara.HTML(
+        tag="div",
+        classes=["cd-pending-settings"],
+        unsafe_innerHTML="Settings changed: press <b>RESET</b> to start the year with them." if pending else "",
+        style="" if pending else "display: none;",
+    )
     with solara.lab.Tabs(value=side_tab, grow=True):
         with solara.lab.Tab("Levers"):
             LeverPanel(settings)
