@@ -1,6 +1,7 @@
 """Extremes that must give nothing, and directions that the mechanisms must produce (paired seeds)."""
 
 import numpy as np
+import pytest
 
 from tests.conftest import run_with
 
@@ -33,6 +34,7 @@ def test_sea_never_calm_gives_no_launches():
     assert r.summary["crossing_days"] == 0
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_rougher_sea_gives_fewer_crossing_days():
     # Half scale: with very few networks, crossing days depend more on boats than on the weather.
     calm = [run_with(f"seed={s}", "scale=0.5").summary["crossing_days"] for s in SEEDS]
@@ -40,6 +42,7 @@ def test_rougher_sea_gives_fewer_crossing_days():
     assert all(r < c for r, c in zip(rough, calm, strict=True)), (rough, calm)
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_larger_boat_supply_gives_fewer_people_per_boat():
     """With the market off, makers' output is fixed: more of it, less crowding. Twice the boats do not halve the
     load: what a network can put in the water in one night (smuggling.launches_per_night, queue_clear_nights) bounds
@@ -69,6 +72,7 @@ def _winter_share_of_launches(r) -> float:
     return float(launched[np.isin(month, (1, 2, 3))].sum() / max(launched.sum(), 1))
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_weighing_cold_water_moves_launches_out_of_late_winter():
     """Networks that weigh the cold-water risk as it is (season_loss_weight 1) launch less in January-March than
     networks that judge the sea by its waves alone (weight 0): never more in any seed, and less over the seeds

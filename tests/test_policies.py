@@ -66,6 +66,7 @@ def test_the_market_answers_seizures_back_by_rerouting_and_making_more():
     assert rerouted(*FIXED) == 0.0
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_more_beach_patrols_prevent_more_and_push_taxi_boats():
     lever = ("policy=[beach_patrols]", "policy.beach_patrols.officers_per_night=2000")
     assert (outcomes("launches_prevented", *lever) > outcomes("launches_prevented")).all()
@@ -74,6 +75,7 @@ def test_more_beach_patrols_prevent_more_and_push_taxi_boats():
     assert (taxi1 > taxi0).sum() >= 9
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_patrols_push_launches_to_the_far_south_west():
     lever = ("policy=[beach_patrols]", "policy.beach_patrols.officers_per_night=2500")
 
@@ -87,6 +89,7 @@ def test_patrols_push_launches_to_the_far_south_west():
     assert sw_share(*lever) > sw_share()
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_deterrence_works_only_through_perceived_removal():
     strong = (
         "policy=[deterrence]",
@@ -105,6 +108,7 @@ def test_deterrence_works_only_through_perceived_removal():
     assert (outcomes("people_removed", *none) > outcomes("people_removed")).all()
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_a_post_on_the_balkan_route_displaces_flow_to_another_route():
     lever = (
         "policy=[international_posts]",
@@ -123,6 +127,7 @@ def test_a_post_on_the_balkan_route_displaces_flow_to_another_route():
     assert east1.mean() / (east1.mean() + balkan1.mean()) > east0.mean() / (east0.mean() + balkan0.mean())
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_gang_disruption_cuts_capacity_for_a_while_then_it_recovers():
     """Cases take months to build, so a campaign bites late in its course; networks rebuild after it ends. Each
     window is compared with the same seed's run without the campaign (the 2024 caseload disrupts too). "After" is
@@ -148,6 +153,7 @@ def test_gang_disruption_cuts_capacity_for_a_while_then_it_recovers():
     assert ratio_after.mean() > 0.9
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_more_rescue_lowers_deaths_per_crossing_most_in_uk_waters():
     """Without the smugglers' response (moral hazard off), more vessels lower the risk of death per crossing; the
     fall is concentrated in UK waters, where the vessels are (French waters keep their French response)."""
@@ -190,6 +196,7 @@ def test_rescue_moral_hazard_raises_the_waves_networks_launch_in():
     assert load_many >= 0 >= load_few and load_many > load_few
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_more_asylum_decisions_shrink_backlog_and_hotel_costs():
     lever = ("policy=[asylum_processing]", "policy.asylum_processing.decisions_per_day=700")
     assert (outcomes("asylum_backlog", *lever) < outcomes("asylum_backlog")).all()

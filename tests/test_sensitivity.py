@@ -211,6 +211,7 @@ def test_morris_design_runs_as_a_sweep_and_is_analysed_when_it_ends(screening):
     assert "sensitivity: people_arrived" in p.stderr and "most influential" in p.stderr
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_running_the_design_again_reuses_every_finished_run(screening):
     sweep_dir, _ = screening
     before = {d.name: (d / "summary.json").stat().st_mtime_ns for d in sweep_dir.iterdir() if d.name.isdigit()}
@@ -221,6 +222,7 @@ def test_running_the_design_again_reuses_every_finished_run(screening):
     assert after == before
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_sobol_after_screening_takes_the_top_parameters(screening, tmp_path):
     morris_dir, _ = screening
     sweep_dir = tmp_path / "sobol"

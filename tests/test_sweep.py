@@ -169,6 +169,7 @@ def test_runs_of_settings_no_longer_swept_are_kept_aside(swept, tmp_path):
     assert list(table["scenario"]) == ["border_security_2024"] * 2
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_killed_sweep_loses_no_finished_run(tmp_path):
     sweep_dir = tmp_path / "killed"
     args = ["seed=range(12)", "days=120", "scale=0.1", "world.burn_in_days=30", "hydra.launcher.n_jobs=2"]
@@ -206,6 +207,7 @@ def test_killed_sweep_loses_no_finished_run(tmp_path):
     assert len(pd.read_parquet(sweep_dir / "sweep_runs.parquet")) == 12
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     sweep_dir = tmp_path / "failing"
     (sweep_dir / "1" / "summary.json").mkdir(parents=True)  # run 1 cannot write its summary

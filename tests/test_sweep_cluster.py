@@ -98,6 +98,7 @@ def test_slurm_launcher_config_composes():
     assert launcher.partition == "short" and launcher.cpus_per_task == 1 and launcher.timeout_min > 0
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_ray_launcher_with_its_own_local_instance(tmp_path):
     require("hydra_plugins.hydra_ray_launcher")
     sweep_dir = tmp_path / "ray_local"
@@ -164,6 +165,7 @@ def ray_cluster(tmp_path):
             current.unlink()
 
 
+@pytest.mark.slow  # moved out of make test for time (make test-slow runs it)
 def test_ray_launcher_on_a_running_cluster(ray_cluster, tmp_path):
     sweep_dir = tmp_path / "ray_cluster"
     p = sweep(
