@@ -32,7 +32,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.outputs import atomic_write_text, temp_beside
@@ -54,6 +54,7 @@ class ReportFiles:
     pages: int
     section_pages: dict[str, int]
     failed_runs: int
+    page_fill: dict[int, float] = field(default_factory=dict)  # page -> share of its text area filled
 
 
 def write_report(
@@ -88,12 +89,12 @@ def write_report(
     fd, tmp = temp_beside(pdf_path)
     os.close(fd)
     try:
-        pages, section_pages = write_pdf(Path(tmp), doc)
+        pages, section_pages, page_fill = write_pdf(Path(tmp), doc)
         os.replace(tmp, pdf_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return ReportFiles(html_path, pdf_path, pages, section_pages, len(sweep.failed))
+    return ReportFiles(html_path, pdf_path, pages, section_pages, len(sweep.failed), page_fill)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
