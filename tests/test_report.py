@@ -382,3 +382,15 @@ def test_every_setting_in_the_appendix_is_in_words_with_its_unit(sweep_dir):
         assert "_" not in label and not re.search(r"[a-z]\.[a-z]", label), label
         assert label.split(": ")[-1].split(" (")[0] not in bare, label
         assert "GBP" not in label and "£ per" not in label, label
+
+
+def test_one_interval_definition_throughout(built):
+    """Every interval in the report's text (HTML, the same words as the PDF) is the 90% interval of runs (5th-95th
+    percentile, sim.results.stats): no other quantiles (2.5-97.5, quartiles) are named."""
+    _, html, _ = built
+    text = _visible_text(html)
+    assert set(re.findall(r"(\d+(?:\.\d+)?)% interval", text)) == {"90"}
+    others = r"2\.5th|97\.5th|2\.5\s*(%|-|\u2013|to)\s*97\.5|quartile|25th|75th|5%-95%|95% interval"
+    assert not re.search(others, text, re.I), re.search(others, text, re.I)
+    assert "5th to the 95th percentile" in text
+    assert stats.Q_LO == 5.0 and stats.Q_HI == 95.0

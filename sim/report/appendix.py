@@ -22,6 +22,7 @@ from sim.report.labels import (
     cap,
     fmt_setting,
     humanise,
+    number,
     override_words,
     param_unit,
     route_label,
@@ -220,7 +221,7 @@ def _monthly_blocks(sweep: Sweep, year: int) -> list[Any]:
 
     def draw(fig, rect):
         labels = (f"observed, average of {years_txt}", f"observed, {last_year}")
-        sim_label = f"simulated {year}, baseline\n(median, band 5%-95%)"
+        sim_label = f"simulated {year}, baseline\n(median; band: 90% of runs)"
         charts.monthly_pattern(fig, rect, sim_series, avg, labels[0], last, labels[1], sim_label)
 
     med = sim_series.band()[0]
@@ -383,6 +384,12 @@ HOW_TO_READ = [
 ]
 
 
+def _override_text(token: str) -> str:
+    """A setting given on the command line, in words with its unit ("days simulated after the warm-up: 366 days")."""
+    key, _, value = token.lstrip("+~").partition("=")
+    return describe(key, number(value)) if words_for(key) is not None else override_words(token)
+
+
 def _facts(sweep: Sweep, today: dt.date) -> list[str]:
     import sim
 
@@ -403,7 +410,7 @@ def _facts(sweep: Sweep, today: dt.date) -> list[str]:
     ]
     if sweep.common_overrides:
         facts.append(
-            "Settings given to every run: " + "; ".join(override_words(t) for t in sweep.common_overrides) + "."
+            "Settings given to every run: " + "; ".join(_override_text(t) for t in sweep.common_overrides) + "."
         )
     return facts
 

@@ -19,6 +19,7 @@ from matplotlib.gridspec import GridSpec
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.results.fmt import axis_count, axis_gbp, count
+from sim.results.stats import Q_HI, Q_LO
 
 # Okabe & Ito (2008), "Color universal design": black first (the baseline), yellow last (weak on white).
 OKABE_ITO = ("#000000", "#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -106,8 +107,10 @@ class Series:
     marker: str
     values: np.ndarray
 
-    def band(self, lo: float = 0.05, hi: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Median and the lo-hi quantile band across runs, per x point (NaN where no run has a value)."""
+    def band(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Median and the 90% interval of the runs (the one definition, ``sim.results.stats``: 5th-95th
+        percentile), per x point (NaN where no run has a value)."""
+        lo, hi = Q_LO / 100.0, Q_HI / 100.0
         v = np.asarray(self.values, dtype=float)
         with np.errstate(all="ignore"), _quiet():
             return (np.nanquantile(v, 0.5, axis=0), np.nanquantile(v, lo, axis=0), np.nanquantile(v, hi, axis=0))

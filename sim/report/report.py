@@ -5,8 +5,13 @@ grouping into scenarios over seeds and posterior draws) and writes two files wit
 ``report.html`` (one self-contained file, charts embedded as PNG) and ``report.pdf`` (A4, ReportLab).
 
 The parts: ``scenarios.py`` (the sweep as the report sees it), ``content.py`` and ``appendix.py`` (what each
-section says), ``words.py`` and ``labels.py`` (numbers, changes and settings in words), ``document.py`` (the
-document model), ``html.py`` and ``pdf.py`` (the writers), ``charts.py`` (matplotlib charts).
+section says), ``words.py`` and ``labels.py`` (numbers, changes and names in words), ``parameters.py`` (every
+setting in words with its unit), ``document.py`` (the document model), ``html.py`` and ``pdf.py`` (the writers),
+``charts.py`` (matplotlib charts, values written on every bar).
+
+Layout of the PDF: sections follow on from each other (a new page only when less than 3 inches are left), tables
+split over pages with their header repeated, headings stay with what follows, and a chart shrinks to as little as
+75% of its size to fit the room left on a page rather than leave it empty.
 
 The statistics, all from ``sim.results.stats``:
 
