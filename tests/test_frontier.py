@@ -290,3 +290,12 @@ def test_contested_assumption_item_says_what_changes_at_each_end(tmp_path):
     item = assumptions.assumption_item(sweep, c, (("expected_deaths_at_sea", "fewest deaths"),))
     assert item.startswith("Seizure response (fall in hull quality per share of boat orders seized; plausible range")
     assert "fewest deaths: All levers at both ends (\u221250% and \u221210%)" in item
+
+
+def test_shipped_scenarios_name_the_mixes_that_beat_them_whatever_pandas_reads():
+    """shipped.csv's dominated_by is "0 1 2" or a single row number, which pandas reads as a number."""
+    from sim.report.frontier import _mix_numbers
+
+    assert _mix_numbers("0 1 2") == ["0", "1", "2"]
+    assert _mix_numbers(6) == ["6"] and _mix_numbers(np.float64(6.0)) == ["6"]
+    assert _mix_numbers(float("nan")) == [] and _mix_numbers(None) == []

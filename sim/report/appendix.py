@@ -354,8 +354,12 @@ def _lever_items(users: list[RunGroup], prefix: str) -> list[str]:
             w, _ = _words(key)
             items.append((order(key), f"{w.phrase if w else humanise(top)}: differs by scenario (above)"))
             continue
+        if top in ("start_date", "end_date") and values[0] in (None, ""):
+            continue  # said once below: a lever that acts over the whole run
         items.append((order(key), describe(key, values[0])))
-    return [text for _, text in sorted(items, key=lambda x: x[0])]
+    dated = any(g.config.get(prefix + d) not in (None, "") for g in users for d in ("start_date", "end_date"))
+    texts = [text for _, text in sorted(items, key=lambda x: x[0])]
+    return texts if dated else [*texts, "acts over the whole run"]
 
 
 def lever_rows(sweep: Sweep, groups: list[RunGroup]) -> list[list[str]]:

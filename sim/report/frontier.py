@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.frontier.levers import LEVERS, describe_mix
@@ -60,11 +61,20 @@ def frontier_rows(f: Frontier) -> list[list[str]]:
     return rows
 
 
+def _mix_numbers(cell: Any) -> list[str]:
+    """Frontier rows in a ``dominated_by`` cell: "0 1 2" (text), or one number that pandas read as a number."""
+    if cell is None or (isinstance(cell, float) and not np.isfinite(cell)):
+        return []
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        return [str(int(cell))]
+    return str(cell).split()
+
+
 def shipped_items(f: Frontier) -> list[str]:
     items = []
     for _, row in f.shipped.iterrows():
         name = scenario_label(str(row["scenario"]))
-        by = str(row.get("dominated_by", "") or "").split() if isinstance(row.get("dominated_by"), str) else []
+        by = _mix_numbers(row.get("dominated_by"))
         if row["status"] == "dominated":
             mixes = ", ".join(by[:6]) + (" and others" if len(by) > 6 else "")
             items.append(f"{name} is beaten on every objective by frontier mix{'es' if len(by) > 1 else ''} {mixes}.")
