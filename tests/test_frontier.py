@@ -34,6 +34,35 @@ def test_a_lever_at_its_off_value_disables_its_policy_with_the_same_keys():
     assert LEVERS["seizure_rate"].snap(0.26) == 0.25 and LEVERS["seizure_rate"].snap(0.9) == 0.5
 
 
+def test_every_key_a_lever_sets_stays_in_its_declared_plausible_range():
+    """The frontier searches plausible mixes only: at every step of every lever, each config key it sets lies in the
+    plausible range sim/config.py declares (widened down to 0, "off"). A seizure rate of 0.5 in Germany and inland
+    France (plausible top 0.2) once let the search seize three in four consignments on every corridor."""
+    import dataclasses
+    import typing
+
+    from sim import config
+
+    policies = typing.get_type_hints(typing.get_type_hints(config.SimConfig)["policy"])
+    checked = 0
+    for lv in LEVERS.values():
+        steps = np.arange(lv.low, lv.high + lv.step / 2, lv.step)
+        for v in steps:
+            for key, value in lv.settings(float(v)).items():
+                fields = {f.name: f for f in dataclasses.fields(policies[lv.policy])}
+                fld = fields.get(key)
+                plausible = fld.metadata.get("plausible") if fld is not None else None
+                if plausible is None:
+                    continue
+                assert 0.0 <= value <= plausible[1] + 1e-9, (lv.name, v, key, value, plausible)
+                checked += 1
+    assert checked >= 60
+    seize = LEVERS["seizure_rate"].settings(0.5)
+    assert seize == {"rate_bulgaria": 0.5, "rate_germany": 0.2, "rate_france_inland": 0.2}
+    posts = LEVERS["posts_abroad"]
+    assert posts.high == 36.0 and sum(posts.settings(posts.high).values()) == pytest.approx(36.0)
+
+
 def test_candidate_sweeper_crosses_rows_with_seeds_row_by_row(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text('policy,policy.seizures.rate_bulgaria\n"[seizures]",0.1\n"[seizures]",0.4\n')
@@ -123,6 +152,13 @@ def test_the_report_reads_the_frontier_and_opens_with_the_bottom_line(tiny_front
     frontier = doc.sections[2]
     texts = " ".join(b.items[0] for b in frontier.blocks if hasattr(b, "items") and b.items)
     assert "Baseline 2024" in texts
+    # Made with the code's levers: no warning; a folder that does not record them (made before) gets one.
+    from sim.report.frontier import stale_levers_box
+
+    assert "frontier-stale" not in [getattr(b, "id", "") for b in frontier.blocks]
+    old = load_frontier(tiny_frontier)
+    old.meta.pop("lever_tops")
+    assert "lever definitions" in stale_levers_box(old).title
 
 
 def test_report_refuses_a_folder_that_is_not_a_frontier(tiny_frontier, tmp_path, capsys):
@@ -254,3 +290,12 @@ def test_contested_assumption_item_says_what_changes_at_each_end(tmp_path):
     item = assumptions.assumption_item(sweep, c, (("expected_deaths_at_sea", "fewest deaths"),))
     assert item.startswith("Seizure response (fall in hull quality per share of boat orders seized; plausible range")
     assert "fewest deaths: All levers at both ends (\u221250% and \u221210%)" in item
+
+
+def test_shipped_scenarios_name_the_mixes_that_beat_them_whatever_pandas_reads():
+    """shipped.csv's dominated_by is "0 1 2" or a single row number, which pandas reads as a number."""
+    from sim.report.frontier import _mix_numbers
+
+    assert _mix_numbers("0 1 2") == ["0", "1", "2"]
+    assert _mix_numbers(6) == ["6"] and _mix_numbers(np.float64(6.0)) == ["6"]
+    assert _mix_numbers(float("nan")) == [] and _mix_numbers(None) == []

@@ -129,12 +129,16 @@ def test_pdf_has_the_expected_pages(built):
     files, _, pdf = built
     pages = _pdf_pages(pdf)
     assert len(pages) == files.pages
-    # Seven sections, each from a new page; the summary and the last run over more than one page.
+    # Seven sections in order, following on from each other (a new page only when little room is left).
     sections = ["bottom-line", "summary", "tradeoff", "year", "side-effects", "observed", "technical"]
     assert list(files.section_pages) == sections
     starts = list(files.section_pages.values())
-    assert starts == sorted(set(starts)) and starts[0] == 1
+    assert starts == sorted(starts) and starts[0] == 1 and starts[1] == 2
     assert 6 <= files.pages <= 12
+    # No half-empty pages: every page but the last is filled at least 60% of the way down.
+    assert sorted(files.page_fill) == list(range(1, files.pages + 1))
+    thin = {p: round(f, 2) for p, f in files.page_fill.items() if f < 0.6 and p < files.pages}
+    assert not thin, f"pages filled less than 60%: {thin}"
     # Every page is A4 portrait (595 x 842 points).
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
     assert len(boxes) == files.pages
@@ -349,3 +353,44 @@ def test_observed_comparison_uses_2024_and_the_2021_2023_pattern(built):
 def test_no_local_path_is_printed(built, sweep_dir):
     _, html, _ = built
     assert str(sweep_dir.resolve()) not in _visible_text(html) and sweep_dir.name in html
+
+
+def test_every_setting_in_the_appendix_is_in_words_with_its_unit(sweep_dir):
+    import dataclasses
+    import typing
+
+    from sim import config
+    from sim.report.content import build_document
+    from sim.report.labels import humanise
+    from sim.report.parameters import WORDS, describe
+
+    # Every lever setting declared in sim/config.py has its words (a new setting without them fails here).
+    levers = typing.get_type_hints(typing.get_type_hints(config.SimConfig)["policy"])
+    keys = [f"policy.{n}.{f.name}" for n, tp in levers.items() for f in dataclasses.fields(tp) if f.name != "enabled"]
+    assert [k for k in keys if k not in WORDS] == []
+    assert describe("policy.seizures.cost_gbp_per_item_seized", 300.0) == "cost of each boat or engine seized: £300"
+    assert describe("policy.seizures.cost_gbp_per_year_per_unit_rate", 2e7).endswith(": £20m a year")
+    assert "organisers and financiers" in describe("policy.gang_disruption.upper_level_focus", 2.0)
+    # No label in the appendix looks like a code key: no underscores or dotted names, no bare field names.
+    bare = {humanise(k.split(".")[-1]) for k in keys} | {humanise(k.split(".")[-1]) for k in WORDS}
+    doc = build_document(report.load_sweep(sweep_dir))
+    tables = {b.id: b for s in doc.sections for b in s.blocks if isinstance(b, Table)}
+    labels = [r[0] for r in tables["config-diff"].rows]
+    labels += [item.split(": ")[0] for r in tables["lever-settings"].rows for item in r[2].rstrip(".").split("; ")]
+    assert len(labels) > 15
+    for label in labels:
+        assert "_" not in label and not re.search(r"[a-z]\.[a-z]", label), label
+        assert label.split(": ")[-1].split(" (")[0] not in bare, label
+        assert "GBP" not in label and "£ per" not in label, label
+
+
+def test_one_interval_definition_throughout(built):
+    """Every interval in the report's text (HTML, the same words as the PDF) is the 90% interval of runs (5th-95th
+    percentile, sim.results.stats): no other quantiles (2.5-97.5, quartiles) are named."""
+    _, html, _ = built
+    text = _visible_text(html)
+    assert set(re.findall(r"(\d+(?:\.\d+)?)% interval", text)) == {"90"}
+    others = r"2\.5th|97\.5th|2\.5\s*(%|-|\u2013|to)\s*97\.5|quartile|25th|75th|5%-95%|95% interval"
+    assert not re.search(others, text, re.I), re.search(others, text, re.I)
+    assert "5th to the 95th percentile" in text
+    assert stats.Q_LO == 5.0 and stats.Q_HI == 95.0

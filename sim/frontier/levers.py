@@ -3,7 +3,11 @@
 A lever at its ``off`` value leaves the 2024 status quo in place (its policy disabled, as in baseline_2024); any
 other value enables the policy at that intensity. Steps keep the search readable (a mix is "0.2 added seizure
 probability, 1,400 officers a night", not 0.1873) and give the status quo a real chance of being proposed. Ranges
-are the plausible ranges the config declares for the same keys (sim/config.py), widened down to "off".
+are the plausible ranges the config declares for the same keys (sim/config.py), widened down to "off"; every key a
+lever sets stays inside its declared plausible range at every step (tests/test_frontier.py). Two levers set
+several keys: seizures set Germany and inland France at ``SEIZURE_SHARE_DE_FR`` times Bulgaria's rate, and posts
+abroad keep the 2024 split, up to ``POSTS_MAX_MULTIPLE`` times the 2024 officers (the per-officer effects in
+sim/config.py are hazards set for posts of the 2024 size, so larger posts are an extrapolation).
 """
 
 from __future__ import annotations
@@ -15,6 +19,12 @@ from dataclasses import dataclass
 POSTS_SPLIT = {"bulgaria": 6, "austria": 3, "romania": 3, "libya": 2, "southeast_asia": 4}
 POSTS_DEFAULT = sum(POSTS_SPLIT.values())
 SEIZURE_NODES = ("bulgaria", "germany", "france_inland")
+# Germany's and inland France's added seizure rate as a share of Bulgaria's: the 2024 package (0.1 to 0.25,
+# configs/policy/seizures.yaml) and the tops of their plausible ranges (0.2 to 0.5, sim/config.py). Until this was
+# set, the lever put the same rate (up to 0.5) on all three, 2.5 times the plausible top in Germany and France;
+# since every corridor passes both, that removed up to 75% of consignments with no way round.
+SEIZURE_SHARE_DE_FR = 0.4
+POSTS_MAX_MULTIPLE = 2.0
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,8 @@ def _num(v: float) -> str:
 
 
 def _seizures(v: float) -> dict[str, float]:
-    return {f"rate_{node}": v for node in SEIZURE_NODES}
+    """Bulgaria's added rate ``v``; Germany and inland France in proportion (``SEIZURE_SHARE_DE_FR``)."""
+    return {f"rate_{node}": v if node == "bulgaria" else round(SEIZURE_SHARE_DE_FR * v, 6) for node in SEIZURE_NODES}
 
 
 def _posts(v: float) -> dict[str, float]:
@@ -59,12 +70,12 @@ def _posts(v: float) -> dict[str, float]:
 
 # fmt: off
 LEVERS: dict[str, Lever] = {lv.name: lv for lv in (
-    Lever("seizure_rate", "added chance of seizing a consignment of boats or engines in Bulgaria, Germany and "
-          "inland France", "probability per consignment", 0.0, 0.5, 0.05, 0.0, "seizures", _seizures,
-          "seizure chance +{v} a consignment"),
+    Lever("seizure_rate", "added chance of seizing a consignment of boats or engines in Bulgaria (Germany and "
+          "inland France 0.4 times it)", "probability per consignment", 0.0, 0.5, 0.05, 0.0, "seizures", _seizures,
+          "seizure chance +{v} a consignment in Bulgaria"),
     Lever("posts_abroad", "NCA officers posted abroad (split as in 2024: Bulgaria, Austria, Romania, Libya, "
-          "Southeast Asia)", "officers", 0.0, 72.0, 6.0, 0.0, "international_posts", _posts,
-          "{v} officers posted abroad"),
+          "Southeast Asia)", "officers", 0.0, POSTS_MAX_MULTIPLE * POSTS_DEFAULT, 6.0, 0.0, "international_posts",
+          _posts, "{v} officers posted abroad"),
     Lever("beach_officers", "French officers on the beaches a night", "officers a night", 800.0, 2_400.0, 200.0,
           800.0, "beach_patrols", lambda v: {"officers_per_night": v}, "{v} beach officers a night"),
     Lever("rescue_vessels", "rescue vessels on station in the Channel", "vessels", 8.0, 20.0, 1.0, 8.0,

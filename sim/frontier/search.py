@@ -292,8 +292,15 @@ def write_tables(out: Path, candidates: pd.DataFrame, frontier: pd.DataFrame, sh
     atomic_write_frame(out / "shipped.csv", shipped)
 
 
+def lever_tops(names: Sequence[str]) -> dict[str, dict[str, str]]:
+    """What each lever sets at the top of its range: recorded with a frontier, so that a reader (the report) can
+    tell a frontier made with other lever definitions than the code's."""
+    return {lv.name: lv.overrides(lv.high) for lv in levers_named(list(names))}
+
+
 def write_settings(out: Path, s: Settings, extra: dict | None = None) -> None:
-    atomic_write_text(out / SETTINGS, json_text({"settings": asdict(s), **(extra or {})}))
+    meta = {"settings": asdict(s), "lever_tops": lever_tops(s.levers), **(extra or {})}
+    atomic_write_text(out / SETTINGS, json_text(meta))
 
 
 def read_frontier(folder: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:

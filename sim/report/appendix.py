@@ -17,15 +17,18 @@ from sim.report.charts import Point, Series
 from sim.report.document import Bullets, Chart, Heading, Para, Section, Table
 from sim.report.labels import (
     LEVER_LABELS,
+    SECTION_LABELS,
     area_label,
     cap,
     fmt_setting,
     humanise,
+    number,
     override_words,
     param_unit,
     route_label,
     setting_label,
 )
+from sim.report.parameters import SUBWORDS, WORDS, Words, describe, order, place, value_text, words_for
 from sim.report.scenarios import ReportError, Sweep
 from sim.report.words import seed_text
 from sim.results import fmt, stats
@@ -104,7 +107,7 @@ def side_effects_section(sweep: Sweep, groups: list[RunGroup]) -> Section:
             "water, out of reach of beach patrols) and higher prices. Bars (dots for the price, on an axis fitted to "
             "the prices) are averages over the simulated runs; whiskers the 90% interval of the runs."
         ),
-        Chart(f"Side effects, {sweep.period}, by scenario", draw, 4.8 + 0.2 * ((len(names) - 1) // 3), id="chart-side"),
+        Chart(f"Side effects, {sweep.period}, by scenario", draw, 5.6 + 0.2 * ((len(names) - 1) // 3), id="chart-side"),
         Heading("Net cost and cost per crossing averted", 2),
         Para(
             "Against the baseline on the same runs (same seed and posterior draw): the change in enforcement and "
@@ -218,7 +221,7 @@ def _monthly_blocks(sweep: Sweep, year: int) -> list[Any]:
 
     def draw(fig, rect):
         labels = (f"observed, average of {years_txt}", f"observed, {last_year}")
-        sim_label = f"simulated {year}, baseline\n(median, band 5%-95%)"
+        sim_label = f"simulated {year}, baseline\n(median; band: 90% of runs)"
         charts.monthly_pattern(fig, rect, sim_series, avg, labels[0], last, labels[1], sim_label)
 
     med = sim_series.band()[0]
@@ -250,8 +253,36 @@ def _same(values: Sequence[Any]) -> bool:
 
 
 def _with_unit(key: str) -> str:
-    unit = param_unit(key)
-    return setting_label(key) + (f" ({unit})" if unit and unit not in ("name", "place") else "")
+    """A row label for a setting: whose it is, the phrase and the unit ("Officers posted abroad: cost of each
+    officer posted (a year)"), from the words table (sim/report/parameters.py) or the declared unit."""
+    w, head = _words(key)
+    if w is None:
+        unit = param_unit(key)
+        return setting_label(key) + (f" ({unit})" if unit and unit not in ("name", "place") else "")
+    return f"{head}: {w.phrase}" + (f" ({w.unit})" if w.unit else "")
+
+
+def _words(key: str) -> tuple[Words | None, str]:
+    """(words, whose setting it is) for a key; a key inside a mapping (``...officers.bulgaria``) gets its parent's
+    phrase with the place, or the sub-field's words (``...agreements.albania.return_prob``)."""
+    parts = key.split(".")
+    head = cap(LEVER_LABELS.get(parts[1], humanise(parts[1]))) if parts[0] == "policy" and len(parts) > 1 else ""
+    if not head:
+        head = cap(SECTION_LABELS.get(parts[0], humanise(parts[0]))) if len(parts) > 1 else "Run"
+    w = words_for(key)
+    if w is not None:
+        return w, head
+    for cut in range(len(parts) - 1, 1, -1):
+        parent = WORDS.get(".".join(parts[:cut]))
+        if parent is None:
+            continue
+        rest = parts[cut:]
+        sub = SUBWORDS.get(rest[-1])
+        where = ", ".join(place(r) for r in (rest[:-1] if sub else rest))
+        phrase = f"{parent.phrase.split(',')[0]}, {where}" + (f": {sub.phrase}" if sub else "")
+        kind = sub.kind if sub else ("number" if parent.kind in ("mapping", "agreements") else parent.kind)
+        return Words(phrase, kind, sub.unit if sub else parent.unit), head
+    return None, head
 
 
 def diff_rows(groups: list[RunGroup]) -> list[list[str]]:
@@ -266,7 +297,7 @@ def diff_rows(groups: list[RunGroup]) -> list[list[str]]:
         parts = k.split(".")
         if parts[0] != "policy" or len(parts) < 3:
             if not _same(vals):
-                others.append([_with_unit(k), *(fmt_setting(v) for v in vals), k])
+                others.append([_with_unit(k), *(_cell(k, v) for v in vals), k])
             continue
         on = [g.config.get(f"policy.{parts[1]}.enabled") is True for g in groups]
         if parts[2] == "enabled":
@@ -275,18 +306,39 @@ def diff_rows(groups: list[RunGroup]) -> list[list[str]]:
             continue
         used = [v for v, u in zip(vals, on, strict=True) if u]
         if len(used) >= 2 and not _same(used):
-            cells = [fmt_setting(v) if u else "\u2013" for v, u in zip(vals, on, strict=True)]
+            cells = [_cell(k, v) if u else "\u2013" for v, u in zip(vals, on, strict=True)]
             params.append((order.get(parts[1], 99), [_with_unit(k), *cells, k]))
     by_lever = sorted(levers, key=lambda x: x[0]), sorted(params, key=lambda x: x[0])
     return [r for _, r in by_lever[0]] + others + [r for _, r in by_lever[1]]
 
 
+def _cell(key: str, value: Any) -> str:
+    """A value in a settings table, written by its kind (money, share, date) without the unit (in the label)."""
+    w = _words(key)[0]
+    return fmt_setting(value) if w is None else value_text(key, value, Words(w.phrase, w.kind))
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """``{"albania.return_prob": 0.6}`` -> ``{"albania": {"return_prob": 0.6}}`` (a mapping setting, flattened in
+    the resolved config, back as the mapping it was)."""
+    out: dict[str, Any] = {}
+    for k, v in flat.items():
+        node = out
+        *path, last = k.split(".")
+        for p in path:
+            node = node.setdefault(p, {})
+        node[last] = v
+    return out
+
+
 def _lever_items(users: list[RunGroup], prefix: str) -> list[str]:
+    """Every setting of a lever in words with its value and unit (sim/report/parameters.py)."""
     keys = sorted(
         {k for g in users for k in g.config if k.startswith(prefix) and k != prefix + "enabled"},
         key=lambda k: k.split(".")[2],
     )
-    items, done = [], set()
+    items: list[tuple[int, str]] = []
+    done: set[str] = set()
     for k in keys:
         top = k.split(".")[2]
         if top in done:
@@ -294,15 +346,20 @@ def _lever_items(users: list[RunGroup], prefix: str) -> list[str]:
         done.add(top)
         sub = sorted(x for x in keys if x.split(".")[2] == top)
         values = [
-            {x[len(prefix + top) + 1 :]: g.config.get(x) for x in sub} if sub != [k] else g.config.get(k) for g in users
+            _nest({x[len(prefix + top) + 1 :]: g.config.get(x) for x in sub}) if sub != [k] else g.config.get(k)
+            for g in users
         ]
-        value = "differs by scenario (above)" if not _same(values) else fmt_setting(values[0])
-        if isinstance(values[0], dict) and _same(values):
-            value = ", ".join(f"{humanise(n)} {fmt_setting(v)}" for n, v in values[0].items()) or "none"
-        unit = param_unit(k) if sub == [k] else ""
-        plain_unit = unit and len(unit) <= 40 and "ISO" not in unit and not value.startswith("differs")
-        items.append(f"{humanise(top)}: {value}{f' {unit}' if plain_unit else ''}")
-    return items
+        key = prefix + top
+        if not _same(values):
+            w, _ = _words(key)
+            items.append((order(key), f"{w.phrase if w else humanise(top)}: differs by scenario (above)"))
+            continue
+        if top in ("start_date", "end_date") and values[0] in (None, ""):
+            continue  # said once below: a lever that acts over the whole run
+        items.append((order(key), describe(key, values[0])))
+    dated = any(g.config.get(prefix + d) not in (None, "") for g in users for d in ("start_date", "end_date"))
+    texts = [text for _, text in sorted(items, key=lambda x: x[0])]
+    return texts if dated else [*texts, "acts over the whole run"]
 
 
 def lever_rows(sweep: Sweep, groups: list[RunGroup]) -> list[list[str]]:
@@ -331,6 +388,12 @@ HOW_TO_READ = [
 ]
 
 
+def _override_text(token: str) -> str:
+    """A setting given on the command line, in words with its unit ("days simulated after the warm-up: 366 days")."""
+    key, _, value = token.lstrip("+~").partition("=")
+    return describe(key, number(value)) if words_for(key) is not None else override_words(token)
+
+
 def _facts(sweep: Sweep, today: dt.date) -> list[str]:
     import sim
 
@@ -351,7 +414,7 @@ def _facts(sweep: Sweep, today: dt.date) -> list[str]:
     ]
     if sweep.common_overrides:
         facts.append(
-            "Settings given to every run: " + "; ".join(override_words(t) for t in sweep.common_overrides) + "."
+            "Settings given to every run: " + "; ".join(_override_text(t) for t in sweep.common_overrides) + "."
         )
     return facts
 

@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.gridspec import GridSpec
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from sim.results.fmt import axis_count, axis_gbp
+from sim.results.fmt import axis_count, axis_gbp, count
+from sim.results.stats import Q_HI, Q_LO
 
 # Okabe & Ito (2008), "Color universal design": black first (the baseline), yellow last (weak on white).
 OKABE_ITO = ("#000000", "#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -106,8 +107,10 @@ class Series:
     marker: str
     values: np.ndarray
 
-    def band(self, lo: float = 0.05, hi: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Median and the lo-hi quantile band across runs, per x point (NaN where no run has a value)."""
+    def band(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Median and the 90% interval of the runs (the one definition, ``sim.results.stats``: 5th-95th
+        percentile), per x point (NaN where no run has a value)."""
+        lo, hi = Q_LO / 100.0, Q_HI / 100.0
         v = np.asarray(self.values, dtype=float)
         with np.errstate(all="ignore"), _quiet():
             return (np.nanquantile(v, 0.5, axis=0), np.nanquantile(v, lo, axis=0), np.nanquantile(v, hi, axis=0))
@@ -254,22 +257,36 @@ def grouped_bars(
     hi: np.ndarray | None = None,
     *,
     horizontal: bool = True,
+    label=None,
 ) -> None:
-    """Bars per category, one per scenario (values: scenarios x categories), with interval whiskers."""
+    """Bars per category, one per scenario (values: scenarios x categories), with interval whiskers and, with
+    ``label`` (a function of the value), each bar's value written past its whisker."""
     n_s, n_c = values.shape
     width = 0.8 / max(n_s, 1)
     pos = np.arange(n_c)
+    ends = np.array(values, dtype=float)
     for i in range(n_s):
         off = pos - 0.4 + width * (i + 0.5)
         err = None
         if lo is not None and hi is not None and np.isfinite(lo[i]).all():
             err = np.vstack([values[i] - lo[i], hi[i] - values[i]]).clip(min=0)
+            ends[i] = values[i] + err[1]
         kw = {"color": colour(i), "edgecolor": "white", "linewidth": 0.4, "label": names[i]}
         ekw = {"elinewidth": 0.8, "capsize": 1.5, "ecolor": "#444444"}
         if horizontal:
             ax.barh(off, values[i], height=width, xerr=err, error_kw=ekw, **kw)
         else:
             ax.bar(off, values[i], width=width, yerr=err, error_kw=ekw, **kw)
+        if label is not None:
+            for k in range(n_c):
+                if np.isfinite(values[i, k]):
+                    xy, shift = ((ends[i, k], off[k]), (2, 0)) if horizontal else ((off[k], ends[i, k]), (0, 2))
+                    ax.annotate(label(values[i, k]), xy, xytext=shift, textcoords="offset points", fontsize=5.5,
+                                va="center" if horizontal else "bottom", ha="left" if horizontal else "center",
+                                color="#333333")  # fmt: skip
+    if label is not None and np.isfinite(ends).any():  # room for the values past the longest bar
+        top = 1.22 * float(np.nanmax(ends))
+        ax.set_xlim(0, top) if horizontal else ax.set_ylim(0, top)
     if horizontal:
         ax.set_yticks(pos, categories)
         ax.invert_yaxis()
@@ -294,7 +311,7 @@ def side_effects(
     ax = ax0 = fig.add_subplot(gs[0, 0])
     cats, v, lo, hi = routes
     if len(cats):
-        grouped_bars(ax, cats, names, v, lo, hi)
+        grouped_bars(ax, cats, names, v, lo, hi, label=count)
         ax.xaxis.set_major_formatter(FuncFormatter(axis_count))
         ax.xaxis.set_major_locator(MaxNLocator(4))
     else:
@@ -305,8 +322,7 @@ def side_effects(
     ax = fig.add_subplot(gs[0, 1])
     cats, v, lo, hi = areas
     if len(cats):
-        grouped_bars(ax, cats, names, 100 * v, 100 * lo, 100 * hi)
-        ax.set_xlim(left=0)
+        grouped_bars(ax, cats, names, 100 * v, 100 * lo, 100 * hi, label=lambda x: f"{x:.0f}%")
     else:
         _no_data(ax)
     ax.set_title("Launch attempts by area", loc="left")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.frontier.levers import LEVERS, describe_mix
@@ -60,17 +61,84 @@ def frontier_rows(f: Frontier) -> list[list[str]]:
     return rows
 
 
+def _mix_numbers(cell: Any) -> list[str]:
+    """Frontier rows in a ``dominated_by`` cell: "0 1 2" (text), or one number that pandas read as a number."""
+    if cell is None or (isinstance(cell, float) and not np.isfinite(cell)):
+        return []
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        return [str(int(cell))]
+    return str(cell).split()
+
+
 def shipped_items(f: Frontier) -> list[str]:
     items = []
     for _, row in f.shipped.iterrows():
         name = scenario_label(str(row["scenario"]))
-        by = str(row.get("dominated_by", "") or "").split() if isinstance(row.get("dominated_by"), str) else []
+        by = _mix_numbers(row.get("dominated_by"))
         if row["status"] == "dominated":
             mixes = ", ".join(by[:6]) + (" and others" if len(by) > 6 else "")
             items.append(f"{name} is beaten on every objective by frontier mix{'es' if len(by) > 1 else ''} {mixes}.")
         else:
             items.append(f"{name} lies on the frontier: no mix found beats it on every objective.")
     return items
+
+
+# Why upstream levers (seizures, posts abroad) look so strong in this model: said whenever a frontier mix uses them.
+# Checked on full-scale runs (docs/frontier.md, "What drives the upstream levers"); these are the model's
+# assumptions, not evidence that such mixes work.
+UPSTREAM = ("seizure_rate", "posts_abroad")
+UPSTREAM_WORDS = [
+    "Seizures and posts abroad act on boats and engines on their way to France, not on people. A smuggling network "
+    "reorders a seized boat or engine only once it is lost, on the same lead time (about three weeks for a boat, "
+    "seven for an engine), and does not order extra to cover the losses it expects: the boats it receives fall "
+    "about in step with the share of consignments that gets through, and fewer boats mean fewer crossings.",
+    "Every supply route in the model, buying inside the EU included, passes through Germany and inland France, so "
+    "there is no way round seizures there.",
+    "Makers charge more when their order book is long, but seizures do not lengthen it, since networks reorder "
+    "only what they lost: in the runs checked the dearest boat of the year cost about the same with and without "
+    "heavy seizures (about £1,900, against a base of £1,000), so losses barely show up as dearer boats.",
+    "The costs assumed are small: £20m a year for a seizure chance of 1 at one place, £150,000 a year for each "
+    "officer posted abroad.",
+    "These are assumptions of the model, not findings: a frontier mix with high seizures is only as good as they "
+    "are. How smugglers answer sustained seizures (ordering more, other suppliers, other routes) is not yet "
+    "modelled beyond the choice of route.",
+]
+
+
+def upstream_box(f: Frontier):
+    """The box on what drives the upstream levers, when a frontier mix has one of them on (else None)."""
+    from sim.report.document import Box
+
+    on = [n for n in UPSTREAM if n in f.frontier and (f.frontier[n] != LEVERS[n].off).any()]
+    if not on:
+        return None
+    return Box("Why seizures and posts abroad do so well here", UPSTREAM_WORDS, kind="note", id="frontier-upstream")
+
+
+def stale_levers_box(f: Frontier):
+    """A warning when the frontier was made with other lever definitions than the code's (their words and the mixes
+    described below would then not be what was run), else None."""
+    from sim.frontier.search import lever_tops
+    from sim.report.document import Box
+
+    recorded = f.meta.get("lever_tops")
+    if recorded == lever_tops(f.levers):
+        return None
+    text = (
+        "This frontier folder does not record what its levers set"
+        if recorded is None
+        else "What this frontier's levers set differs from the model's code"
+    )
+    changed = sorted(n for n in f.levers if recorded is not None and recorded.get(n) != lever_tops([n])[n])
+    return Box(
+        "Made with other lever definitions",
+        [
+            f"{text}{' (' + ', '.join(changed) + ')' if changed else ''}: it was probably made before the levers "
+            "were changed (docs/frontier.md), so the lever descriptions below may not be what was run. Run the "
+            "frontier again before relying on it."
+        ],
+        id="frontier-stale",
+    )
 
 
 def frontier_section(f: Frontier):
@@ -107,9 +175,11 @@ def frontier_section(f: Frontier):
     return Section(
         "Policy frontier: the best mixes of levers",
         [
+            *([stale] if (stale := stale_levers_box(f)) is not None else []),
             Para(text),
             Chart("The frontier against the mixes tried and the shipped scenarios", draw, 3.6, id="chart-frontier"),
             Bullets(shipped_items(f)),
+            *([box] if (box := upstream_box(f)) is not None else []),
             Table(
                 header,
                 frontier_rows(f),

@@ -24,6 +24,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -31,9 +32,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    Image,
     KeepTogether,
-    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -49,7 +48,10 @@ MARGINS = (0.63, 0.63, 0.6, 0.75)  # inches: left, right, top, bottom
 BLUE, GREY, RED = colors.HexColor("#17365d"), colors.HexColor("#666666"), colors.HexColor("#b00020")
 FONT, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 CHART_DPI = 200
+MIN_CHART_SCALE = 0.75  # a chart may shrink to 75% of its size to fit a page's remaining room
+CHART_GAP = 8.0  # points below a chart block
 HEADING_ROOM = 1.8  # inches a heading needs below it on the page (its first lines or rows)
+SECTION_ROOM = 3.0  # inches a section title needs below it; otherwise the section starts on the next page
 
 
 def _register_fonts() -> None:
@@ -73,7 +75,7 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "title": _style("title", 18, font=BOLD, textColor=BLUE, spaceAfter=4),
         "subtitle": _style("subtitle", 9, textColor=colors.HexColor("#555555")),
-        "h1": _style("h1", 15, font=BOLD, textColor=BLUE, keepWithNext=1),
+        "h1": _style("h1", 15, font=BOLD, textColor=BLUE, keepWithNext=1, spaceBefore=10),
         "h2": _style("h2", 11, font=BOLD, textColor=BLUE, spaceBefore=8, spaceAfter=3),
         "body": _style("body", 9, spaceAfter=7),
         "small": _style("small", 8, spaceAfter=6),
@@ -159,13 +161,46 @@ def box(b: Box, total: float, st: dict[str, ParagraphStyle]) -> Flowable:
     return KeepTogether([frame, Spacer(1, 9)])
 
 
+class FittedChart(Flowable):
+    """A chart's title, picture and caption as one block that shrinks the picture (down to ``MIN_CHART_SCALE`` of
+    its size, keeping its shape) to fit the room left on a page, rather than leaving that room empty."""
+
+    def __init__(self, title: Paragraph, png: bytes, width: float, height: float, caption: Paragraph | None):
+        super().__init__()
+        self.title, self.caption, self.png = title, caption, png
+        self.img_w, self.img_h, self.scale = width, height, 1.0
+        self.title_h = self.caption_h = 0.0
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.title_h = self.title.wrap(avail_w, avail_h)[1] + self.title.getSpaceAfter()
+        self.caption_h = 0.0
+        if self.caption is not None:
+            self.caption_h = self.caption.wrap(avail_w, avail_h)[1] + self.caption.getSpaceBefore()
+        fixed = self.title_h + self.caption_h + CHART_GAP
+        room = (avail_h - fixed) / self.img_h
+        self.scale = 1.0 if room >= 1.0 or room < MIN_CHART_SCALE else room
+        self.width = avail_w
+        self.height = fixed + self.scale * self.img_h
+        return self.width, self.height
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        return []  # never split: a chart that does not fit even shrunk goes to the next page whole
+
+    def draw(self) -> None:
+        c, top = self.canv, self.height
+        self.title.drawOn(c, 0, top - self.title_h + self.title.getSpaceAfter())
+        w, h = self.scale * self.img_w, self.scale * self.img_h
+        y = top - self.title_h - h
+        c.drawImage(ImageReader(io.BytesIO(self.png)), (self.width - w) / 2, y, width=w, height=h)
+        if self.caption is not None:
+            self.caption.drawOn(c, 0, y - self.caption_h)
+
+
 def chart(c: Chart, st: dict[str, ParagraphStyle]) -> Flowable:
     png = charts.chart_png(None, c.height, c.draw, CHART_WIDTH, dpi=CHART_DPI)
-    picture = Image(io.BytesIO(png), width=CHART_WIDTH * inch, height=c.height * inch)
-    parts: list[Flowable] = [Paragraph(escape(c.title), st["chart_title"]), picture]
-    if c.caption:
-        parts.append(Paragraph(escape(c.caption), st["caption"]))
-    return KeepTogether([*parts, Spacer(1, 8)])
+    title = Paragraph(escape(c.title), st["chart_title"])
+    caption = Paragraph(escape(c.caption), st["caption"]) if c.caption else None
+    return FittedChart(title, png, CHART_WIDTH * inch, c.height * inch, caption)
 
 
 def flowables(b: Any, total: float, st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -199,6 +234,7 @@ class _Pages(BaseDocTemplate):
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
         self.footer = doc.footer
         self.section_pages: dict[str, int] = {}
+        self.page_fill: dict[int, float] = {}  # page -> share of the text frame's height used
 
     def _footer(self, canvas: Any, _doc: Any) -> None:
         canvas.saveState()
@@ -209,13 +245,18 @@ class _Pages(BaseDocTemplate):
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        frame = getattr(self, "frame", None)
+        if frame is not None:  # ReportLab's cursor in the frame: how far down the page the text has come
+            used = (frame._y1p + frame._aH - frame._y) / frame._aH
+            self.page_fill[self.page] = max(self.page_fill.get(self.page, 0.0), used)
         section = getattr(flowable, "section_id", None)
         if section is not None:
             self.section_pages.setdefault(section, self.page)
 
 
-def write_pdf(path: Path, doc: Document) -> tuple[int, dict[str, int]]:
-    """Write the document to ``path``; returns (pages, page on which each section starts)."""
+def write_pdf(path: Path, doc: Document) -> tuple[int, dict[str, int], dict[int, float]]:
+    """Write the document to ``path``; returns (pages, page on which each section starts, share of each page's
+    text area filled)."""
     _register_fonts()
     st = styles()
     pages = _Pages(path, doc)
@@ -226,11 +267,13 @@ def write_pdf(path: Path, doc: Document) -> tuple[int, dict[str, int]]:
         HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=4, spaceAfter=10),
     ]
     for i, sec in enumerate(doc.sections):
-        story += [PageBreak()] if i else []  # every section from a new page, its title first (page 1 too)
+        # Sections follow on from each other (no half-empty pages), a new page only when little room is left.
+        story += [CondPageBreak(SECTION_ROOM * inch)] if i else []
         story.append(Paragraph(escape(sec.title), st["h1"]))
         story.append(HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=2, spaceAfter=9))
         story[-1].section_id = sec.id  # type: ignore[attr-defined]
+        story[-1].keepWithNext = True  # type: ignore[attr-defined]
         for b in sec.blocks:
             story += flowables(b, total, st)
     pages.build(story)
-    return pages.page, pages.section_pages
+    return pages.page, pages.section_pages, pages.page_fill

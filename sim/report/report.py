@@ -5,8 +5,13 @@ grouping into scenarios over seeds and posterior draws) and writes two files wit
 ``report.html`` (one self-contained file, charts embedded as PNG) and ``report.pdf`` (A4, ReportLab).
 
 The parts: ``scenarios.py`` (the sweep as the report sees it), ``content.py`` and ``appendix.py`` (what each
-section says), ``words.py`` and ``labels.py`` (numbers, changes and settings in words), ``document.py`` (the
-document model), ``html.py`` and ``pdf.py`` (the writers), ``charts.py`` (matplotlib charts).
+section says), ``words.py`` and ``labels.py`` (numbers, changes and names in words), ``parameters.py`` (every
+setting in words with its unit), ``document.py`` (the document model), ``html.py`` and ``pdf.py`` (the writers),
+``charts.py`` (matplotlib charts, values written on every bar).
+
+Layout of the PDF: sections follow on from each other (a new page only when less than 3 inches are left), tables
+split over pages with their header repeated, headings stay with what follows, and a chart shrinks to as little as
+75% of its size to fit the room left on a page rather than leave it empty.
 
 The statistics, all from ``sim.results.stats``:
 
@@ -32,7 +37,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.outputs import atomic_write_text, temp_beside
@@ -54,6 +59,7 @@ class ReportFiles:
     pages: int
     section_pages: dict[str, int]
     failed_runs: int
+    page_fill: dict[int, float] = field(default_factory=dict)  # page -> share of its text area filled
 
 
 def write_report(
@@ -88,12 +94,12 @@ def write_report(
     fd, tmp = temp_beside(pdf_path)
     os.close(fd)
     try:
-        pages, section_pages = write_pdf(Path(tmp), doc)
+        pages, section_pages, page_fill = write_pdf(Path(tmp), doc)
         os.replace(tmp, pdf_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return ReportFiles(html_path, pdf_path, pages, section_pages, len(sweep.failed))
+    return ReportFiles(html_path, pdf_path, pages, section_pages, len(sweep.failed), page_fill)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
