@@ -311,9 +311,11 @@ class Population:
         holders = self.in_state(State.HAS_PLACE)
         if holders.size == 0:
             return [holders] * n_networks
-        order = np.lexsort((self.place_day[holders], self.network[holders]))
+        # By network, then day paid, then index: one stable sort of a combined key (as lexsort, at half the cost).
+        net = self.network[holders]
+        order = np.argsort(net.astype(np.int64) << 32 | self.place_day[holders], kind="stable")
         holders = holders[order]
-        bounds = np.searchsorted(self.network[holders], np.arange(n_networks + 1))
+        bounds = net[order].searchsorted(np.arange(n_networks + 1))
         return [holders[bounds[k] : bounds[k + 1]] for k in range(n_networks)]
 
     def release_places(self, network: int) -> np.ndarray:

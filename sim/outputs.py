@@ -105,12 +105,6 @@ class DailyRecorder:
         self.cost_items: dict[str, np.ndarray] = {}
         self._seized_before = {"boat": 0, "engine": 0}
 
-    def _col(self, name: str) -> np.ndarray:
-        col = self.cols.get(name)
-        if col is None:
-            col = self.cols[name] = np.zeros(self.n)
-        return col
-
     def record(
         self,
         day: int,
@@ -179,9 +173,16 @@ class DailyRecorder:
             values["policy_cost_gbp"] + values["hotel_cost_gbp"] + values["asylum_support_cost_gbp"]
         )
         for name, v in costs.items():
-            self.cost_items.setdefault(name, np.zeros(self.n))[day] = v
+            col = self.cost_items.get(name)
+            if col is None:
+                col = self.cost_items[name] = np.zeros(self.n)
+            col[day] = v
+        cols = self.cols
         for k, v in values.items():
-            self._col(k)[day] = v
+            col = cols.get(k)
+            if col is None:
+                col = cols[k] = np.zeros(self.n)
+            col[day] = v
         self._seized_before = dict(chain.seized)
         self.states[day] = m.population.counts()
         self.launches_by_area[day] = tally.launches_by_area
