@@ -170,7 +170,7 @@ def resolve_launch(
 ) -> tuple[np.ndarray, int]:
     """Resolve one network's launches for today; return per boat whether it was prevented, and boats returned."""
     n = plan_loads.size
-    starts = np.concatenate(([0], np.cumsum(plan_loads)))
+    starts = np.concatenate(([0], plan_loads.cumsum()))
     p_prevent = np.where(plan_taxi, prevention_taxi[plan_areas], prevention_beach[plan_areas])
     prevented = rng.random(n) < p_prevent
     rescue_factor, uk_waters, met_at_sea = border_force.at_sea(plan_areas)

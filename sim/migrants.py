@@ -347,9 +347,9 @@ class Population:
 
 def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
     """Vectorised categorical draw (faster than Generator.choice for many draws from few categories)."""
-    cum = np.cumsum(p)
+    cum = p.cumsum()
     cum[-1] = 1.0
-    return np.searchsorted(cum, rng.random(size), side="right").astype(np.intp)
+    return cum.searchsorted(rng.random(size), side="right").astype(np.intp)
 
 
 def _over_capacity(

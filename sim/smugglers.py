@@ -281,7 +281,7 @@ class SmugglingNetwork(mesa.Agent):
             self.price *= 1 + cfg.price_adjust_per_week
         elif self.queue_size < cfg.comfortable_load and min(self.boats, self.engines) > 0:
             self.price *= 1 - cfg.price_adjust_per_week
-        self.price = float(np.clip(self.price, cfg.price_min_gbp, cfg.price_max_gbp))
+        self.price = float(min(max(self.price, cfg.price_min_gbp), cfg.price_max_gbp))  # np.clip, for one number
 
     def step(self) -> None:
         self._track_sales()
@@ -312,7 +312,7 @@ class SmugglingNetwork(mesa.Agent):
         utility[self.home_area] += 1.0
         p = np.exp(utility - utility.max())
         p /= p.sum()
-        areas = np.searchsorted(np.cumsum(p)[:-1], rng.random(n), side="right")
+        areas = p.cumsum()[:-1].searchsorted(rng.random(n), side="right")
         taxi = rng.random(n) < self.taxi_share * geo.area_taxi_access[areas] * 2.0
         quality = self.quality_sum / max(self.boats, 1)
         self.boats -= n
@@ -368,7 +368,7 @@ class SmugglingNetwork(mesa.Agent):
                 self.prevented_taxi += lr * (float(stop) - self.prevented_taxi)
             else:
                 self.prevented_beach += lr * (float(stop) - self.prevented_beach)
-        target = float(np.clip(self.prevented_beach - self.prevented_taxi, 0.0, 0.9))
+        target = float(min(max(self.prevented_beach - self.prevented_taxi, 0.0), 0.9))  # np.clip, for one number
         self.taxi_share += lr * (target - self.taxi_share)
 
     # --------------------------------------------------------------------------- arrests and responses
