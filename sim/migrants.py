@@ -99,6 +99,9 @@ class Population:
         # on these only and people who have left are compacted out each day, so a day costs what the people on the
         # move cost, not what everyone who ever entered costs: five years take five times one year.
         self.live = np.zeros(0, dtype=np.intp)
+        # The live people who have reached the coast (waiting, holding a place, or left today), in index order: the
+        # coast's daily decisions and the launch queues read these few thousand, not everyone on the move.
+        self.coast = np.zeros(0, dtype=np.intp)
         self._left_counts = np.zeros(N_STATES, dtype=np.int64)  # people compacted out, by terminal state
 
     # ----------------------------------------------------------------------------------------- journeys
@@ -158,6 +161,8 @@ class Population:
         self.state[arrived] = _AT_COAST
         self.coast_day[arrived] = day
         self.camp[arrived] = _choice(rng, geo.area_camp_share, arrived.size)
+        if arrived.size:
+            self.coast = np.sort(np.concatenate((self.coast, arrived)))
         on = ~done
         cont = go.compress(on)
         leg_next = leg_go.compress(on)
@@ -201,9 +206,9 @@ class Population:
         cfg = self.cfg
         out: dict = {"gave_up": 0, "deterred": 0, "places_sold": 0, "revenue_gbp": 0.0}
         # Both groups from one read of the states (holders who quit below do not change who is waiting).
-        states = self.state[self.live]
-        holders = self.live.compress(states == _HAS_PLACE)
-        waiting = self.live.compress(states == _AT_COAST)
+        states = self.state[self.coast]
+        holders = self.coast.compress(states == _HAS_PLACE)
+        waiting = self.coast.compress(states == _AT_COAST)
         if holders.size:
             # People holding a place give up too, and lose what they paid.
             quit_ = holders.compress(rng.random(holders.size) < self.leave_prob(holders, day, winter))
@@ -328,7 +333,8 @@ class Population:
 
     def in_state(self, state: State) -> np.ndarray:
         """Indices of the people in a non-terminal state, in index order."""
-        return self.live.compress(self.state[self.live] == int(state))
+        pool = self.coast if state in (State.AT_COAST, State.HAS_PLACE) else self.live
+        return pool.compress(self.state[pool] == int(state))
 
     def compact(self) -> None:
         """Drop the people who have left the system (arrived, died, gave up, deterred) from ``live``."""
@@ -337,6 +343,7 @@ class Population:
         if gone.any():
             self._left_counts += np.bincount(states.compress(gone), minlength=N_STATES)
             self.live = self.live.compress(~gone)
+            self.coast = self.coast.compress(self.state[self.coast] < _FIRST_TERMINAL)
 
     def counts(self) -> np.ndarray:
         """People in each state (index = State value)."""
