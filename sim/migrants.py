@@ -162,7 +162,8 @@ class Population:
         self.coast_day[arrived] = day
         self.camp[arrived] = _choice(rng, geo.area_camp_share, arrived.size)
         if arrived.size:
-            self.coast = np.sort(np.concatenate((self.coast, arrived)))
+            # two sorted runs: the stable sort (timsort) merges them in one pass
+            self.coast = np.sort(np.concatenate((self.coast, arrived)), kind="stable")
         on = ~done
         cont = go.compress(on)
         leg_next = leg_go.compress(on)
