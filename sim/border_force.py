@@ -65,7 +65,10 @@ def deploy(n_vessels: int, demand: np.ndarray) -> np.ndarray:
     counts = [0] * len(want)
     stations = []
     for _ in range(n_vessels):
-        a = max(range(len(want)), key=lambda k: want[k] / (1 + counts[k]))
+        a, best = 0, want[0] / (1 + counts[0])  # the first corridor with the most demand per vessel
+        for k in range(1, len(want)):
+            if want[k] / (1 + counts[k]) > best:
+                a, best = k, want[k] / (1 + counts[k])
         stations.append(a)
         counts[a] += 1
     return np.array(stations, dtype=np.intp)

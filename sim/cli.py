@@ -9,9 +9,11 @@ group option or flag ("did you mean scenario?")."""
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import dataclasses
 import difflib
+import functools
 import hashlib
 import itertools
 import math
@@ -40,8 +42,13 @@ MAX_PREFLIGHT_COMBINATIONS = 256
 
 
 def register_schema() -> None:
-    ConfigStore.instance().store(name=SCHEMA_NAME, node=SimConfig)
-    OmegaConf.register_new_resolver("channel_outcomes", outcomes_help, replace=True)  # for --help
+    """Put the schema in Hydra's ConfigStore (once: storing converts SimConfig to a structured config again,
+    a tenth of a second each time) and register the ``--help`` resolver."""
+    store = ConfigStore.instance()
+    if f"{SCHEMA_NAME}.yaml" not in store.repo:
+        store.store(name=SCHEMA_NAME, node=SimConfig)
+    if not OmegaConf.has_resolver("channel_outcomes"):
+        OmegaConf.register_new_resolver("channel_outcomes", outcomes_help)  # for --help
     # hydra/sweeper=design: registered on import (Hydra imports it too, but only once its plugin scan has run).
     import hydra_plugins.channel_abm_sweeper.design_sweeper  # noqa: F401
 
@@ -51,12 +58,37 @@ def to_simconfig(cfg: DictConfig) -> SimConfig:
     plain = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
+    return copy.deepcopy(_typed_config(_frozen(plain)))  # a copy: callers may change their SimConfig
+
+
+@functools.lru_cache(maxsize=4)
+def _typed_config(frozen: tuple) -> SimConfig:
+    """The typed, validated SimConfig of a plain config (as :func:`_frozen`). Memoised, because ``python -m sim``
+    types the same config twice (the preflight, then the run Hydra composes): merging into the structured schema
+    is the dearest step of composing (about 0.3 s), and its result depends on the plain values alone."""
     try:
-        obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(SimConfig), plain))
+        obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(SimConfig), _thawed(frozen)))
     except OmegaConfBaseException as exc:
         raise ConfigError(one_line(exc)) from None
     assert isinstance(obj, SimConfig)
     return validate(obj)
+
+
+def _frozen(value: Any) -> Any:
+    """A plain config (dicts, lists, scalars) as nested tuples, hashable and telling dicts from lists and types."""
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("list", tuple(_frozen(v) for v in value))
+    return ("value", type(value).__name__, value)
+
+
+def _thawed(frozen: tuple) -> Any:
+    if frozen[0] == "dict":
+        return {k: _thawed(v) for k, v in frozen[1]}
+    if frozen[0] == "list":
+        return [_thawed(v) for v in frozen[1]]
+    return frozen[2]
 
 
 def load_config(overrides: list[str] | None = None, config_name: str = "config") -> SimConfig:
@@ -456,8 +488,10 @@ def _preflight(overrides: list[str], multirun: bool, config_name: str) -> int:
         parsed = parser.parse_overrides(overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
+    with_hydra = None
     if not multirun and any(ov.get_key_element().startswith("hydra") for ov in parsed):
-        compose_raw(overrides, config_name, with_hydra=True)  # Hydra's own groups and keys (hydra/launcher=...)
+        # Hydra's own groups and keys (hydra/launcher=...); the model's part of it is checked below
+        with_hydra = compose_raw(overrides, config_name, with_hydra=True)
     fixed: list[str] = []
     axes: list[list[str]] = []
     for ov in parsed:
@@ -470,6 +504,11 @@ def _preflight(overrides: list[str], multirun: bool, config_name: str) -> int:
             axes.append([f"{key}={v}" for v in ov.sweep_string_iterator()])
         else:
             fixed.append(ov.input_line)
+    if with_hydra is not None and not axes:  # one run: its model config is this composition without Hydra's part
+        with read_write(with_hydra), open_dict(with_hydra):
+            del with_hydra["hydra"]
+        to_simconfig(with_hydra)
+        return 1
     combos: list[list[str]]
     total = 1
     for ax in axes:

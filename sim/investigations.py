@@ -238,7 +238,8 @@ class NationalCrimeAgency(mesa.Agent):
         """Keep the arrays of live cases in step with ``live`` (append a new case, or drop one by position)."""
         if drop is not None:
             self._targets, self._evidence, self._aim_evidence, self._end_day = (
-                np.delete(a, drop) for a in (self._targets, self._evidence, self._aim_evidence, self._end_day)
+                np.concatenate((a[:drop], a[drop + 1 :]))  # np.delete(a, drop), without its Python layer
+                for a in (self._targets, self._evidence, self._aim_evidence, self._end_day)
             )
         if inv is not None:
             c = self.cfg

@@ -105,12 +105,6 @@ class DailyRecorder:
         self.cost_items: dict[str, np.ndarray] = {}
         self._seized_before = {"boat": 0, "engine": 0}
 
-    def _col(self, name: str) -> np.ndarray:
-        col = self.cols.get(name)
-        if col is None:
-            col = self.cols[name] = np.zeros(self.n)
-        return col
-
     def record(
         self,
         day: int,
@@ -156,12 +150,12 @@ class DailyRecorder:
             "boats_seized": chain.seized["boat"] - self._seized_before["boat"],
             "engines_seized": chain.seized["engine"] - self._seized_before["engine"],
             "smugglers_arrested": m.nca.arrests_today + tally.pilots_arrested,
-            "mean_price_gbp": float(np.mean([n.price for n in m.networks])) if m.networks else np.nan,
+            "mean_price_gbp": _mean([n.price for n in m.networks]) if m.networks else np.nan,
             "boats_in_stock": sum(n.boats for n in m.networks),
             "engines_in_stock": sum(n.engines for n in m.networks),
             "boats_in_supply_chain": chain.pipeline("boat"),
-            "network_strength": float(np.mean([n.strength for n in m.networks])) if m.networks else 0.0,
-            "taxi_share_intended": float(np.mean([n.taxi_share for n in m.networks])) if m.networks else 0.0,
+            "network_strength": _mean([n.strength for n in m.networks]) if m.networks else 0.0,
+            "taxi_share_intended": _mean([n.taxi_share for n in m.networks]) if m.networks else 0.0,
             "perceived_death_risk": m.perceived_death_risk,
             "perceived_removal_prob": m.perceived_removal_prob,
             "asylum_backlog": m.asylum.backlog,
@@ -179,9 +173,16 @@ class DailyRecorder:
             values["policy_cost_gbp"] + values["hotel_cost_gbp"] + values["asylum_support_cost_gbp"]
         )
         for name, v in costs.items():
-            self.cost_items.setdefault(name, np.zeros(self.n))[day] = v
+            col = self.cost_items.get(name)
+            if col is None:
+                col = self.cost_items[name] = np.zeros(self.n)
+            col[day] = v
+        cols = self.cols
         for k, v in values.items():
-            self._col(k)[day] = v
+            col = cols.get(k)
+            if col is None:
+                col = cols[k] = np.zeros(self.n)
+            col[day] = v
         self._seized_before = dict(chain.seized)
         self.states[day] = m.population.counts()
         self.launches_by_area[day] = tally.launches_by_area
@@ -220,6 +221,12 @@ class DailyRecorder:
             migrant_days=int(self.states[:, [State.IN_TRANSIT, State.AT_COAST, State.HAS_PLACE]].sum()),
             investigations=m.nca.table(),
         )
+
+
+def _mean(values: list[float]) -> float:
+    """``float(np.mean(values))``, the same sum and division without np.mean's Python layer (daily, hot)."""
+    a = np.array(values, dtype=float)
+    return float(np.add.reduce(a) / a.size)
 
 
 def enforcement_values(m: ChannelModel, tally: CrossingTally) -> dict[str, float]:

@@ -197,7 +197,7 @@ class Maker(mesa.Agent):
         target = self.orders_per_week + 7.0 * backlog / cfg.capacity_lead_days
         rate = 1.0 - 0.5 ** (1.0 / cfg.capacity_lead_days)  # half the gap closed in capacity_lead_days
         low, high = self.capacity_bounds
-        self.per_week = float(np.clip(self.per_week + rate * (target - self.per_week), low, high))
+        self.per_week = float(min(max(self.per_week + rate * (target - self.per_week), low), high))  # np.clip
 
     def step(self) -> None:
         if self.market:

@@ -157,7 +157,8 @@ def test_people_holding_a_place_who_quit_count_as_gave_up():
     pop = model.population
     holders = np.arange(min(pop.n, 500))
     pop._entered = holders.size
-    pop.live = holders.astype(np.intp)  # the daily updates see only the live index (Population.compact)
+    # the daily updates see only the live index (Population.compact), the coast's decisions its coast part
+    pop.live = pop.coast = holders.astype(np.intp)
     pop.state[holders] = State.HAS_PLACE
     pop.coast_day[holders] = 0
     n_nat = len(model.geo.nationality_names)
