@@ -122,9 +122,11 @@ CONTROLS: tuple[LeverControl, ...] = (
             Knob("rate_germany", "… in Germany", (0.0, 0.25, 0.4, 0.6), "%"),
             Knob("rate_france_inland", "… in inland France", (0.0, 0.25, 0.4, 0.6), "%"),
         ),
-        "Assumed: smugglers cannot buy boats from other suppliers or routes, so every boat seized is one fewer on "
-        "the coast; short of boats they fill the ones they have and buy flimsier ones. How much flimsier is a "
-        "guess (smuggling.flimsy_response), and so are seizure rates beyond 2024's.",
+        "Assumed: makers answer seizures by making more (within their capacity, after weeks to months) and charging "
+        "more, and part of the flow moves to other corridors at extra cost and delay; networks reorder only after a "
+        "loss, never ahead of the losses they expect, so seizures may look stronger here than they are. Short of "
+        "boats, gangs fill the ones they have and buy flimsier ones. How fast makers and corridors respond and how "
+        "much flimsier the boats get are guesses, and so are seizure rates beyond 2024's.",
     ),
     LeverControl(
         "international_posts",
@@ -139,8 +141,8 @@ CONTROLS: tuple[LeverControl, ...] = (
         "Investigations into smuggling gangs",
         "upstream",
         (Knob("investigations", "live investigations", (80, 240, 320, 400), "", ((80.0, "about 2024"),)),),
-        "Assumed: gangs replace arrested crews, organisers and financiers in about 45 days "
-        "(smuggling.recruitment_delay_days); how fast they regenerate is a guess.",
+        "Assumed: gangs replace arrested crews, organisers and financiers in about 45 days; how fast they "
+        "regenerate is a guess.",
     ),
     LeverControl(
         "beach_patrols",

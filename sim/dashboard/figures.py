@@ -10,6 +10,7 @@ registered once with the chart (``MAPS``); everything that changes from day to d
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -22,7 +23,9 @@ from sim.dashboard.map_coordinates import (
     ENGLISH_COASTLINE,
     EUROPE_EXTENT,
     FRENCH_COASTLINE,
+    LABEL_OFFSET,
     LABEL_POSITION,
+    MIN_LEG_FOR_COUNT_DEG,
     NODES,
     SUPPLY_NODES,
 )
@@ -130,7 +133,7 @@ def _text(name: str, x: float, y: float, text: str, geo: int, **label: Any) -> d
         "itemStyle": {"color": "rgba(0,0,0,0)"},
         "silent": True,
         "z": 6,
-        "data": [{"value": _pt(x, y), "label": {"show": bool(text), "formatter": text, **label}}],
+        "data": [{"value": _pt(x, y), "label": {"show": bool(text), "formatter": text, "lineHeight": 14, **label}}],
     }
 
 
@@ -146,11 +149,12 @@ def _route_series(m: Classroom, today: Today) -> list[dict]:
     lines = []
     for (a, b), legs in segments.items():
         n = float(sum(transit[r, j] for r, j in legs))
+        long_enough = math.dist(NODES[a], NODES[b]) >= MIN_LEG_FOR_COUNT_DEG
         lines.append(
             {
                 "coords": [_pt(*NODES[a]), _pt(*NODES[b])],
                 "lineStyle": {"width": round(0.8 + 9.0 * float(np.sqrt(n / m.ref_transit)), 2)},
-                "label": {"show": n >= 1, "formatter": _n(n)},
+                "label": {"show": n >= 1 and long_enough, "formatter": _n(n)},
             }
         )
     places = []
@@ -168,6 +172,7 @@ def _route_series(m: Classroom, today: Today) -> list[dict]:
                     "show": kind != "coast",
                     "formatter": pretty(node),
                     "position": LABEL_POSITION.get(node, "right"),
+                    "offset": list(LABEL_OFFSET.get(node, (0, 0))),
                     "fontWeight": "bold" if origin else "normal",
                 },
             }
@@ -328,9 +333,9 @@ def _channel_series(m: Classroom, today: Today) -> list[dict]:
         _scatter("UK", [_pt(ux, uy)], 1, "rect", {"color": "#33691e"}, size=10),
         _text(
             "stopped",
-            2.02,
-            50.52,
-            f"{_plural(stopped, 'launch', 'launches')} stopped\non the beach today" if stopped else "",
+            1.45,  # in the open sea at the top: beside the crosses it fell on the launch areas' names
+            51.37,
+            f"{_plural(stopped, 'launch', 'launches')} stopped on the beach today" if stopped else "",
             1,
             position="right",
             fontSize=11,

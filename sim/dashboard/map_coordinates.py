@@ -51,10 +51,10 @@ LABEL_POSITION: dict[str, str] = {
     "horn_of_africa": "right",
     "albania_vietnam": "left",
     "istanbul": "right",
-    "kapitan_andreevo": "top",
+    "kapitan_andreevo": "top",  # moved up and right by LABEL_OFFSET, clear of the line from Belgrade
     "izmir": "bottom",
     "greek_islands": "left",
-    "athens": "left",
+    "athens": "bottom",  # below its dot: "Greek islands" sits just above on the left
     "belgrade": "right",
     "vienna": "right",
     "germany": "top",
@@ -63,6 +63,13 @@ LABEL_POSITION: dict[str, str] = {
     "ventimiglia": "bottom",
     "paris": "left",
 }
+
+# Pixels by which a name is moved from its position above (only where the position alone still collides).
+LABEL_OFFSET: dict[str, tuple[int, int]] = {"kapitan_andreevo": (38, 0)}
+
+# Legs shorter than this (degrees on the map) carry no count: on the short legs of the south-east the numbers fall
+# on the place names; the line's width still shows how many people are on them.
+MIN_LEG_FOR_COUNT_DEG = 3.5
 
 # Supply-chain nodes where boats and engines can be seized (sim/supply_chain.py).
 SUPPLY_NODES: dict[str, tuple[float, float]] = {
