@@ -329,25 +329,7 @@ def by_year(
 
 
 # What `python -m sim` prints after a run: the named outcomes a reader asks for first.
-TEXT_SUMMARY = (
-    "people_arrived",
-    "boats_arrived",
-    "people_per_boat",
-    "crossing_days",
-    "people_prevented",
-    "prevention_share",
-    "taxi_boat_share",
-    "deaths_at_sea",
-    "deaths_per_1000_arrivals",
-    "boats_seized",
-    "engines_seized",
-    "smugglers_arrested",
-    "disruptions",
-    "mean_price_gbp",
-    "asylum_backlog",
-    "hotel_cost_gbp",
-    "policy_cost_gbp",
-)
+TEXT_SUMMARY = tuple(k for k in BY_YEAR_OUTCOMES if k not in ("people_deterred", "people_removed"))
 
 
 @dataclass
