@@ -441,7 +441,7 @@ def settings(a: argparse.Namespace, window: tuple[int, int]) -> Any:
     """Settings of a window calibration: sized for about an hour on 2 shared cores (docs/calibration.md)."""
     from sim.evidence.calibrate import Settings
 
-    s = Settings(population=48, gen0_factor=2.0, alpha=0.5, max_generations=6, max_simulations=1200, batch=8)
+    s = Settings(population=40, gen0_factor=2.0, alpha=0.6, max_generations=6, max_simulations=1200, batch=8)
     for name in ("population", "max_simulations", "max_generations"):
         if getattr(a, name) is not None:
             setattr(s, name, getattr(a, name))
