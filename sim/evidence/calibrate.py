@@ -903,11 +903,13 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
         "",
     ]
     text = "\n".join(lines)
-    from sim.evidence.demand_fit import DOC_BEGIN, DOC_END
+    from sim.evidence import demand_fit, window
     from sim.evidence.forecast import kept_block
 
-    block = kept_block(path, DOC_BEGIN, DOC_END)  # the history demand levels (python -m sim.evidence.demand_fit)
-    text = text.rstrip("\n") + "\n\n" + block if block else text
+    # Kept: the history calibration (--window) and the history demand levels (python -m sim.evidence.demand_fit).
+    for begin, end in ((window.DOC_BEGIN, window.DOC_END), (demand_fit.DOC_BEGIN, demand_fit.DOC_END)):
+        block = kept_block(path, begin, end)
+        text = text.rstrip("\n") + "\n\n" + block if block else text
     atomic_write_text(path, text)
     return text
 
@@ -947,6 +949,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--population", type=int, help="accepted parameter sets per generation")
     p.add_argument("--max-simulations", type=int)
     p.add_argument("--max-generations", type=int)
+    p.add_argument("--alpha", type=float, help="tolerance = this quantile of the previous generation's distances")
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--scale", type=float, default=1.0, help="population scale of each run (see docs: use 1)")
     p.add_argument("--jobs", type=int, default=None, help="processes (default: all available cores)")
@@ -992,7 +995,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {Path(out) / DRAWS_FILE}: {info['rows']} draws of {info['accepted_sets']} accepted sets")
             return 0
         s = Settings.quick() if a.quick else Settings()
-        for name in ("population", "max_simulations", "max_generations"):
+        for name in ("population", "max_simulations", "max_generations", "alpha"):
             if getattr(a, name) is not None:
                 setattr(s, name, getattr(a, name))
         s.seed, s.scale, s.overrides = a.seed, a.scale, tuple(a.override)

@@ -442,7 +442,7 @@ def settings(a: argparse.Namespace, window: tuple[int, int]) -> Any:
     from sim.evidence.calibrate import Settings
 
     s = Settings(population=40, gen0_factor=2.0, alpha=0.6, max_generations=6, max_simulations=1200, batch=8)
-    for name in ("population", "max_simulations", "max_generations"):
+    for name in ("population", "max_simulations", "max_generations", "alpha"):
         if getattr(a, name) is not None:
             setattr(s, name, getattr(a, name))
     s.seed, s.scale, s.overrides = a.seed, a.scale, tuple(a.override)
