@@ -1023,12 +1023,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs = frames.runs
         what = (
             f"Forecast of {len(runs)} run(s) (posterior draws {sorted(set(runs['draw'].dropna().astype(int)))}, "
-            f"seeds {sorted(set(runs['seed'].astype(int)))}, scale {sorted(set(runs['scale']))}) in `{out}`."
+            f"seeds {sorted(set(runs['seed'].astype(int)))}, scale {sorted(set(runs['scale']))}) in `{out}`; "
+            f"draws from {_calibration_shown()}."
         )
         write_validation_doc(write_doc_sections(scores, None, charts=charts), what, doc)
         written.append(doc)
     print("wrote " + ", ".join(str(w) for w in written))
     return 0
+
+
+def _calibration_shown() -> str:
+    """The history scenario's posterior file and its id (folder@digest), as run folders record it."""
+    from sim.cli import calibration_id
+    from sim.evidence.forecast_run import history_posterior
+
+    path = history_posterior()
+    return f"`{calibration_id(path)}`" if path.is_file() else f"`{path}` (missing)"
 
 
 def _run_history(args: argparse.Namespace) -> int:
