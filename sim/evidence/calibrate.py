@@ -394,6 +394,9 @@ class Calibration:
         pool = V.process_pool(self.jobs) if self.jobs > 1 else None
         try:
             while not st["done"]:
+                if st["generation"] >= s.max_generations:  # resumed with fewer generations than were run
+                    self._stop(f"{s.max_generations} generations done")
+                    break
                 if max_seconds is not None and batches > 0 and time.perf_counter() - start >= max_seconds:
                     st["paused"] = True
                     self.log(f"wall-clock budget of {max_seconds / 60:g} min reached: paused (run again to resume)")
