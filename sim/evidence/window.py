@@ -374,6 +374,9 @@ def doc_section(prov: dict[str, Any], rel: str) -> str:
             f"| `{key}` | {s['prior_scale']} [{V._num(s['prior'][0])}, {V._num(s['prior'][1])}] | "
             f"{V._num(s['default_before'])} | {V._num(s['median'])} | {V._num(s['p5'])}-{V._num(s['p95'])} |"
         )
+    notes = prov.get("notes") or []
+    if notes:
+        lines += ["", "Notes on this run:", "", *(f"- {n}" for n in notes)]
     lines += ["", f"![history posterior]({os.path.relpath(ROOT / rel / 'posterior.png', ROOT / 'docs')})", ""]
     lines += _checks_doc(prov.get("checks") or {})
     lines += [
