@@ -32,6 +32,12 @@ the rows ``posterior_draw=K`` of a run uses), ``provenance.json`` (data files an
 tolerance schedule, settings, seeds, git revision, versions, date, posterior summary, the draws, check runs) and
 ``posterior.png``. ``--write-draws`` only (re)writes the draws of an existing calibration folder.
 ``--write-doc`` writes ``docs/calibration.md`` from those files.
+
+``--window 2021-2023`` calibrates the history run on those years instead (sim/evidence/window.py: per-year
+targets, runs stopped at the window's end, ``--replicates`` seeds per particle, default 2; outputs in
+``data/calibration/history``). ``--max-minutes M`` pauses cleanly after the first batch that ends past M minutes
+of this call (the checkpoint is complete; the same command resumes with the same draws) and writes the outputs
+of the last complete generation.
 """
 
 from __future__ import annotations
