@@ -1015,6 +1015,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 (work / f).unlink(missing_ok=True)
         cal = Calibration(s, work, a.jobs, log=lambda m: print(m, flush=True))
         state = cal.run(None if a.max_minutes is None else a.max_minutes * 60)
+        if state["population"] is None and state.get("paused"):
+            print(f"paused before generation 0 was complete; run the same command again to resume ({work})")
+            return 0
         if state["population"] is None:
             raise ConfigError("no complete generation within the simulation budget; raise --max-simulations")
         post = cal.posterior()
