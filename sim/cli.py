@@ -250,7 +250,7 @@ def apply_posterior_draw(cfg: DictConfig, overrides: Sequence[str]) -> DictConfi
     k = cfg.get("posterior_draw")
     if k is None:
         return cfg
-    values = posterior_draw_values(k)
+    values = posterior_draw_values(k, posterior_path(cfg))
     explicit = _override_keys(overrides)
     files = [CONFIG_DIR / "scenario" / f"{cfg.get('scenario')}.yaml"]
     files += [CONFIG_DIR / "experiment" / f"{o.split('=', 1)[1]}.yaml" for o in overrides if _is_experiment(o)]
@@ -272,11 +272,24 @@ def _is_experiment(override: str) -> bool:
     return str(override).lstrip("+").split("=", 1)[0] == "experiment" and "=" in str(override)
 
 
+def posterior_path(cfg: Any) -> Path:
+    """The posterior draws file a config reads (``posterior_file``, relative to the repository; a scenario may
+    declare its own, e.g. the history run's 2021-2023 calibration)."""
+    name = cfg.get("posterior_file") if hasattr(cfg, "get") else getattr(cfg, "posterior_file", None)
+    if not name:
+        return POSTERIOR_DRAWS
+    path = Path(str(name))
+    return path if path.is_absolute() else ROOT / path
+
+
 def draw_metadata(plain: dict[str, Any]) -> dict[str, Any]:
-    """What a run's metadata.json records about its posterior draw: K and the calibration's id (None, None if the
-    run uses the defaults)."""
+    """What a run's metadata.json records about its posterior draw: K, the file and the calibration's id (folder and
+    digest of the draws file; None if the run uses the defaults)."""
     k = plain.get("posterior_draw")
-    return {"posterior_draw": k, "calibration_id": calibration_id() if k is not None else None}
+    if k is None:
+        return {"posterior_draw": None, "calibration_id": None}
+    path = posterior_path(plain)
+    return {"posterior_draw": k, "calibration_id": calibration_id(path), "posterior_file": _shown(path)}
 
 
 def one_line(exc: BaseException) -> str:

@@ -280,6 +280,16 @@ class MigrationConfig:
     )
     # Demand over several years (sim/demand.py; scenario history_2021_2025). Empty: annual_entrants every year.
     yearly_entrants: dict[str, float] = field(default_factory=dict)  # year -> latent level, people a year (fitted)
+    yearly_entrants_scale: float = param(
+        1.0,
+        "multiplier on every yearly_entrants level (and so on the walk that starts from the last)",
+        0.0,
+        10.0,
+        "calibrated in history runs (python -m sim.calibrate --window 2021-2023, data/calibration/history): one "
+        "scale on the demand_fit levels, which keeps their year-to-year shape; 1 elsewhere. Plausible range: "
+        "assumption (the levels were fitted with the other parameters at older values)",
+        plausible=(0.6, 1.6),
+    )
     entrants_walk_sd: float = param(
         0.5,
         "log-sd of the yearly step of the latent demand level after the last fitted year (random walk)",
@@ -1511,10 +1521,17 @@ class SimConfig:
     scale: float = param(1.0, "population multiplier", 1e-6, 1_000.0, "1 = full scale: every person an agent")
     posterior_draw: int | None = param(
         None,
-        "row of data/calibration/2024/posterior_draws.csv (null: the defaults, i.e. the posterior medians)",
+        "row of the posterior_file (null: the defaults, i.e. the 2024 posterior medians)",
         None,
         None,
         "run setting: the row's calibrated values replace the defaults (sim/cli.py, docs/calibration.md)",
+    )
+    posterior_file: str = param(
+        "data/calibration/2024/posterior_draws.csv",
+        "path (relative to the repository) of the posterior draws posterior_draw reads",
+        None,
+        None,
+        "run setting: a scenario declares the calibration it draws from (history_2021_2025: data/calibration/history)",
     )
     world: WorldConfig = field(default_factory=WorldConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)

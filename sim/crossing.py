@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from sim.border_force import BorderForce
 
 
+LARGE_BOAT = 50  # people aboard above which a boat counts as large (Home Office bands 51-60, ..., over 80)
+
+
 @dataclass
 class CrossingTally:
     """What happened to today's launches."""
@@ -36,6 +39,7 @@ class CrossingTally:
     taxi_launches: int = 0
     boats_failed: int = 0
     boats_arrived: int = 0
+    boats_arrived_over_50: int = 0  # more than LARGE_BOAT aboard on arrival (the Home Office size bands)
     boats_intercepted: int = 0
     people_arrived: int = 0
     deaths: int = 0
@@ -213,6 +217,7 @@ def resolve_launch(
         pop.state[aboard] = _ARRIVED_UK
         tally.arrived_people.append(aboard)
         tally.boats_arrived += 1
+        tally.boats_arrived_over_50 += int(aboard.size > LARGE_BOAT)
         tally.boats_intercepted += int(met_l[b])
         tally.people_arrived += aboard.size
         tally.pilots_arrested += int(rng.random() < pilot_arrest_prob)

@@ -1,7 +1,8 @@
 """Demand over several years: a latent yearly level of people entering the routes.
 
 In the years of ``migration.yearly_entrants`` (the calibration window, fitted to its arrivals) the level is the
-fitted value; before the first of them it is the first; after the last it walks at random, one log-normal step a
+fitted value (times ``migration.yearly_entrants_scale``, calibrated with the other parameters on the
+window); before the first of them it is the first; after the last it walks at random, one log-normal step a
 year with ``migration.entrants_walk_sd``, from the last fitted level. The walk is drawn from a stream of its own
 (``population`` substream 1, keyed by the posterior draw too), so each (seed, draw) is one possible future of
 demand: an ensemble of N draws x M seeds samples N*M paths, and a policy run shares its baseline's path. The walk's
@@ -24,7 +25,7 @@ SUB_DEMAND_WALK = 1  # substream of "population" (sim/model.py STREAMS) for the 
 
 def yearly_levels(cfg: MigrationConfig, years: Sequence[int], rng: np.random.Generator) -> dict[int, float]:
     """Latent demand level (people a year) of each calendar year of the run."""
-    fitted = {int(y): float(v) for y, v in cfg.yearly_entrants.items()}
+    fitted = {int(y): float(v) * cfg.yearly_entrants_scale for y, v in cfg.yearly_entrants.items()}
     if not fitted:
         return {y: float(cfg.annual_entrants) for y in years}
     first, last = min(fitted), max(fitted)

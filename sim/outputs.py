@@ -138,6 +138,7 @@ class DailyRecorder:
             "boats_failed": tally.boats_failed,
             "boats_destroyed_on_beach": tally.boats_destroyed,
             "boats_arrived": tally.boats_arrived,
+            "boats_arrived_over_50": tally.boats_arrived_over_50,
             "boats_intercepted_at_sea": tally.boats_intercepted,
             "people_arrived": tally.people_arrived,
             "deaths_at_sea": tally.deaths,

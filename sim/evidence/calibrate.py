@@ -32,6 +32,12 @@ the rows ``posterior_draw=K`` of a run uses), ``provenance.json`` (data files an
 tolerance schedule, settings, seeds, git revision, versions, date, posterior summary, the draws, check runs) and
 ``posterior.png``. ``--write-draws`` only (re)writes the draws of an existing calibration folder.
 ``--write-doc`` writes ``docs/calibration.md`` from those files.
+
+``--window 2021-2023`` calibrates the history run on those years instead (sim/evidence/window.py: per-year
+targets, runs stopped at the window's end, ``--replicates`` seeds per particle, default 2; outputs in
+``data/calibration/history``). ``--max-minutes M`` pauses cleanly after the first batch that ends past M minutes
+of this call (the checkpoint is complete; the same command resumes with the same draws) and writes the outputs
+of the last complete generation.
 """
 
 from __future__ import annotations
@@ -115,6 +121,8 @@ class Settings:
     seed: int = 2024
     scale: float = 1.0
     overrides: tuple[str, ...] = ()
+    replicates: int = 1  # seeds per particle; the distance is taken of their mean statistics
+    window: str = ""  # "2021-2023": the history calibration (sim/evidence/window.py); "": the 2024 one
 
     @classmethod
     def quick(cls) -> Settings:
@@ -177,6 +185,9 @@ class Targets:
             shares_yardstick=float(np.mean(l1)),
         )
 
+    def distance(self, stats: dict[str, float]) -> float:
+        return distance(stats, self)
+
 
 def statistics(record: V.RunRecord) -> dict[str, float]:
     """Summary statistics of one run: the annual targets (counts per unit of scale) and monthly shares."""
@@ -198,6 +209,13 @@ def distance(stats: dict[str, float], targets: Targets) -> float:
     shares = np.array([stats[f"share_{m:02d}"] for m in range(1, 13)])
     terms.append(np.abs(shares - targets.shares).sum() / targets.shares_yardstick)
     return float(np.sqrt(np.mean(np.square(terms))))
+
+
+def _mean_stats(replicates: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Mean over a particle's seeds of each statistic (one seed: the statistics themselves)."""
+    if len(replicates) == 1:
+        return dict(replicates[0])
+    return {k: float(np.mean([r[k] for r in replicates])) for k in replicates[0]}
 
 
 def _simulate(task: tuple[list[str], int]) -> dict[str, float]:
@@ -345,12 +363,19 @@ class Calibration:
 
     # ------------------------------------------------------------------------------------- running
     def _evaluate(self, z: np.ndarray, pool) -> list[tuple[dict[str, float], float, int, int]]:
+        """Simulate each particle with ``replicates`` seeds (particle i, seed r: S * 1,000,000 + i * R + r) and
+        score the mean of its seeds' statistics."""
         theta = to_theta(z, self.params)
-        first = self.state["n_sims"]
-        seeds = [self.s.seed * 1_000_000 + first + i for i in range(len(z))]
-        tasks = [([*self.base, *to_overrides(t, self.params)], sd) for t, sd in zip(theta, seeds, strict=True)]
+        first, reps = self.state["n_sims"], self.s.replicates
+        seeds = [[self.s.seed * 1_000_000 + (first + i) * reps + r for r in range(reps)] for i in range(len(z))]
+        tasks = [
+            ([*self.base, *to_overrides(t, self.params)], sd)
+            for t, particle in zip(theta, seeds, strict=True)
+            for sd in particle
+        ]
         results = list(pool.map(self.simulator, tasks)) if pool is not None else [self.simulator(t) for t in tasks]
-        return [(r, distance(r, self.targets), first + i, seeds[i]) for i, r in enumerate(results)]
+        means = [_mean_stats(results[i * reps : (i + 1) * reps]) for i in range(len(z))]
+        return [(r, self.targets.distance(r), first + i, seeds[i][0]) for i, r in enumerate(means)]
 
     def _record(self, z: np.ndarray, evals: list, accepted: Sequence[bool]) -> None:
         theta = to_theta(z, self.params)
@@ -365,12 +390,23 @@ class Calibration:
         self.state["n_sims"] += len(evals)
         self.state["n_sims_generation"] += len(evals)
 
-    def run(self) -> dict:
+    def run(self, max_seconds: float | None = None) -> dict:
+        """Run (or resume) until a stopping rule; with ``max_seconds``, also stop cleanly after the first batch that
+        ends past that wall time in this call (the checkpoint is complete: run again to resume)."""
         s, st = self.s, self.state
-        t0 = time.perf_counter()
+        t0 = start = time.perf_counter()
+        st["paused"] = False
+        batches = 0
         pool = V.process_pool(self.jobs) if self.jobs > 1 else None
         try:
             while not st["done"]:
+                if st["generation"] >= s.max_generations:  # resumed with fewer generations than were run
+                    self._stop(f"{s.max_generations} generations done")
+                    break
+                if max_seconds is not None and batches > 0 and time.perf_counter() - start >= max_seconds:
+                    st["paused"] = True
+                    self.log(f"wall-clock budget of {max_seconds / 60:g} min reached: paused (run again to resume)")
+                    break
                 left = s.max_simulations - st["n_sims"]
                 if left <= 0:
                     self._stop("simulation budget reached")
@@ -411,6 +447,7 @@ class Calibration:
                         )
                 self.state["wall_seconds"] += time.perf_counter() - t0
                 t0 = time.perf_counter()
+                batches += 1
                 self._checkpoint()
                 self.log(
                     f"generation {st['generation']}: {st['n_sims']} simulations in all, "
@@ -694,7 +731,9 @@ def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: lis
         "versions": versions,
         "command": "python -m sim.calibrate " + " ".join(sys.argv[1:]),
         "data": {"files": obs.file_digests(), "sources": "data/SOURCES.md"},
-        "targets": {
+        "targets": None
+        if cal.s.window
+        else {
             "year": YEAR,
             "annual": cal.targets.annual,
             "monthly_shares": {
@@ -714,22 +753,32 @@ def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: lis
         "generations": cal.state["history"],
         "simulations": cal.state["n_sims"],
         "accepted": len(post),
-        "stop_reason": cal.state["stop_reason"],
+        "stop_reason": cal.state["stop_reason"]
+        or ("paused at the wall-clock budget (run again to resume)" if cal.state.get("paused") else ""),
         "wall_seconds": round(cal.state["wall_seconds"], 1),
-        "seeds": "simulation i of a calibration with seed S runs with model seed S * 1,000,000 + i",
+        "seeds": "particle i of a calibration with seed S and R seeds per particle runs with model seeds "
+        "S * 1,000,000 + i * R + r, r = 0..R-1 (R = settings.replicates)",
         "posterior": summary,
         "posterior_median_overrides": median_overrides(summary, cal.params),
         "posterior_draws": draws,
         "checks": checks,
         "scale_check": scale_rows,
     }
+    if cal.s.window:
+        from sim.evidence import window as W
+
+        provenance.update(W.provenance_fields(cal))
     atomic_write_text(out_dir / "provenance.json", json.dumps(provenance, indent=2, default=V._jsonable) + "\n")
     plot_posterior(post, out_dir / "posterior.png", cal.params, {k: v["default_before"] for k, v in summary.items()})
     return provenance
 
 
 def redo_posterior_draws(
-    out_dir: Path, n: int | None = None, seed: int = 2024, method: str = "systematic"
+    out_dir: Path,
+    n: int | None = None,
+    seed: int = 2024,
+    method: str = "systematic",
+    params: Sequence[ParameterBox] = FREE_PARAMETERS,
 ) -> dict[str, Any]:
     """Resample an existing calibration folder's accepted set into posterior_draws.csv and record it in its
     provenance.json (for a calibration made before the draws were written, or with another number of draws)."""
@@ -739,7 +788,7 @@ def redo_posterior_draws(
         prov = json.loads(prov_path.read_text())
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{prov_path}: cannot read the calibration's provenance ({type(exc).__name__})") from None
-    info = write_posterior_draws(out_dir, n=n, seed=seed, method=method)
+    info = write_posterior_draws(out_dir, n=n, seed=seed, method=method, params=params)
     prov["posterior_draws"] = info
     atomic_write_text(prov_path, json.dumps(prov, indent=2, default=V._jsonable) + "\n")
     return info
@@ -863,11 +912,13 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
         "",
     ]
     text = "\n".join(lines)
-    from sim.evidence.demand_fit import DOC_BEGIN, DOC_END
+    from sim.evidence import demand_fit, window
     from sim.evidence.forecast import kept_block
 
-    block = kept_block(path, DOC_BEGIN, DOC_END)  # the history demand levels (python -m sim.evidence.demand_fit)
-    text = text.rstrip("\n") + "\n\n" + block if block else text
+    # Kept: the history calibration (--window) and the history demand levels (python -m sim.evidence.demand_fit).
+    for begin, end in ((window.DOC_BEGIN, window.DOC_END), (demand_fit.DOC_BEGIN, demand_fit.DOC_END)):
+        block = kept_block(path, begin, end)
+        text = text.rstrip("\n") + "\n\n" + block if block else text
     atomic_write_text(path, text)
     return text
 
@@ -907,6 +958,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--population", type=int, help="accepted parameter sets per generation")
     p.add_argument("--max-simulations", type=int)
     p.add_argument("--max-generations", type=int)
+    p.add_argument("--alpha", type=float, help="tolerance = this quantile of the previous generation's distances")
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--scale", type=float, default=1.0, help="population scale of each run (see docs: use 1)")
     p.add_argument("--jobs", type=int, default=None, help="processes (default: all available cores)")
@@ -924,7 +976,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--draws", type=int, help="rows of posterior_draws.csv (default: as many as accepted sets)")
     p.add_argument("--draws-method", choices=RESAMPLING, default="systematic", help="resampling of the accepted set")
     p.add_argument("-o", "--override", action="append", default=[], help="extra Hydra override for every run")
+    p.add_argument(
+        "--window",
+        help="FIRST-LAST: calibrate the history run on these years only (e.g. 2021-2023; sim/evidence/window.py)",
+    )
+    p.add_argument("--replicates", type=int, help="seeds per particle (default 1; 2 with --window)")
+    p.add_argument("--max-minutes", type=float, help="wall-clock budget: pause cleanly at a batch boundary")
     a = p.parse_args(argv)
+    try:
+        if a.window is not None:
+            from sim.evidence import window as W
+
+            return W.main(a)
+        if a.max_minutes is not None and a.max_minutes < 0:
+            raise ConfigError(f"--max-minutes {a.max_minutes}: must be >= 0")
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     out = a.out or (DEFAULT_OUT if not a.quick else DEFAULT_WORK / "2024-quick" / "result")
     try:
         if a.write_doc:
@@ -936,16 +1004,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {Path(out) / DRAWS_FILE}: {info['rows']} draws of {info['accepted_sets']} accepted sets")
             return 0
         s = Settings.quick() if a.quick else Settings()
-        for name in ("population", "max_simulations", "max_generations"):
+        for name in ("population", "max_simulations", "max_generations", "alpha"):
             if getattr(a, name) is not None:
                 setattr(s, name, getattr(a, name))
         s.seed, s.scale, s.overrides = a.seed, a.scale, tuple(a.override)
+        s.replicates = a.replicates or 1
         work = a.work or DEFAULT_WORK / ("2024-quick" if a.quick else "2024")
         if a.restart:
             for f in ("state.json", "simulations.csv"):
                 (work / f).unlink(missing_ok=True)
         cal = Calibration(s, work, a.jobs, log=lambda m: print(m, flush=True))
-        state = cal.run()
+        state = cal.run(None if a.max_minutes is None else a.max_minutes * 60)
+        if state["population"] is None and state.get("paused"):
+            print(f"paused before generation 0 was complete; run the same command again to resume ({work})")
+            return 0
         if state["population"] is None:
             raise ConfigError("no complete generation within the simulation budget; raise --max-simulations")
         post = cal.posterior()

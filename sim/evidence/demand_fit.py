@@ -121,9 +121,10 @@ def doc_section(table: pd.DataFrame, out: Path) -> str:
         "(observed / simulated arrivals)^damping (mean over seeds), a few times; the evaluated levels closest to "
         "the observed arrivals (root mean square relative error) are the fitted ones. From 2024 the level walks at "
         "random from the 2023 level with `migration.entrants_walk_sd`, the root mean square of the fitted levels' "
-        "year-on-year log changes; nothing from 2024 or 2025 is read. The other parameters keep their 2024 "
-        "posterior medians: this is the demand part of the 2021-2023 calibration, not the calibration itself "
-        "(not run yet).",
+        "year-on-year log changes; nothing from 2024 or 2025 is read. This fit runs with the other parameters at "
+        "their defaults; the history calibration above (`python -m sim.calibrate --window 2021-2023`) then fits "
+        "one scale on these levels (`migration.yearly_entrants_scale`) together with the other free parameters, "
+        "so a history run with `posterior_draw=K` uses these levels times its draw's scale.",
         "",
         f"Fit: {int(first['seeds'])} seeds per evaluation at scale {first['scale']:g}, "
         f"{int(table['iteration'].max()) + 1} evaluations; table `{shown}` (`python -m sim.evidence.demand_fit`).",

@@ -775,9 +775,9 @@ def write_doc_sections(
     span = f"{min(calibration_years)}-{max(calibration_years)}"
     cal_labels = [str(y) for y in calibration_years]
     cal = (
-        f"## Calibration years ({span})\n\n{describe(full)} In-sample: demand was fitted to these years "
-        "(the other parameters come from the shipped posterior), so these scores say how well the model reproduces "
-        "them, not how well it forecasts.\n\n"
+        f"## Calibration years ({span})\n\n{describe(full)} In-sample: the draws come from the calibration on "
+        "these years (data/calibration/history, docs/calibration.md), so these scores say how well the model "
+        "reproduces them, not how well it forecasts.\n\n"
         f"{annual_table(full, calibration_years)}\n\n{weekly_table(full, cal_labels)}\n"
     )
     if hindcast is None:
@@ -794,8 +794,7 @@ def write_doc_sections(
     hind = f"## Hindcast {HINDCAST_YEAR}\n\n{hind_body}\n\n{DOC_METHOD}\n"
     test = (
         f"## Test years ({'-'.join(map(str, (min(test_years), max(test_years))))})\n\nScored, never fitted by the "
-        "history run (the shipped posterior of the other parameters is an older calibration to 2024, so until the "
-        "2021-2023 calibration exists only 2025 is fully out of sample). "
+        "history run: every calibrated parameter was fitted to 2021-2023 only, so both years are out of sample. "
         "There are no observed weekly data for them here, so they are scored "
         f"year by year.\n\n{annual_table(full, test_years)}\n\n### Goals\n\nScores, met or not:\n\n"
         f"{goals_table(goals(full, hindcast, test_years))}\n"
@@ -811,12 +810,16 @@ DOC_CAVEAT = (
     "## History forecast: what the scores below are\n\n"
     "{what} Demand follows latent yearly levels fitted to the arrivals of 2021-2023 only "
     "(`python -m sim.evidence.demand_fit`, docs/calibration.md) and walks at random from 2024 (sim/demand.py); "
-    "observed policy comes from the timeline (data/timeline_2021_2025.csv). **The other parameters are still the "
-    "2024 posterior** (data/calibration/2024, fitted to 2024's annual targets): until the 2021-2023 calibration of "
-    "issue 15 is run, 2024 is not out of sample for them, and only 2025 is a true test year. The back-casts above "
-    "(scenarios backcast_2022, backcast_2023: demand and boat supply set from observed ratios, so partly inputs) are "
-    "superseded by the 2022 and 2023 slices of this run (`by_year` in its summary); they stay until that "
-    "calibration replaces the 2024 posterior. Crossing days are not scale-free: read them from runs at scale 1.\n"
+    "observed policy comes from the timeline (data/timeline_2021_2025.csv). **Every calibrated parameter is fitted "
+    "to 2021-2023 only**: posterior_draw=K of the history scenario takes row K of "
+    "data/calibration/history/posterior_draws.csv (`python -m sim.calibrate --window 2021-2023`: ABC-SMC on each "
+    "window year's annual targets, monthly shares, daily patterns and large-boat share; docs/calibration.md), and "
+    "one scale on the demand levels is part of it. Nothing from 2024 or 2025 was fitted, so both are out of sample "
+    "(the design facts that came from them are listed in docs/calibration.md). The back-casts above (scenarios "
+    "backcast_2022, backcast_2023: demand and boat supply set from observed ratios, so partly inputs) are "
+    "superseded by the 2022 and 2023 slices of this run (`by_year` in its summary). Crossing days are not "
+    "scale-free: the calibration and this forecast run at the same scale, so the posterior is that of the model "
+    "at that scale.\n"
 )
 
 
@@ -1020,12 +1023,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs = frames.runs
         what = (
             f"Forecast of {len(runs)} run(s) (posterior draws {sorted(set(runs['draw'].dropna().astype(int)))}, "
-            f"seeds {sorted(set(runs['seed'].astype(int)))}, scale {sorted(set(runs['scale']))}) in `{out}`."
+            f"seeds {sorted(set(runs['seed'].astype(int)))}, scale {sorted(set(runs['scale']))}) in `{out}`; "
+            f"draws from {_calibration_shown()}."
         )
         write_validation_doc(write_doc_sections(scores, None, charts=charts), what, doc)
         written.append(doc)
     print("wrote " + ", ".join(str(w) for w in written))
     return 0
+
+
+def _calibration_shown() -> str:
+    """The history scenario's posterior file and its id (folder@digest), as run folders record it."""
+    from sim.cli import calibration_id
+    from sim.evidence.forecast_run import history_posterior
+
+    path = history_posterior()
+    return f"`{calibration_id(path)}`" if path.is_file() else f"`{path}` (missing)"
 
 
 def _run_history(args: argparse.Namespace) -> int:
