@@ -494,10 +494,16 @@ def _drive(page, url: str, shots: Path) -> dict:
     expected = Classroom.new((), LESSONS[1].steps[0].settings)
     for _ in range(6):
         expected.step()
+    # (the scoreboard sits below the fold and is redrawn at most once a second: give it a few seconds to catch up)
     for key in ("people_arrived", "launches_prevented", "boats_launched"):
-        row = page.locator(f".cd-scoreboard tr[data-key={key}]")
-        shown = int(re.sub(r"[^0-9]", "", row.locator("td.current").inner_text()))
-        assert shown == round(expected.totals()[key]), key
+        cell = page.locator(f".cd-scoreboard tr[data-key={key}] td.current")
+        want, shown = round(expected.totals()[key]), None
+        for _ in range(40):
+            shown = int(re.sub(r"[^0-9]", "", cell.inner_text()) or -1)
+            if shown == want:
+                break
+            page.wait_for_timeout(250)
+        assert shown == want, key
 
     # play for a few seconds, then stop
     page.locator(".cd-play").click()
