@@ -86,3 +86,8 @@ def plausible_box(
     if integer is None:
         integer = isinstance(default, int) and not isinstance(default, bool)
     return ParameterBox(key, float(low), float(high), bool(log), bool(integer), tuple(tied), why)
+
+
+def prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> ParameterBox:
+    """A calibrated parameter whose prior is uniform (log-uniform if ``log``) on its declared plausible range."""
+    return plausible_box(key, log=log, integer=integer, tied=tied, why=why)

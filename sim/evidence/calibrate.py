@@ -61,7 +61,7 @@ import pandas as pd
 from sim.config import ConfigError, declared_default, declared_range
 from sim.evidence import observed as obs
 from sim.evidence import validate as V
-from sim.evidence.boxes import ParameterBox, plausible_box
+from sim.evidence.boxes import ParameterBox, prior
 from sim.outputs import atomic_write_frame, atomic_write_text, file_sha256, git_revision, package_versions
 from sim.results.outcomes import per_full_scale
 
@@ -75,11 +75,6 @@ STATE_VERSION = 1
 
 # Calibrated parameters and sensitivity designs share one box type (sim/evidence/boxes.py).
 FreeParameter = ParameterBox
-
-
-def prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> ParameterBox:
-    """A free parameter whose prior is uniform (log-uniform if ``log``) on its declared plausible range."""
-    return plausible_box(key, log=log, integer=integer, tied=tied, why=why)
 
 
 FREE_PARAMETERS: tuple[ParameterBox, ...] = (

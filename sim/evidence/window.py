@@ -42,7 +42,7 @@ import pandas as pd
 from sim.config import ConfigError
 from sim.evidence import observed as obs
 from sim.evidence import validate as V
-from sim.evidence.boxes import ParameterBox, plausible_box
+from sim.evidence.boxes import ParameterBox, prior
 from sim.results.outcomes import per_full_scale
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,23 +94,19 @@ def large_boat_years(window: tuple[int, int]) -> list[int]:
 # levels instead of annual_entrants (which a history run does not use). One scale rather than three levels: the
 # demand_fit levels already follow each year's arrivals; the scale lets the overall level move with the other
 # parameters while keeping that shape, and three more dimensions would cost generations we do not have.
-def _prior(key: str, log: bool, why: str, integer: bool = False, tied: tuple[str, ...] = ()) -> ParameterBox:
-    return plausible_box(key, log=log, integer=integer, tied=tied, why=why)
-
-
 HISTORY_PARAMETERS: tuple[ParameterBox, ...] = (
-    _prior("migration.yearly_entrants_scale", True, why="demand: one scale on the fitted 2021-2023 levels"),
-    _prior("migration.entry_seasonal_amplitude", False, why="the seasonal swing of entries"),
-    _prior("migration.entry_peak_day", False, integer=True, why="when entries peak"),
-    _prior(
+    prior("migration.yearly_entrants_scale", True, why="demand: one scale on the fitted 2021-2023 levels"),
+    prior("migration.entry_seasonal_amplitude", False, why="the seasonal swing of entries"),
+    prior("migration.entry_peak_day", False, integer=True, why="when entries peak"),
+    prior(
         "supply_chain.boats_per_week",
         True,
         tied=("supply_chain.engines_per_week",),
         why="boat supply (engines in proportion): boats and people per boat",
     ),
-    _prior("smuggling.launch_wave_limit_m", False, why="wave height above which networks do not launch: crossing days"),
-    _prior("enforcement.prevention_per_officer_km", True, why="beach patrol effectiveness: prevention share"),
-    _prior("crossing.incident_base_prob", True, why="fatal incident risk: deaths at sea"),
+    prior("smuggling.launch_wave_limit_m", False, why="wave height above which networks do not launch: crossing days"),
+    prior("enforcement.prevention_per_officer_km", True, why="beach patrol effectiveness: prevention share"),
+    prior("crossing.incident_base_prob", True, why="fatal incident risk: deaths at sea"),
 )
 
 
