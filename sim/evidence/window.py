@@ -43,6 +43,7 @@ from sim.config import ConfigError
 from sim.evidence import observed as obs
 from sim.evidence import validate as V
 from sim.evidence.boxes import ParameterBox, prior
+from sim.evidence.calibrate import FREE_PARAMETERS
 from sim.results.outcomes import per_full_scale
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,17 +97,7 @@ def large_boat_years(window: tuple[int, int]) -> list[int]:
 # parameters while keeping that shape, and three more dimensions would cost generations we do not have.
 HISTORY_PARAMETERS: tuple[ParameterBox, ...] = (
     prior("migration.yearly_entrants_scale", True, why="demand: one scale on the fitted 2021-2023 levels"),
-    prior("migration.entry_seasonal_amplitude", False, why="the seasonal swing of entries"),
-    prior("migration.entry_peak_day", False, integer=True, why="when entries peak"),
-    prior(
-        "supply_chain.boats_per_week",
-        True,
-        tied=("supply_chain.engines_per_week",),
-        why="boat supply (engines in proportion): boats and people per boat",
-    ),
-    prior("smuggling.launch_wave_limit_m", False, why="wave height above which networks do not launch: crossing days"),
-    prior("enforcement.prevention_per_officer_km", True, why="beach patrol effectiveness: prevention share"),
-    prior("crossing.incident_base_prob", True, why="fatal incident risk: deaths at sea"),
+    *(p for p in FREE_PARAMETERS if p.key != "migration.annual_entrants"),
 )
 
 
