@@ -393,7 +393,9 @@ class SmugglingConfig:
         "people per boat",
         1,
         200,
-        "assumption: load aimed for when boats are plentiful (2021: 28)",
+        "assumption: load aimed for when boats are plentiful and a launch costs what it did at the start (a boat and "
+        "an engine at base cost, half of beach launches stopped, the initial price); each network's own follows the "
+        "cost of a launch (load_cost_elasticity) and the rescue cover it knows of",
         plausible=(25, 50),
     )
     max_load: int = param(
@@ -476,6 +478,26 @@ class SmugglingConfig:
         60.0, "days of launches kept in stock or on order", 0.0, 365.0, "assumption", plausible=(30.0, 120.0)
     )
     initial_boats: int = param(4, "boats per network", 0, 10_000, "assumption", plausible=(2, 8))
+    loss_anticipation: float = param(
+        0.5,
+        "share of its recent rate of consignments lost to seizures that a network orders on top of its need",
+        0.0,
+        1.0,
+        "assumption: inventory practice under known losses (order need / (1 - expected loss)); 0 = replace only "
+        "after a loss, 1 = expect the full recent loss rate; a contested assumption (docs/policies.md)",
+        plausible=(0.0, 1.0),
+    )
+    load_cost_elasticity: float = param(
+        0.4,
+        "elasticity of the load a network aims for to the cost of a successful launch in places sold "
+        "(boat and engine at the makers' prices over the chance a launch gets away, over its price per place)",
+        0.0,
+        2.0,
+        "assumption from the network's choice of boats for N customers: with a risk to revenue rising as load^k, "
+        "the best load grows as (cost/price)^(1/(k+1)); k = 1.5 gives 0.4; calibrated on 2021-2023 (people per boat "
+        "27.6, 41.2, 48.9)",
+        plausible=(0.0, 0.8),
+    )
     flimsy_response: float = param(
         0.5,
         "fall in hull quality per unit share of orders lost to seizures",

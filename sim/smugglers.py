@@ -142,7 +142,9 @@ class SmugglingNetwork(mesa.Agent):
         self._sold_today = 0
         # Enforcement and the network's answers to it (arrests and responses, below).
         self.base_wave_limit = wave_limit
-        self.comfortable_load = cfg.comfortable_load  # raised by known rescue cover (moral hazard)
+        self.comfortable_load = cfg.comfortable_load  # follows the cost of a launch and known rescue cover
+        sc = model.cfg.supply_chain
+        self.reference_launch_cost = self._launch_cost(sc.boat_cost_gbp + sc.engine_cost_gbp)  # at the start
         self.items_seized = 0  # boats and engines of this network seized in the supply chain (traced)
         self.idle_days = 0
         self.actions_against = 0
@@ -225,8 +227,12 @@ class SmugglingNetwork(mesa.Agent):
         credit = (
             self.financiers * model.cfg.supply_chain.credit_per_financier_gbp if model.cfg.supply_chain.market else 0.0
         )
+        # Ahead of seizures: what is on order is expected to arrive less the recent loss rate, and the order is
+        # grossed up by it (loss_anticipation of it: 0 = replace only after a loss).
+        keep = 1.0 - min(self.cfg.loss_anticipation * self.loss_share, 0.9)
         for kind, stock, maker in ((BOAT, self.boats, model.boat_maker), (ENGINE, self.engines, model.engine_maker)):
-            gap = wanted - stock - self.on_order[kind]
+            need = wanted - stock - self.on_order[kind] * keep
+            gap = math.ceil(need / keep) if need > 0 else 0
             cost = maker.price
             affordable = int(max(self.cash + credit, 0.0) // cost) if cost > 0 else gap
             qty = max(0, min(gap, affordable))
@@ -244,9 +250,9 @@ class SmugglingNetwork(mesa.Agent):
         rate = self.launch_rate
         if model.cfg.supply_chain.market:
             ratio, ahead = model.season_outlook[model.day]
-            rate = max(rate, self.sales_rate / cfg.comfortable_load)
+            rate = max(rate, self.sales_rate / self.comfortable_load)
             rate = min(rate * ratio**model.cfg.supply_chain.season_anticipation, cfg.launches_per_night * ahead)
-        return math.ceil(self.queue_size / cfg.comfortable_load + cfg.stock_target_days * rate) + 1
+        return math.ceil(self.queue_size / self.comfortable_load + cfg.stock_target_days * rate) + 1
 
     def choose_corridor(self, kind: str, corridors: list[str], size: int) -> str:
         """Send a consignment by a logit on the log expected cost per item delivered on each corridor."""
@@ -273,13 +279,29 @@ class SmugglingNetwork(mesa.Agent):
             w = 1.0 / self.model.cfg.supply_chain.loss_memory_consignments
             losses[corridor] += w * (float(lost) - losses[corridor])
 
+    # --------------------------------------------------------------------------------------------- loads
+    def _launch_cost(self, kit_gbp: float) -> float:
+        """A launch that gets away, in places sold: a boat and an engine (``kit_gbp``) over the chance a launch is
+        not stopped (the network's own estimates for beach and taxi launches), over its price per place."""
+        stopped = (1.0 - self.taxi_share) * self.prevented_beach + self.taxi_share * self.prevented_taxi
+        return kit_gbp / max(1.0 - stopped, 0.05) / self.price
+
+    def launch_cost_factor(self) -> float:
+        """How much heavier than ``comfortable_load`` the network loads because launches cost more (in places) than
+        at the start: a network with N customers weighs fewer boats against heavier, riskier loads, and the best
+        load grows with the cost of a launch as (cost / reference) ** ``load_cost_elasticity``. Seizures (dearer
+        boats), beach patrols (more launches stopped) and cheaper places all push loads up."""
+        model = self.model
+        cost = self._launch_cost(model.boat_maker.price + model.engine_maker.price)
+        return (cost / self.reference_launch_cost) ** self.cfg.load_cost_elasticity
+
     # -------------------------------------------------------------------------------------------- prices
     def adjust_price(self) -> None:
         """Weekly: dearer when boats leave full, cheaper when places go unsold."""
         cfg = self.cfg
-        if self.load_ewma > 0.5 * (cfg.comfortable_load + cfg.max_load):
+        if self.load_ewma > 0.5 * (self.comfortable_load + cfg.max_load):
             self.price *= 1 + cfg.price_adjust_per_week
-        elif self.queue_size < cfg.comfortable_load and min(self.boats, self.engines) > 0:
+        elif self.queue_size < self.comfortable_load and min(self.boats, self.engines) > 0:
             self.price *= 1 - cfg.price_adjust_per_week
         self.price = float(min(max(self.price, cfg.price_min_gbp), cfg.price_max_gbp))  # np.clip, for one number
 
@@ -432,7 +454,8 @@ class SmugglingNetwork(mesa.Agent):
         cover = self.model.border_force.known_cover_shift(self.home_area)
         self.wave_limit = self.base_wave_limit + cover.wave_m
         cfg = self.cfg
-        self.comfortable_load = min(max(round(cfg.comfortable_load * cover.load_factor), cfg.min_load), cfg.max_load)
+        factor = cover.load_factor * self.launch_cost_factor()
+        self.comfortable_load = min(max(round(cfg.comfortable_load * factor), cfg.min_load), cfg.max_load)
         if self.operating:
             self.idle_days = 0
             return

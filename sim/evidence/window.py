@@ -98,6 +98,17 @@ def large_boat_years(window: tuple[int, int]) -> list[int]:
 HISTORY_PARAMETERS: tuple[ParameterBox, ...] = (
     prior("migration.yearly_entrants_scale", True, why="demand: one scale on the fitted 2021-2023 levels"),
     *(p for p in FREE_PARAMETERS if p.key != "migration.annual_entrants"),
+    prior(
+        "smuggling.comfortable_load",
+        False,
+        integer=True,
+        why="people per boat when boats are plentiful and launches cost what they did in 2021 (27.6 per boat then)",
+    ),
+    prior(
+        "smuggling.load_cost_elasticity",
+        False,
+        why="how far loads follow the cost of a launch (seizures, patrols): people per boat rose 27.6 -> 48.9",
+    ),
 )
 
 
