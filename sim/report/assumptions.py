@@ -2,7 +2,8 @@
 
 Three debates decide whether a policy works and the model cannot settle them from the data: does more rescue at
 sea draw worse boats into worse weather (rescue moral hazard), do people believe and respond to removal threats
-(deterrence credibility and response), and do smugglers answer seizures with flimsier boats (seizure response).
+(deterrence credibility and response), and do smugglers answer seizures by ordering ahead of the losses and
+with flimsier boats (seizure response).
 The runs: ``python -m sim -m +experiment=contested_assumptions`` sweeps the five shipped scenarios with each
 assumption at the low and at the high end of its plausible range (the others at their configured values), rows of
 ``experiments/contested_assumptions.csv`` (:func:`rows` writes it; a test keeps it in step with the config).
@@ -53,9 +54,9 @@ CONTESTED = (
     ),
     Contested(
         "seizure response",
-        "fall in hull quality per share of boat orders seized",
-        ("smuggling.flimsy_response",),
-        "{0}",
+        "how smugglers answer seizures: ordering ahead of the losses they expect, and flimsier boats",
+        ("smuggling.loss_anticipation", "smuggling.flimsy_response"),
+        "{0} of the recent loss rate ordered ahead and a fall in hull quality of {1} per share of orders seized",
     ),
 )
 KEYS = tuple(k for c in CONTESTED for k in c.keys)
