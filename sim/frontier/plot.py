@@ -32,23 +32,28 @@ def draw(ax, x: str, y: str, candidates: pd.DataFrame, frontier: pd.DataFrame, s
     for i in frontier.index:
         ax.annotate(str(i), (fx[i], fy[i]), fontsize=6, xytext=(2, 2), textcoords="offset points")
     if not shipped.empty:
+        # Letters beside the squares, names in the key under the figure: full names overlapped where scenarios lie
+        # close together (they often do on the cost axis).
         sx, sy = _scaled(x, shipped[x]), _scaled(y, shipped[y])
-        ax.scatter(sx, sy, marker="s", s=28, color="#c0392b", label="shipped scenarios")
-        mid = 0.5 * sum(ax.get_xlim())
-        for i, row in shipped.iterrows():
-            right = sx[i] > mid  # labels of points on the right half go to their left, inside the axes
+        ax.scatter(sx, sy, marker="s", s=28, color="#c0392b", label="shipped scenarios (key below)")
+        for k, i in enumerate(shipped.index):
             ax.annotate(
-                scenario_label(str(row["scenario"])),
-                (sx[i], sy[i]),
-                fontsize=6,
-                color="#c0392b",
-                xytext=(-4 if right else 4, -8),
-                textcoords="offset points",
-                ha="right" if right else "left",
-            )
+                shipped_letter(k), (sx[i], sy[i]), fontsize=7, fontweight="bold", color="#c0392b",
+                xytext=(3, 3), textcoords="offset points",
+            )  # fmt: skip
     ax.set_xlabel(_axis_label(x), fontsize=8)
     ax.set_ylabel(_axis_label(y), fontsize=8)
     ax.tick_params(labelsize=7)
+
+
+def shipped_letter(k: int) -> str:
+    return chr(ord("A") + k) if k < 26 else str(k + 1)
+
+
+def shipped_key(shipped: pd.DataFrame) -> str:
+    """What the letters on the panels stand for: "A Baseline 2024   B Border security 2024 ..."."""
+    names = [scenario_label(str(s)) for s in shipped["scenario"]]
+    return "   ".join(f"{shipped_letter(k)} {name}" for k, name in enumerate(names))
 
 
 def write_png(
@@ -71,7 +76,11 @@ def write_png(
         f"({fmt.count(len(candidates))} tried)",
         fontsize=9,
     )
-    fig.tight_layout()
+    if not shipped.empty:
+        fig.text(0.5, 0.01, "Shipped scenarios: " + shipped_key(shipped), ha="center", fontsize=7, color="#c0392b")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+    else:
+        fig.tight_layout()
     fd, tmp = temp_beside(path)
     import os
 

@@ -177,7 +177,13 @@ def frontier_section(f: Frontier):
         [
             *([stale] if (stale := stale_levers_box(f)) is not None else []),
             Para(text),
-            Chart("The frontier against the mixes tried and the shipped scenarios", draw, 3.6, id="chart-frontier"),
+            Chart(
+                "The frontier against the mixes tried and the shipped scenarios",
+                draw,
+                3.6,
+                id="chart-frontier",
+                caption=f"Red squares: {plot.shipped_key(f.shipped)}." if not f.shipped.empty else "",
+            ),
             Bullets(shipped_items(f)),
             *([box] if (box := upstream_box(f)) is not None else []),
             Table(
