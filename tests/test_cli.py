@@ -78,7 +78,7 @@ def test_help_opens_with_what_the_tool_does_before_the_config():
     outcomes = text[text.index("== Outcomes") : text.index("== Where results go ==")]
     for name in SUMMARY_OUTCOMES:
         assert name in outcomes, name
-    assert "scenario: all_levers, backcast_2022" in text  # the groups and their options, from configs/
+    assert "scenario: all_levers, baseline_2024" in text  # the groups and their options, from configs/
     assert "posterior_draw: null" in text[config_at:]  # then the defaults
 
 
