@@ -186,3 +186,11 @@ def test_the_history_provenance_records_the_window_and_no_test_year_target():
     assert prov["model_runs"] == prov["particles_simulated"] * prov["seeds_per_particle"]
     assert len(prov["posterior"]) <= 10 and "migration.annual_entrants" not in prov["posterior"]
     assert prov["inputs_from_test_years"] and prov["test_year_facts_in_design"]
+
+
+def test_the_shipped_history_calibration_used_the_priors_declared_now():
+    """Priors are the plausible ranges of sim/config.py; changing one (or the free parameters) means the shipped
+    posterior, whose medians every default run uses, is stale: re-run python -m sim.calibrate."""
+    saved = json.loads((HISTORY / "provenance.json").read_text())
+    used = {p["key"]: (p["low"], p["high"], p["log"]) for p in saved["settings"]["parameters"]}
+    assert used == {p.key: (p.low, p.high, p.log) for p in W.HISTORY_PARAMETERS}
