@@ -178,8 +178,8 @@ def load(cfg: SimConfig) -> list[Change]:
 
     Raises ConfigError (one line, naming the row) on a bad id, date, key or value."""
     t = cfg.timeline
-    if t.file is None:
-        for option in ("drop", "set", "dates"):
+    if t.file is None:  # no timeline: nothing to drop (a scenario's drops stay valid with observed=none)
+        for option in ("set", "dates"):
             if getattr(t, option):
                 raise ConfigError(f"timeline.{option}: this scenario has no timeline (timeline.file is null)")
         return []
