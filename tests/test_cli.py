@@ -37,7 +37,8 @@ def test_run_folder_follows_the_output_contract(tmp_path):
     assert "git_revision" in meta and meta["wall_seconds"] > 0
     config = (out / "config.yaml").read_text()
     assert "seed: 5" in config and "days: 40" in config
-    assert meta["posterior_draw"] is None and meta["calibration_id"] is None  # the defaults: posterior medians
+    assert meta["posterior_draw"] is None and meta["posterior_values"] == "medians"  # the default
+    assert meta["calibration_id"].startswith("data/calibration/history@")
 
 
 @pytest.mark.parametrize(

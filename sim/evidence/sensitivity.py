@@ -17,8 +17,9 @@ Parameter boxes are the plausible ranges declared for each parameter in ``sim/co
 nothing chosen here. The default set is every numeric parameter with a plausible range in the groups of
 :data:`DEFAULT_GROUPS`, less :data:`NOT_SWEPT` (prices of enforcement, which change costs, not behaviour, the
 demand of runs without the observed timeline, and a normalisation constant). The boxes are
-:class:`sim.evidence.boxes.ParameterBox`, the type the calibration's priors use too. Sampling is on the unit cube; a parameter whose plausible range spans a factor of
-``sim.evidence.boxes.LOG_SPAN`` (4) or more (and is positive) is mapped on a log scale, integers are rounded.
+:class:`sim.evidence.boxes.ParameterBox`, the type the calibration's priors use too. Sampling is on the unit cube;
+a parameter whose plausible range spans a factor of ``sim.evidence.boxes.LOG_SPAN`` (4) or more (and is positive)
+is mapped on a log scale, integers are rounded.
 Morris mu* (mean absolute elementary effect) is therefore in outcome units per whole plausible range, comparable
 across parameters; the table also divides it by the mean outcome.
 
