@@ -90,7 +90,8 @@ def test_an_unknown_id_and_no_timeline_are_refused():
     with pytest.raises(ConfigError, match="unknown timeline id 'bulgaria_seizure_2023'; did you mean"):
         load(history_cfg(drop=["bulgaria_seizure_2023"]))
     with pytest.raises(ConfigError, match="no timeline"):
-        load(history_cfg(file=None, drop=["x"]))
+        load(history_cfg(file=None, set={"x": 1}))
+    assert load(history_cfg(file=None, drop=["x"])) == []  # nothing to drop: a scenario's drops hold with observed=none
     with pytest.raises(ConfigError, match="no such file"):
         load(history_cfg(file="data/no_such_timeline.csv"))
 
@@ -108,8 +109,21 @@ def test_bad_timeline_input_exits_2_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_the_default_year_starts_from_the_timeline_state_of_2024():
+    """python -m sim: rows up to 2024-01-01 set the start, 2024's act on their day, no 2025 row acts."""
+    cfg = load_config([])
+    model = ChannelModel(cfg)
+    start = {c.id for c in model.timeline.initial}
+    assert {"patrols_uk_france_2022", "bulgaria_seizures_2023", "investigations_2023", "rwanda_supreme_court"} <= start
+    assert model.cfg.enforcement.investigations == 70 and model.beach_patrol.total_officers == 800
+    assert model.cfg.supply_chain.boat_nodes["bulgaria"].seizure_prob == 0.06
+    in_run = {c.id for day, rows in model.timeline.by_day.items() if day < model.total_days for c in rows}
+    assert in_run == {"rwanda_safety_act", "rwanda_scrapped", "vietnam_returns"}
+    assert model.demand_by_year and set(model.demand_by_year) >= {2024}
+
+
 def test_ordinary_runs_share_their_config_and_have_no_by_year():
-    cfg = load_config(["scale=0.01", "days=20"])
+    cfg = load_config(["scale=0.01", "days=20", "observed=none"])
     model = ChannelModel(cfg)
     assert model.cfg is cfg and not model.timeline.changes and model.demand_by_year == {}
     assert "by_year" not in model.run().summary
