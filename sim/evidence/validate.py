@@ -119,13 +119,15 @@ def run_one(overrides: Sequence[str], label: str = "") -> RunRecord:
 
 
 def year_records(results: Any, cfg: Any, years: Sequence[int], label: str = "") -> list[RunRecord]:
-    """One record per calendar year of a run that covers several: that year's outcomes (``by_year``) and days."""
+    """One record per calendar year of a run that covers several: that year's outcomes and days. A year the run
+    does not reach (a shortened run) is left out."""
     out = []
     dates = pd.to_datetime(results.daily["date"])
     for y in years:
         part = results.daily.loc[dates.dt.year == y, list(DAILY_COLUMNS)].copy()
-        if part.empty or str(y) not in results.summary.get("by_year", {}):
-            raise ValidationError(f"the run has no days in {y} (starts {cfg.world.start_date}, {cfg.days} days)")
+        if part.empty:
+            continue
+        by_year = results.summary.get("by_year") or {str(y): results.summary}  # one calendar year: the summary
         out.append(
             RunRecord(
                 label=label.format(year=y),
@@ -133,7 +135,7 @@ def year_records(results: Any, cfg: Any, years: Sequence[int], label: str = "") 
                 start_date=f"{y}-01-01",
                 days=len(part),
                 scale=float(cfg.scale),
-                summary=dict(results.summary["by_year"][str(y)]),
+                summary={k: v for k, v in by_year[str(y)].items() if not isinstance(v, dict)},
                 daily=part.reset_index(drop=True),
             )
         )
@@ -161,7 +163,8 @@ def simulate_years(
     else:
         with process_pool(jobs) as pool:
             runs = list(pool.map(run_years, tasks, [list(years)] * len(tasks), [label] * len(tasks)))
-    return {y: [r[i] for r in runs] for i, y in enumerate(years)}
+    reached = [y for y in years if all(any(rec.year == y for rec in r) for r in runs)]
+    return {y: [next(rec for rec in r if rec.year == y) for r in runs] for y in reached}
 
 
 def default_jobs() -> int:
