@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.cli import (
     apply_posterior_draw,
     draw_metadata,
+    explicit_over_timeline,
     preflight,
     register_schema,
     timeline_overrides,
@@ -35,7 +36,8 @@ register_schema()
 def hydra_main(cfg: DictConfig) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     # posterior_draw=K: row K of posterior_file (null: its medians), as load_config applies them (config.yaml has them)
-    cfg = apply_posterior_draw(cfg, [str(o) for o in HydraConfig.get().overrides.task])
+    task = [str(o) for o in HydraConfig.get().overrides.task]
+    cfg = explicit_over_timeline(apply_posterior_draw(cfg, task), task)
     if HydraConfig.get().mode.name == "MULTIRUN":
         return run_sweep_job(cfg)  # reuses finished runs, records a failure, lets the sweep go on (sim/sweeps/)
     sim_cfg = to_simconfig(cfg)

@@ -52,7 +52,7 @@ def test_run_folder_follows_the_output_contract(tmp_path):
         (["weather=stormy"], "weather=stormy: unknown option; allowed: channel, rough"),
         (["days=abc"], "days=abc: expected integer"),
         (["-m", "seed=1,2", "crossing.failure_prob=0.1,2"], "crossing.failure_prob=2.0: out of range"),
-        (["posterior_draw=120"], "posterior_draw=120: out of range, allowed [0, 119]"),
+        (["posterior_draw=120"], "posterior_draw=120: out of range, allowed [0, "),
         (["scenario=basline_2024"], "patrols_and_rescue, third_country_removal; did you mean baseline_2024?"),
     ],
 )

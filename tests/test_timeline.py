@@ -145,7 +145,8 @@ def test_a_short_history_applies_its_rows_on_their_days():
     assert set(results.summary["by_year"]) == {"2021", "2022"}
     year = results.summary["by_year"]["2022"]
     assert year["people_arrived"] == daily[daily["date"].dt.year == 2022]["people_arrived"].sum()
-    assert year["demand_level"] == cfg.migration.yearly_entrants["2022"]
+    scale = cfg.migration.yearly_entrants_scale  # the posterior's median
+    assert year["demand_level"] == pytest.approx(cfg.migration.yearly_entrants["2022"] * scale)
     applied = [a["id"] for a in model.timeline.applied]
     assert "patrols_uk_france_2022" in applied and "bulgaria_seizures_2023" not in applied
 
@@ -167,7 +168,7 @@ def test_demand_walks_from_the_last_fitted_level():
     years = [2020, 2021, 2022, 2023, 2024, 2025]
     a = yearly_levels(cfg, years, np.random.default_rng(1))
     b = yearly_levels(cfg, years, np.random.default_rng(1))
-    fitted = {int(y): v for y, v in cfg.yearly_entrants.items()}
+    fitted = {int(y): v * cfg.yearly_entrants_scale for y, v in cfg.yearly_entrants.items()}  # x the median scale
     assert a == b and a[2020] == a[2021] == fitted[2021] and a[2023] == fitted[2023]
     assert a[2024] != fitted[2023] and a[2025] != a[2024]
     draws = [yearly_levels(cfg, years, np.random.default_rng(s))[2024] for s in range(400)]
