@@ -7,7 +7,7 @@ CLUSTER := $(VENV)/.installed-cluster
 ARGS   ?=
 
 .PHONY: run test test-slow test-cluster lint format bench bench-sweep bench-dashboard bench-frontier clean venv \
-	calibrate validate sensitivity dashboard report mutation
+	calibrate validate score-2024 sensitivity dashboard report mutation
 
 venv: $(STAMP)
 
@@ -41,7 +41,7 @@ test: $(STAMP) $(DASH) $(CLUSTER)
 	$(PY) -m ruff check sim tests benchmarks hydra_plugins
 	$(PY) -m pytest -m "not slow and not cluster" -q
 
-## Slow checks: 10-seed calibration targets at full scale and other long tests
+## Slow checks: long tests kept out of make test
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow -q
 
@@ -60,12 +60,16 @@ format: $(STAMP)
 	$(PY) -m ruff format sim tests benchmarks hydra_plugins
 	$(PY) -m ruff check --fix sim tests benchmarks hydra_plugins
 
-## Calibration to 2024 (ABC-SMC; QUICK=1 for a few minutes) and the validation scorecard (docs/validation.md)
+## Calibration on the 2021-2023 window (ABC-SMC; docs/calibration.md) and the validation scorecard (docs/validation.md)
 calibrate: $(STAMP)
-	$(PY) -m sim.calibrate $(if $(QUICK),--quick) $(ARGS)
+	$(PY) -m sim.calibrate $(ARGS)
 
 validate: $(STAMP)
 	$(PY) -m sim.validate --write-doc $(ARGS)
+
+## The default 2024 run's out-of-sample score (10 seeds, full scale) -> benchmarks/output/scorecard_2024.json
+score-2024: $(STAMP)
+	$(PY) -m sim.evidence.scorecard $(ARGS)
 
 ## Sensitivity analysis as sweeps (resumable): Morris screening, a second independent screening to measure how
 ## stable its ranking is, then Sobol' indices of the top 8 (~27 min on 2 cores); tables and plots ->

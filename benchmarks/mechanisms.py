@@ -97,8 +97,6 @@ def main() -> None:
         return
     configs = {
         "default_2024": (),
-        "backcast_2022": ("scenario=backcast_2022",),
-        "backcast_2023": ("scenario=backcast_2023",),
     }
     for market in ("true", "false"):
         configs[f"seizures_market_{market}"] = (*SEIZURES, f"supply_chain.market={market}")

@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.cli import (
     apply_posterior_draw,
     draw_metadata,
+    explicit_over_timeline,
     preflight,
     register_schema,
     timeline_overrides,
@@ -34,8 +35,9 @@ register_schema()
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
 def hydra_main(cfg: DictConfig) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-    # posterior_draw=K: row K's calibrated values, as load_config applies them (so config.yaml shows them)
-    cfg = apply_posterior_draw(cfg, [str(o) for o in HydraConfig.get().overrides.task])
+    # posterior_draw=K: row K of posterior_file (null: its medians), as load_config applies them (config.yaml has them)
+    task = [str(o) for o in HydraConfig.get().overrides.task]
+    cfg = explicit_over_timeline(apply_posterior_draw(cfg, task), task)
     if HydraConfig.get().mode.name == "MULTIRUN":
         return run_sweep_job(cfg)  # reuses finished runs, records a failure, lets the sweep go on (sim/sweeps/)
     sim_cfg = to_simconfig(cfg)
@@ -45,7 +47,9 @@ def hydra_main(cfg: DictConfig) -> dict:
     extra = {"config_key": config_key(plain), **draw_metadata(plain)}
     write_run_folder(out_dir, results, OmegaConf.to_yaml(plain), sim_cfg.seed, extra=extra)
     if HydraConfig.get().mode.name == "RUN":
-        draw = "" if sim_cfg.posterior_draw is None else f", posterior draw {sim_cfg.posterior_draw}"
+        draw = f", posterior draw {sim_cfg.posterior_draw}" if sim_cfg.posterior_draw is not None else ""
+        if sim_cfg.posterior_file and sim_cfg.posterior_draw is None:
+            draw = f", posterior medians of {sim_cfg.posterior_file}"
         levers = ", ".join(levers_on(sim_cfg)) or "none"
         print(f"scenario {sim_cfg.scenario}, seed {sim_cfg.seed}{draw}, levers on: {levers}")
         print(results.text_summary())

@@ -2,7 +2,8 @@
 before any work starts (so a bad value gives one line and nothing is written).
 
 Also here, because every front end composes through :func:`compose_raw`: applying ``posterior_draw=K`` (row K of
-the calibration's posterior draws replaces the defaults; command-line overrides win), the outcome list of
+the calibration's posterior draws, or their medians when K is null, replaces the defaults; command-line overrides
+win), the outcome list of
 ``python -m sim --help`` (``configs/hydra/help/channel.yaml``) and the nearest valid name for a misspelt key,
 group option or flag ("did you mean scenario?")."""
 
@@ -18,6 +19,7 @@ import hashlib
 import itertools
 import math
 import re
+import statistics
 import textwrap
 import types
 import typing
@@ -107,7 +109,27 @@ def compose_raw(overrides: list[str], config_name: str = "config", with_hydra: b
         raise ConfigError(one_line(exc)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(yaml_error_line(exc)) from None
-    return apply_posterior_draw(cfg, overrides)
+    return explicit_over_timeline(apply_posterior_draw(cfg, overrides), overrides)
+
+
+def explicit_over_timeline(cfg: DictConfig, overrides: Sequence[str]) -> DictConfig:
+    """A key the command line sets that the timeline also sets keeps the command line's value for the whole run: its
+    rows are left out (added to ``timeline.drop`` as keys, sim/timeline.py), e.g. ``enforcement.beach_officers=1200``
+    in the default 2024 run. Use ``timeline.set.ID=VALUE`` to change an observed event on its date instead."""
+    from sim.timeline import KEYS, pattern_of
+
+    timeline = cfg.get("timeline")
+    if not timeline or not timeline.get("file"):
+        return cfg
+    keys = sorted(
+        k
+        for k in _override_keys(overrides)
+        if k.split(".")[0] in ("enforcement", "supply_chain", "policy", "migration") and pattern_of(k) in KEYS
+    )
+    if keys:
+        with read_write(cfg), open_dict(cfg):
+            cfg.timeline.drop = [*cfg.timeline.drop, *(k for k in keys if k not in cfg.timeline.drop)]
+    return cfg
 
 
 def yaml_error_line(exc: yaml.YAMLError) -> str:
@@ -131,7 +153,7 @@ def outcomes_help(width: int = 110) -> str:
 
 
 # ------------------------------------------------------------------------------------------ posterior draws
-POSTERIOR_DRAWS = ROOT / "data" / "calibration" / "2024" / "posterior_draws.csv"
+POSTERIOR_DRAWS = ROOT / "data" / "calibration" / "history" / "posterior_draws.csv"  # the default posterior_file
 
 
 def _shown(path: Path) -> str:
@@ -242,30 +264,65 @@ def _keys_set_by(path: Path) -> set[str]:
 
 
 def apply_posterior_draw(cfg: DictConfig, overrides: Sequence[str]) -> DictConfig:
-    """Set the values of row ``cfg.posterior_draw`` of the posterior draws in a composed config (in place).
+    """Put the calibrated values of ``posterior_file`` into a composed config (in place).
 
-    A key the command line sets keeps its value (explicit overrides win). A scenario or experiment file that sets a
-    drawn key is refused: its value is usually tied to the 2024 median (the back-casts scale demand and supply by
-    observed ratios), so neither value alone would be right."""
-    k = cfg.get("posterior_draw")
-    if k is None:
+    ``posterior_draw=K``: row K of the draws. A key the command line sets keeps its value (explicit overrides win); a
+    scenario or experiment file that sets a drawn key is refused, since neither value alone would be right.
+    ``posterior_draw=null``: the medians of the file's columns (:func:`posterior_medians`), read now, so the default
+    run follows a recalibration with no edit; here a key the command line, the scenario or an experiment sets keeps
+    its value (the medians stand in for the declared defaults, which those files override as usual).
+    ``posterior_file=null``: neither; the declared defaults (what a calibration's own runs use)."""
+    if not cfg.get("posterior_file"):
         return cfg
-    values = posterior_draw_values(k, posterior_path(cfg))
+    k = cfg.get("posterior_draw")
     explicit = _override_keys(overrides)
     files = [CONFIG_DIR / "scenario" / f"{cfg.get('scenario')}.yaml"]
     files += [CONFIG_DIR / "experiment" / f"{o.split('=', 1)[1]}.yaml" for o in overrides if _is_experiment(o)]
-    for path in files:
-        clash = sorted((_keys_set_by(path) & set(values)) - explicit)
-        if clash:
-            raise ConfigError(
-                f"posterior_draw={k}: {path.parent.name} {path.stem} sets {clash[0]}, which the draw sets too; "
-                "a draw cannot be combined with it (set the key on the command line to choose its value)"
-            )
+    if k is None:
+        values = posterior_medians(posterior_path(cfg))
+        explicit |= set().union(*(_keys_set_by(path) for path in files))
+    else:
+        values = posterior_draw_values(k, posterior_path(cfg))
+        for path in files:
+            clash = sorted((_keys_set_by(path) & set(values)) - explicit)
+            if clash:
+                raise ConfigError(
+                    f"posterior_draw={k}: {path.parent.name} {path.stem} sets {clash[0]}, which the draw sets too; "
+                    "a draw cannot be combined with it (set the key on the command line to choose its value)"
+                )
     with read_write(cfg), open_dict(cfg):
         for key, value in values.items():
             if key not in explicit:
                 OmegaConf.update(cfg, key, value, merge=False)
     return cfg
+
+
+@functools.lru_cache(maxsize=8)
+def _medians(path: Path, stamp: tuple[int, int]) -> tuple[tuple[str, int | float], ...]:
+    keys, rows = read_posterior_draws(path)
+    if not rows:
+        raise ConfigError(f"posterior_draw=null: {_shown(path)} has no draws to take medians of")
+    out = []
+    for j, key in enumerate(keys):
+        try:
+            integer = isinstance(declared_default(key), int)
+        except ConfigError:
+            raise ConfigError(f"{_shown(path)}: column {key} is not a declared parameter") from None
+        median = statistics.median(float(row[j]) for row in rows)
+        out.append((key, round(median) if integer else median))
+    return tuple(out)
+
+
+def posterior_medians(path: Path) -> dict[str, int | float]:
+    """The median of every column of a posterior draws file (integers rounded for integer parameters): the values
+    of ``posterior_draw=null``. Each parameter's own marginal median, as docs/calibration.md reports them; cached
+    per file version (path, size, modification time)."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        read_posterior_draws(path)  # raises the one-line error naming the file
+        raise
+    return dict(_medians(Path(path), (st.st_size, st.st_mtime_ns)))
 
 
 def _is_experiment(override: str) -> bool:
@@ -283,13 +340,18 @@ def posterior_path(cfg: Any) -> Path:
 
 
 def draw_metadata(plain: dict[str, Any]) -> dict[str, Any]:
-    """What a run's metadata.json records about its posterior draw: K, the file and the calibration's id (folder and
-    digest of the draws file; None if the run uses the defaults)."""
+    """What a run's metadata.json records about its calibrated values: K (None for the medians), the file and the
+    calibration's id (folder and digest of the draws file; all None if the run uses no posterior)."""
     k = plain.get("posterior_draw")
-    if k is None:
-        return {"posterior_draw": None, "calibration_id": None}
+    if not plain.get("posterior_file"):
+        return {"posterior_draw": k, "calibration_id": None}
     path = posterior_path(plain)
-    return {"posterior_draw": k, "calibration_id": calibration_id(path), "posterior_file": _shown(path)}
+    return {
+        "posterior_draw": k,
+        "posterior_values": "medians" if k is None else f"draw {k}",
+        "calibration_id": calibration_id(path),
+        "posterior_file": _shown(path),
+    }
 
 
 def one_line(exc: BaseException) -> str:

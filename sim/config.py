@@ -1543,17 +1543,17 @@ class SimConfig:
     scale: float = param(1.0, "population multiplier", 1e-6, 1_000.0, "1 = full scale: every person an agent")
     posterior_draw: int | None = param(
         None,
-        "row of the posterior_file (null: the defaults, i.e. the 2024 posterior medians)",
+        "row of the posterior_file (null: the medians of its columns, read at run time)",
         None,
         None,
         "run setting: the row's calibrated values replace the defaults (sim/cli.py, docs/calibration.md)",
     )
-    posterior_file: str = param(
-        "data/calibration/2024/posterior_draws.csv",
-        "path (relative to the repository) of the posterior draws posterior_draw reads",
+    posterior_file: str | None = param(
+        "data/calibration/history/posterior_draws.csv",
+        "path (relative to the repository) of the posterior draws posterior_draw reads (null: none, the defaults)",
         None,
         None,
-        "run setting: a scenario declares the calibration it draws from (history_2021_2025: data/calibration/history)",
+        "run setting: the 2021-2023 calibration (python -m sim.calibrate); a scenario may declare another",
     )
     world: WorldConfig = field(default_factory=WorldConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)

@@ -178,8 +178,8 @@ def load(cfg: SimConfig) -> list[Change]:
 
     Raises ConfigError (one line, naming the row) on a bad id, date, key or value."""
     t = cfg.timeline
-    if t.file is None:
-        for option in ("drop", "set", "dates"):
+    if t.file is None:  # no timeline: nothing to drop (a scenario's drops stay valid with observed=none)
+        for option in ("set", "dates"):
             if getattr(t, option):
                 raise ConfigError(f"timeline.{option}: this scenario has no timeline (timeline.file is null)")
         return []
@@ -199,7 +199,12 @@ def load(cfg: SimConfig) -> list[Change]:
         key = (row["key"] or "").strip()
         changes.append(_change(cfg, where, rid, date, key, row["value"], row["source"] or ""))
     known = sorted(ids)
-    for option, names in (("drop", t.drop), ("set", list(t.set)), ("dates", list(t.dates))):
+    dropped_keys = {n for n in t.drop if "." in n}  # a config key set on the command line (sim/cli.py): it wins
+    for option, names in (
+        ("drop", [n for n in t.drop if "." not in n]),
+        ("set", list(t.set)),
+        ("dates", list(t.dates)),
+    ):
         for name in names:
             if name not in ids:
                 from sim.cli import did_you_mean
@@ -207,7 +212,7 @@ def load(cfg: SimConfig) -> list[Change]:
                 raise ConfigError(f"timeline.{option}: unknown timeline id {name!r}{did_you_mean(name, known)}")
     out = []
     for c in changes:
-        if c.id in t.drop:
+        if c.id in t.drop or c.key in dropped_keys:
             continue
         date = c.date
         if c.id in t.dates:

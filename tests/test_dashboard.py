@@ -225,7 +225,7 @@ def test_every_node_of_the_default_world_has_a_map_position():
 
 def test_a_world_without_map_positions_is_refused():
     with pytest.raises(ValueError, match="no map position"):
-        Classroom.new(("world=toy", "enforcement=toy", "scale=0.05"))
+        Classroom.new(("world=toy", "enforcement=toy", "observed=none", "scale=0.05"))
 
 
 def test_the_map_shows_what_the_model_holds():
@@ -298,7 +298,7 @@ def test_the_band_and_the_chance_mark():
         (["--host", "999.1.1.1"], "--host 999.1.1.1: not an IP address"),
         (["--host", "0.0.0.0"], "add --allow-network"),
         (["--band-seeds", "1"], "--band-seeds 1"),
-        (["world=toy", "enforcement=toy"], "no map position"),
+        (["world=toy", "enforcement=toy", "observed=none"], "no map position"),
     ],
 )
 def test_command_line_refuses_bad_input_in_one_line(capsys, argv, words):

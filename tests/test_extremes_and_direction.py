@@ -21,7 +21,7 @@ def test_no_boats_ever_delivered_gives_no_arrivals():
 
 
 def test_zero_demand_gives_nothing():
-    r = run_with("migration.annual_entrants=0")
+    r = run_with("migration.yearly_entrants_scale=0")  # the default's demand: fitted levels x this scale
     s = r.summary
     assert s["people_entered"] == 0
     assert s["people_arrived"] == 0 and s["deaths_at_sea"] == 0 and s["boats_launched"] == 0

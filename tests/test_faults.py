@@ -84,7 +84,7 @@ def refuse(capsys, tmp_path: Path, *args: str) -> str:
             "calmest-day median is below the winter one; set weather.inverted_season=true",
         ),
         (["hydra/launcher=nope"], "hydra/launcher=nope: unknown option; allowed: basic, joblib, local"),
-        (["scenario="], "scenario=: no option given; allowed: all_levers, backcast_2022"),
+        (["scenario="], "scenario=: no option given; allowed: all_levers, baseline_2024"),
         (["scale=1000", "days=36500"], "run too large: 5,548,180,822 people over 36,620 days needs about"),
         (["scale=1000"], "run too long: 73,632,329 people over 486 days takes about"),
         (["scale=2", "limits.max_minutes=0.01"], "above limits.max_minutes=0.01; lower scale or days, or raise"),

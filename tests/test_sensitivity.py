@@ -181,7 +181,7 @@ def sweep(sweep_dir: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-MORRIS_KEYS = "[migration.annual_entrants,smuggling.max_load,crossing.incident_base_prob]"
+MORRIS_KEYS = "[migration.yearly_entrants_scale,smuggling.max_load,crossing.incident_base_prob]"
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +206,7 @@ def test_morris_design_runs_as_a_sweep_and_is_analysed_when_it_ends(screening):
     indices = pd.read_csv(sweep_dir / "sensitivity.csv")
     assert set(indices["outcome"]) == set(S.OUTCOMES) and len(indices) == 3 * len(S.OUTCOMES)
     first = indices[indices["rank"] == 1].set_index("outcome")["parameter"]
-    assert first["people_arrived"] == "migration.annual_entrants"
+    assert first["people_arrived"] == "migration.yearly_entrants_scale"
     assert (sweep_dir / "sensitivity.png").stat().st_size > 10_000
     assert "sensitivity: people_arrived" in p.stderr and "most influential" in p.stderr
 

@@ -90,7 +90,8 @@ def test_an_unknown_id_and_no_timeline_are_refused():
     with pytest.raises(ConfigError, match="unknown timeline id 'bulgaria_seizure_2023'; did you mean"):
         load(history_cfg(drop=["bulgaria_seizure_2023"]))
     with pytest.raises(ConfigError, match="no timeline"):
-        load(history_cfg(file=None, drop=["x"]))
+        load(history_cfg(file=None, set={"x": 1}))
+    assert load(history_cfg(file=None, drop=["x"])) == []  # nothing to drop: a scenario's drops hold with observed=none
     with pytest.raises(ConfigError, match="no such file"):
         load(history_cfg(file="data/no_such_timeline.csv"))
 
@@ -108,8 +109,21 @@ def test_bad_timeline_input_exits_2_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_the_default_year_starts_from_the_timeline_state_of_2024():
+    """python -m sim: rows up to 2024-01-01 set the start, 2024's act on their day, no 2025 row acts."""
+    cfg = load_config([])
+    model = ChannelModel(cfg)
+    start = {c.id for c in model.timeline.initial}
+    assert {"patrols_uk_france_2022", "bulgaria_seizures_2023", "investigations_2023", "rwanda_supreme_court"} <= start
+    assert model.cfg.enforcement.investigations == 70 and model.beach_patrol.total_officers == 800
+    assert model.cfg.supply_chain.boat_nodes["bulgaria"].seizure_prob == 0.06
+    in_run = {c.id for day, rows in model.timeline.by_day.items() if day < model.total_days for c in rows}
+    assert in_run == {"rwanda_safety_act", "rwanda_scrapped", "vietnam_returns"}
+    assert model.demand_by_year and set(model.demand_by_year) >= {2024}
+
+
 def test_ordinary_runs_share_their_config_and_have_no_by_year():
-    cfg = load_config(["scale=0.01", "days=20"])
+    cfg = load_config(["scale=0.01", "days=20", "observed=none"])
     model = ChannelModel(cfg)
     assert model.cfg is cfg and not model.timeline.changes and model.demand_by_year == {}
     assert "by_year" not in model.run().summary
@@ -131,7 +145,8 @@ def test_a_short_history_applies_its_rows_on_their_days():
     assert set(results.summary["by_year"]) == {"2021", "2022"}
     year = results.summary["by_year"]["2022"]
     assert year["people_arrived"] == daily[daily["date"].dt.year == 2022]["people_arrived"].sum()
-    assert year["demand_level"] == cfg.migration.yearly_entrants["2022"]
+    scale = cfg.migration.yearly_entrants_scale  # the posterior's median
+    assert year["demand_level"] == pytest.approx(cfg.migration.yearly_entrants["2022"] * scale)
     applied = [a["id"] for a in model.timeline.applied]
     assert "patrols_uk_france_2022" in applied and "bulgaria_seizures_2023" not in applied
 
@@ -153,7 +168,7 @@ def test_demand_walks_from_the_last_fitted_level():
     years = [2020, 2021, 2022, 2023, 2024, 2025]
     a = yearly_levels(cfg, years, np.random.default_rng(1))
     b = yearly_levels(cfg, years, np.random.default_rng(1))
-    fitted = {int(y): v for y, v in cfg.yearly_entrants.items()}
+    fitted = {int(y): v * cfg.yearly_entrants_scale for y, v in cfg.yearly_entrants.items()}  # x the median scale
     assert a == b and a[2020] == a[2021] == fitted[2021] and a[2023] == fitted[2023]
     assert a[2024] != fitted[2023] and a[2025] != a[2024]
     draws = [yearly_levels(cfg, years, np.random.default_rng(s))[2024] for s in range(400)]

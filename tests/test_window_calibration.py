@@ -93,7 +93,7 @@ def test_a_bad_window_is_refused_on_one_line(window, capsys, tmp_path):
 
 def test_window_runs_stop_at_the_end_of_the_window():
     assert W.window_days((2021, 2023)) == 1095 and W.window_days((2021, 2022)) == 730
-    assert W.window_overrides((2021, 2022)) == ["scenario=history_2021_2025", "days=730"]
+    assert W.window_overrides((2021, 2022)) == ["scenario=history_2021_2025", "days=730", "posterior_file=null"]
 
 
 # ------------------------------------------------------------------------------------ budget and resuming
@@ -171,10 +171,10 @@ def test_the_history_scenario_draws_from_the_history_posterior():
     assert meta["posterior_file"] == "data/calibration/history/posterior_draws.csv"
     assert meta["calibration_id"] == cli.calibration_id(HISTORY / C.DRAWS_FILE)
     assert meta["calibration_id"].startswith("data/calibration/history@")
-    # The 2024 default keeps its own calibration.
+    # The 2024 default draws from the same calibration (2024 is a test year: nothing is fitted to it).
     base = cli.load_config(["posterior_draw=0"])
-    assert base.posterior_file == "data/calibration/2024/posterior_draws.csv"
-    assert cli.draw_metadata({"posterior_draw": 0})["calibration_id"].startswith("data/calibration/2024@")
+    assert base.posterior_file == "data/calibration/history/posterior_draws.csv"
+    assert not (ROOT / "data" / "calibration" / "2024").exists()
     with pytest.raises(ConfigError, match=r"out of range, allowed \[0, \d+\] \(the draws of data/calibration/history"):
         cli.load_config(["scenario=history_2021_2025", f"posterior_draw={len(draws)}"])
 
@@ -186,3 +186,11 @@ def test_the_history_provenance_records_the_window_and_no_test_year_target():
     assert prov["model_runs"] == prov["particles_simulated"] * prov["seeds_per_particle"]
     assert len(prov["posterior"]) <= 10 and "migration.annual_entrants" not in prov["posterior"]
     assert prov["inputs_from_test_years"] and prov["test_year_facts_in_design"]
+
+
+def test_the_shipped_history_calibration_used_the_priors_declared_now():
+    """Priors are the plausible ranges of sim/config.py; changing one (or the free parameters) means the shipped
+    posterior, whose medians every default run uses, is stale: re-run python -m sim.calibrate."""
+    saved = json.loads((HISTORY / "provenance.json").read_text())
+    used = {p["key"]: (p["low"], p["high"], p["log"]) for p in saved["settings"]["parameters"]}
+    assert used == {p.key: (p.low, p.high, p.log) for p in W.HISTORY_PARAMETERS}

@@ -1,18 +1,17 @@
-"""Likelihood-free calibration of the free parameters to 2024: ABC-SMC, written out here with numpy.
+"""Likelihood-free calibration: ABC-SMC, written out here with numpy; what the history calibration runs on.
 
-``python -m sim.calibrate [--quick]`` fits the parameters in :data:`FREE_PARAMETERS` to the 2024 annual
-targets (people and boats arrived, people per boat, crossing days, prevention share, deaths at sea) and to the
-seasonal pattern (monthly shares of arrivals against the 2021-2023 average, as in ``sim.validate``), and
-returns a weighted sample from the approximate posterior, not a point.
+``python -m sim.calibrate [--window 2021-2023]`` fits the free parameters of the history run on the years of the
+window only (sim/evidence/window.py: its targets, its simulator, outputs in ``data/calibration/history``). Nothing is
+fitted to 2024 or 2025: they are test years, and a window that reaches them is refused. The window defaults to
+2021-2023, the whole calibration window. (An earlier calibration fitted the default single year to 2024's own
+targets; it is retired, and with it its 2024 targets, distance and outputs.)
 
 Method (ABC-SMC: Toni et al. 2009, J R Soc Interface 6:187; Beaumont et al. 2009, Biometrika 96:983):
 
 - Priors are uniform on each parameter's plausible range declared in ``sim/config.py`` (``plausible=``), on a
   log scale for rates and sizes; the bounds must lie inside the declared validity range (checked).
-- Each simulation is one full-scale 2024 run with its own seed, so the posterior includes the model's noise.
-- Distance: the root mean square of the relative differences of the six targets, each divided by its
-  tolerance (``sim.evidence.validate.TOLERANCE``: 25%, deaths 50%), and of the L1 distance between monthly shares
-  divided by how far observed years are from each other (about 0.4). A distance of 1 is "on average at the tolerance".
+- Each particle is simulated with ``replicates`` seeds; the distance (the targets' ``distance``) is taken of the
+  mean of their statistics.
 - Generation 0 is rejection ABC: ``gen0_factor * population`` draws from the prior, the best ``population``
   kept. Each later generation lowers the tolerance to the ``alpha`` quantile of the previous distances and
   proposes from the previous weighted population moved by a Gaussian kernel (twice the weighted covariance,
@@ -26,18 +25,14 @@ Method (ABC-SMC: Toni et al. 2009, J R Soc Interface 6:187; Beaumont et al. 2009
 pyabc (0.13) was not used: on Python 3.12 it pulls in dask/distributed, redis, scikit-learn, Jupyter kernels and
 SQLAlchemy, far more than this needs.
 
-Outputs (``--out``, default ``data/calibration/2024``): ``accepted.csv`` (the final population: parameters,
-weight, distance, outcomes, seed), ``posterior_draws.csv`` (an equal-weight resample of it, :func:`resample_posterior`,
-the rows ``posterior_draw=K`` of a run uses), ``provenance.json`` (data files and digests, targets, distance,
-tolerance schedule, settings, seeds, git revision, versions, date, posterior summary, the draws, check runs) and
-``posterior.png``. ``--write-draws`` only (re)writes the draws of an existing calibration folder.
-``--write-doc`` writes ``docs/calibration.md`` from those files.
-
-``--window 2021-2023`` calibrates the history run on those years instead (sim/evidence/window.py: per-year
-targets, runs stopped at the window's end, ``--replicates`` seeds per particle, default 2; outputs in
-``data/calibration/history``). ``--max-minutes M`` pauses cleanly after the first batch that ends past M minutes
-of this call (the checkpoint is complete; the same command resumes with the same draws) and writes the outputs
-of the last complete generation.
+Outputs: ``accepted.csv`` (the final population: parameters, weight, distance, outcomes, seed),
+``posterior_draws.csv`` (an equal-weight resample of it, :func:`resample_posterior`: the rows ``posterior_draw=K``
+of a run uses, and whose medians every run with ``posterior_draw=null`` uses), ``provenance.json`` (data files and
+digests, targets, distance, tolerance schedule, settings, seeds, git revision, versions, date, posterior summary,
+the draws, check runs) and ``posterior.png``. ``--write-draws`` only (re)writes the draws of an existing
+calibration folder; ``--write-doc`` its section of ``docs/calibration.md``. ``--max-minutes M`` pauses cleanly
+after the first batch that ends past M minutes of this call (the checkpoint is complete; the same command resumes
+with the same draws) and writes the outputs of the last complete generation.
 """
 
 from __future__ import annotations
@@ -47,13 +42,12 @@ import dataclasses
 import datetime as dt
 import json
 import math
-import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -63,13 +57,10 @@ from sim.evidence import observed as obs
 from sim.evidence import validate as V
 from sim.evidence.boxes import ParameterBox, prior
 from sim.outputs import atomic_write_frame, atomic_write_text, file_sha256, git_revision, package_versions
-from sim.results.outcomes import per_full_scale
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_OUT = ROOT / "data" / "calibration" / "2024"
 DEFAULT_WORK = ROOT / "results" / "calibration"
 DOC = ROOT / "docs" / "calibration.md"
-YEAR = 2024
 STATE_VERSION = 1
 
 
@@ -77,6 +68,8 @@ STATE_VERSION = 1
 FreeParameter = ParameterBox
 
 
+# The calibrated parameters of a single year's model (demand as annual_entrants); the history calibration
+# (sim/evidence/window.py, HISTORY_PARAMETERS) takes these with one scale on the fitted yearly demand levels instead.
 FREE_PARAMETERS: tuple[ParameterBox, ...] = (
     prior("migration.annual_entrants", True, why="demand: sets arrivals given losses on the way"),
     prior(
@@ -101,8 +94,6 @@ FREE_PARAMETERS: tuple[ParameterBox, ...] = (
     prior("crossing.incident_base_prob", True, why="fatal incident risk: deaths at sea"),
 )
 
-TARGET_NAMES = tuple(obs.TARGETS)
-
 
 @dataclass
 class Settings:
@@ -117,11 +108,7 @@ class Settings:
     scale: float = 1.0
     overrides: tuple[str, ...] = ()
     replicates: int = 1  # seeds per particle; the distance is taken of their mean statistics
-    window: str = ""  # "2021-2023": the history calibration (sim/evidence/window.py); "": the 2024 one
-
-    @classmethod
-    def quick(cls) -> Settings:
-        return cls(population=40, gen0_factor=3.0, max_generations=4, max_simulations=320)
+    window: str = ""  # "2021-2023": the years fitted (sim/evidence/window.py)
 
 
 # ------------------------------------------------------------------------------------------- parameters
@@ -153,57 +140,11 @@ def to_overrides(theta: Sequence[float], params: Sequence[ParameterBox] = FREE_P
     return out
 
 
-# --------------------------------------------------------------------------------------------- distance
-@dataclass
-class Targets:
-    annual: dict[str, float]
-    shares: np.ndarray
-    shares_yardstick: float
+class Targets(Protocol):
+    """What a calibration is scored on (sim/evidence/window.py's WindowTargets): a distance of a particle's mean
+    statistics, 1 = at the tolerance on average."""
 
-    @classmethod
-    def load(cls, year: int = YEAR) -> Targets:
-        annual = obs.load_annual()
-        daily = obs.load_daily()
-        years = obs.PATTERN_YEARS
-        l1 = [
-            float(
-                np.abs(
-                    obs.monthly_shares(daily, [y]).to_numpy()
-                    - obs.monthly_shares(daily, [o for o in years if o != y]).to_numpy()
-                ).sum()
-            )
-            for y in years
-        ]
-        return cls(
-            annual=obs.annual_targets(year, annual),
-            shares=obs.monthly_shares(daily, years).to_numpy(),
-            shares_yardstick=float(np.mean(l1)),
-        )
-
-    def distance(self, stats: dict[str, float]) -> float:
-        return distance(stats, self)
-
-
-def statistics(record: V.RunRecord) -> dict[str, float]:
-    """Summary statistics of one run: the annual targets (counts per unit of scale) and monthly shares."""
-    s = {name: per_full_scale(name, float(record.summary[name]), record.scale) for name in TARGET_NAMES}
-    months = V._month_series(record).to_numpy()
-    total = months.sum()
-    shares = months / total if total > 0 else np.full(12, 1 / 12)
-    for m in range(12):
-        s[f"share_{m + 1:02d}"] = float(shares[m])
-    return s
-
-
-def distance(stats: dict[str, float], targets: Targets) -> float:
-    """Root mean square of the scaled discrepancies (1 = at the tolerance on average)."""
-    terms = []
-    for name in TARGET_NAMES:
-        o = targets.annual[name]
-        terms.append((stats[name] - o) / (o * V.TOLERANCE[name]))
-    shares = np.array([stats[f"share_{m:02d}"] for m in range(1, 13)])
-    terms.append(np.abs(shares - targets.shares).sum() / targets.shares_yardstick)
-    return float(np.sqrt(np.mean(np.square(terms))))
+    def distance(self, stats: dict[str, float]) -> float: ...
 
 
 def _mean_stats(replicates: Sequence[dict[str, float]]) -> dict[str, float]:
@@ -211,12 +152,6 @@ def _mean_stats(replicates: Sequence[dict[str, float]]) -> dict[str, float]:
     if len(replicates) == 1:
         return dict(replicates[0])
     return {k: float(np.mean([r[k] for r in replicates])) for k in replicates[0]}
-
-
-def _simulate(task: tuple[list[str], int]) -> dict[str, float]:
-    overrides, seed = task
-    record = V.run_one([*overrides, f"seed={seed}"])
-    return statistics(record)
 
 
 # ----------------------------------------------------------------------------------------------- ABC-SMC
@@ -263,9 +198,10 @@ class Calibration:
         work_dir: Path,
         jobs: int | None = None,
         params: Sequence[ParameterBox] = FREE_PARAMETERS,
-        targets: Targets | None = None,
-        log=print,
-        simulator=None,
+        *,
+        targets: Targets,
+        simulator: Callable[[tuple[list[str], int]], dict[str, float]],
+        log: Callable[[str], None] = print,
     ) -> None:
         check_priors(params)
         self.s = settings
@@ -273,10 +209,10 @@ class Calibration:
         self.work = Path(work_dir)
         self.jobs = jobs or V.default_jobs()
         self.batch = settings.batch
-        self.targets = targets or Targets.load()
+        self.targets = targets
         self.lo, self.hi = _bounds_z(self.params)
         self.log = log
-        self.simulator = simulator or _simulate  # (overrides, seed) -> statistics; picklable for the pool
+        self.simulator = simulator  # (overrides, seed) -> statistics; picklable for the pool
         self.base = [f"scale={settings.scale:g}", *settings.overrides]
         self.state_path = self.work / "state.json"
         self.sims_path = self.work / "simulations.csv"
@@ -635,37 +571,6 @@ def median_overrides(summary: dict, params: Sequence[ParameterBox] = FREE_PARAME
     return to_overrides([summary[p.key]["median"] for p in params], params)
 
 
-def check_runs(overrides: Sequence[str], seeds: int, jobs: int | None) -> dict[str, Any]:
-    """Mean targets over ``seeds`` full-scale runs of a parameter set (posterior median or defaults)."""
-    targets = obs.annual_targets(YEAR)
-    records = V.simulate(list(overrides), range(seeds), jobs)
-    out = {}
-    for name in TARGET_NAMES:
-        vals = [per_full_scale(name, float(r.summary[name]), r.scale) for r in records]
-        out[name] = {
-            "mean": float(np.mean(vals)),
-            "observed": targets[name],
-            "rel_diff": V.rel_diff(float(np.mean(vals)), targets[name]),
-        }
-    card = V.score(records, label="check")
-    out["monthly_ard"] = card["monthly"]["ard_per_seed"]["mean"]
-    out["seeds"] = seeds
-    return out
-
-
-def scale_check(scales: Sequence[float] = (1.0, 0.5, 0.25), seeds: int = 4, jobs: int | None = None) -> list[dict]:
-    """Outcomes per unit of scale at several scales: is a reduced-scale calibration unbiased?"""
-    rows = []
-    for sc in scales:
-        records = V.simulate([f"scale={sc:g}"], range(seeds), jobs)
-        row: dict[str, float] = {"scale": sc}
-        for name in TARGET_NAMES:
-            vals = [per_full_scale(name, float(r.summary[name]), sc) for r in records]
-            row[name] = float(np.mean(vals))
-        rows.append(row)
-    return rows
-
-
 def plot_posterior(
     post: pd.DataFrame,
     path: Path,
@@ -710,7 +615,7 @@ def plot_posterior(
     plt.close(fig)
 
 
-def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: list[dict] | None) -> dict:
+def write_outputs(cal: Calibration, out_dir: Path, checks: dict) -> dict:
     out_dir = Path(out_dir)
     post = cal.posterior()
     summary = posterior_summary(post, cal.params)
@@ -726,17 +631,7 @@ def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: lis
         "versions": versions,
         "command": "python -m sim.calibrate " + " ".join(sys.argv[1:]),
         "data": {"files": obs.file_digests(), "sources": "data/SOURCES.md"},
-        "targets": None
-        if cal.s.window
-        else {
-            "year": YEAR,
-            "annual": cal.targets.annual,
-            "monthly_shares": {
-                "years": list(obs.PATTERN_YEARS),
-                "shares": cal.targets.shares.tolist(),
-                "l1_between_observed_years": cal.targets.shares_yardstick,
-            },
-        },
+        "targets": None,  # the window calibration records its own (window.provenance_fields)
         "distance": {
             "formula": "sqrt(mean(terms^2)); terms: (model - observed) / (observed * tolerance) for each annual "
             "target, and L1(monthly shares - observed average shares) / l1_between_observed_years",
@@ -757,7 +652,6 @@ def write_outputs(cal: Calibration, out_dir: Path, checks: dict, scale_rows: lis
         "posterior_median_overrides": median_overrides(summary, cal.params),
         "posterior_draws": draws,
         "checks": checks,
-        "scale_check": scale_rows,
     }
     if cal.s.window:
         from sim.evidence import window as W
@@ -789,180 +683,26 @@ def redo_posterior_draws(
     return info
 
 
-# ------------------------------------------------------------------------------------------------- doc
-def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
-    """docs/calibration.md from provenance.json (every number comes from the calibration's files)."""
-    prov = json.loads((Path(out_dir) / "provenance.json").read_text())
-    rel = Path(out_dir).resolve()
-    try:
-        rel = rel.relative_to(ROOT)
-    except ValueError:
-        pass
-    lines = [
-        "# Calibration (2024)",
-        "",
-        f"Generated by `python -m sim.calibrate --write-doc` from `{rel}/provenance.json`; do not edit by hand.",
-        f"Calibration run: {prov['date']}, git {prov['git_revision'][:12]}, command `{prov['command'].strip()}`.",
-        "",
-        "## Method",
-        "",
-        "Approximate Bayesian computation with sequential Monte Carlo (ABC-SMC), implemented with numpy in",
-        "`sim/evidence/calibrate.py` (its docstring gives the algorithm). Each simulation is one 2024 run at scale "
-        f"{prov['settings']['scale']:g} with its own seed. Distance: {prov['distance']['formula']}; "
-        "tolerances " + ", ".join(f"{k} {v:.0%}" for k, v in prov["distance"]["tolerances"].items()) + ".",
-        f"Seasonal target: average monthly shares of {prov['targets']['monthly_shares']['years'][0]}-"
-        f"{prov['targets']['monthly_shares']['years'][-1]} (the daily series ends in 2023); observed years differ "
-        f"from each other by L1 = {prov['targets']['monthly_shares']['l1_between_observed_years']:.2f}.",
-        "",
-        f"Settings: population {prov['settings']['population']}, generation 0 = "
-        f"{prov['settings']['gen0_factor']:g} x population prior draws, tolerance = {prov['settings']['alpha']:g} "
-        f"quantile of the previous distances, at most {prov['settings']['max_generations']} generations and "
-        f"{prov['settings']['max_simulations']} simulations, {prov['jobs']} processes, seed "
-        f"{prov['settings']['seed']}.",
-        f"Ran {prov['simulations']} simulations in {prov['wall_seconds'] / 60:.1f} min; stopped because: "
-        f"{prov['stop_reason']}; accepted set: {prov['accepted']} parameter sets (`accepted.csv`).",
-        "",
-        "| generation | tolerance | simulations | acceptance | ESS | median distance |",
-        "|---:|---:|---:|---:|---:|---:|",
-    ]
-    for h in prov["generations"]:
-        lines.append(
-            f"| {h['generation']} | {h['epsilon']:.3f} | {h['simulations']} | {h['acceptance']:.2f} | "
-            f"{h['ess']:.0f} | {h['median_distance']:.3f} |"
-        )
-    lines += [
-        "",
-        "## Posterior",
-        "",
-        "Weighted quantiles of the accepted set. Priors are uniform (log-uniform for rates and sizes) on the",
-        "bounds shown: the plausible ranges declared in `sim/config.py`, inside the declared (validity) ranges.",
-        "",
-        "| parameter | prior | declared range | default before | posterior median | 5-95% | share of prior |",
-        "|---|---|---|---:|---:|---:|---:|",
-    ]
-    for key, s in prov["posterior"].items():
-        lo, hi = s["declared_range"]
-        f = np.log if s["prior_scale"] == "log-uniform" else (lambda x: x)
-        share = (f(s["p95"]) - f(s["p5"])) / (f(s["prior"][1]) - f(s["prior"][0]))
-        lines.append(
-            f"| `{key}` | {s['prior_scale']} [{V._num(s['prior'][0])}, {V._num(s['prior'][1])}] | "
-            f"[{V._num(lo)}, {V._num(hi)}] | {V._num(s['default_before'])} | {V._num(s['median'])} | "
-            f"{V._num(s['p5'])}-{V._num(s['p95'])} | {share:.0%} |"
-        )
-    lines += [
-        "",
-        "Share of prior: width of the 5-95% posterior interval over the width of the prior (on the prior's scale);",
-        "near 90% means the targets say little about the parameter. Each simulation is one stochastic year, so the",
-        "noise of a single year (the seasonal pattern above all: observed years differ by L1 = "
-        f"{prov['targets']['monthly_shares']['l1_between_observed_years']:.2f}) limits how far the posterior can",
-        "narrow. 2022 and 2023 are not used here: they are held out for the back-casts (docs/validation.md).",
-    ]
-    image = Path(os.path.relpath(Path(out_dir).resolve() / "posterior.png", Path(path).resolve().parent))
-    lines += ["", f"![posterior]({image.as_posix()})", ""]
-    lines += _draws_doc(prov.get("posterior_draws"), rel)
-    checks = prov.get("checks") or {}
-    if checks:
-        lines += [
-            "## Checks: mean over seeds at full scale",
-            "",
-            "| parameter set | " + " | ".join(TARGET_NAMES) + " | monthly ARD |",
-            "|---|" + "---:|" * (len(TARGET_NAMES) + 1),
-        ]
-        obs_row = next(iter(checks.values()))
-        lines.append("| observed 2024 | " + " | ".join(V._num(obs_row[n]["observed"]) for n in TARGET_NAMES) + " | |")
-        for name, c in checks.items():
-            name = "defaults before calibration" if name == "current defaults" else name
-            lines.append(
-                f"| {name} ({c['seeds']} seeds) | "
-                + " | ".join(f"{V._num(c[n]['mean'])} ({V._pct(c[n]['rel_diff'])})" for n in TARGET_NAMES)
-                + f" | {c['monthly_ard']:.2f} |"
-            )
-        lines.append("")
-    if prov.get("scale_check"):
-        lines += [
-            "## Scale check",
-            "",
-            "Outcomes per unit of `scale` (people, boats and deaths divided by the scale), mean of seeds 0-3:",
-            "",
-            "| scale | " + " | ".join(TARGET_NAMES) + " |",
-            "|---:|" + "---:|" * len(TARGET_NAMES),
-        ]
-        for row in prov["scale_check"]:
-            lines.append(f"| {row['scale']:g} | " + " | ".join(V._num(row[n]) for n in TARGET_NAMES) + " |")
-        lines += [
-            "",
-            "Networks, makers and investigations scale with the population, but launches are lumpy: with fewer",
-            "networks fewer days see a launch, so crossing days (and the runs of crossing days) fall with the scale",
-            "while people and boats per unit of scale stay close. The calibration therefore runs at full scale",
-            "(about one second a run).",
-            "",
-        ]
-    lines += [
-        "## Defaults",
-        "",
-        "The defaults in `sim/config.py` (and `configs/migration/default_2024.yaml`, `configs/crossing/default.yaml`)",
-        "are the posterior medians, rounded; their `source` text says so. Re-running the calibration does not change",
-        "them: copy new medians by hand, then run `python -m sim.odd`, `python -m sim.validate --write-doc` and",
-        "`make test-slow` (tests/test_calibration_targets.py checks the 2024 targets with 10 seeds).",
-        "",
-    ]
-    text = "\n".join(lines)
-    from sim.evidence import demand_fit, window
-    from sim.evidence.forecast import kept_block
-
-    # Kept: the history calibration (--window) and the history demand levels (python -m sim.evidence.demand_fit).
-    for begin, end in ((window.DOC_BEGIN, window.DOC_END), (demand_fit.DOC_BEGIN, demand_fit.DOC_END)):
-        block = kept_block(path, begin, end)
-        text = text.rstrip("\n") + "\n\n" + block if block else text
-    atomic_write_text(path, text)
-    return text
-
-
-def _draws_doc(info: dict | None, rel: Path) -> list[str]:
-    """The doc's section on posterior_draws.csv (what a run with posterior_draw=K uses)."""
-    if not info:
-        return ["## Posterior draws", "", "Not written yet: `python -m sim.calibrate --write-draws`.", ""]
-    return [
-        "## Posterior draws",
-        "",
-        f"`{rel}/{info['file']}` is an equal-weight sample of the accepted set: {info['rows']} rows drawn by "
-        f"{info['method']} (seed {info['seed']}), from {info['accepted_sets']} weighted accepted sets (effective "
-        f"sample size {info['effective_sample_size']:.0f}; {info['distinct_sets_drawn']} distinct sets drawn). Columns:"
-        " `draw`, then the config keys a draw sets: " + ", ".join(f"`{k}`" for k in info["keys"]) + ".",
-        "",
-        "`python -m sim posterior_draw=K` runs with row K's values instead of the defaults (the posterior medians);",
-        "a key given on the command line keeps its value; K outside the rows is refused before anything runs. A",
-        "sweep over `posterior_draw='range(20)'` and seeds spreads over chance (seeds) and the calibrated",
-        "assumptions (draws) together; the rows are shuffled, so the first K are a fair sample. Every other",
-        "parameter stays at its default: the draws carry the uncertainty of the calibrated parameters only, not of",
-        "the assumed ones (their plausible ranges are explored by the sensitivity analysis, docs/sensitivity/).",
-        f"Each run records the calibration's id (`{rel}@` and the first 12 hex digits of the file's SHA-256, "
-        f"here `{info['sha256'][:12]}`) and K in its `metadata.json`; the sweep table has a `posterior_draw` column.",
-        "A scenario that sets a drawn key itself (the back-casts scale demand and supply from the 2024 median) is",
-        "refused with a draw: scaling a draw's values for another year is not implemented yet.",
-        "`python -m sim.calibrate --write-draws` rewrites the file from `accepted.csv` (`--draws N`,",
-        "`--draws-method multinomial`); a new calibration writes it itself.",
-        "",
-    ]
-
-
 # ------------------------------------------------------------------------------------------------- CLI
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m sim.calibrate", description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="about 300 simulations (a few minutes on 2 cores)")
+    p.add_argument(
+        "--window",
+        default="2021-2023",
+        help="FIRST-LAST: the years fitted, inside 2021-2023 (default 2021-2023; 2024 and 2025 are test years)",
+    )
     p.add_argument("--population", type=int, help="accepted parameter sets per generation")
     p.add_argument("--max-simulations", type=int)
     p.add_argument("--max-generations", type=int)
     p.add_argument("--alpha", type=float, help="tolerance = this quantile of the previous generation's distances")
     p.add_argument("--seed", type=int, default=2024)
-    p.add_argument("--scale", type=float, default=1.0, help="population scale of each run (see docs: use 1)")
+    p.add_argument("--scale", type=float, default=1.0, help="population scale of each run")
     p.add_argument("--jobs", type=int, default=None, help="processes (default: all available cores)")
-    p.add_argument("--work", type=Path, help="checkpoint folder (default results/calibration/2024[-quick])")
-    p.add_argument("--out", type=Path, help="accepted.csv and provenance.json (default data/calibration/2024)")
+    p.add_argument("--work", type=Path, help="checkpoint folder (default results/calibration/history-WINDOW)")
+    p.add_argument("--out", type=Path, help="outputs (default data/calibration/history)")
     p.add_argument("--restart", action="store_true", help="discard an existing checkpoint")
     p.add_argument("--check-seeds", type=int, default=10, help="seeds for the posterior-median check (0 = none)")
-    p.add_argument("--scale-check", action="store_true", help="also compare outcomes per unit of scale at 1, 0.5, 0.25")
-    p.add_argument("--write-doc", action="store_true", help="only write docs/calibration.md from --out")
+    p.add_argument("--write-doc", action="store_true", help="only write its section of docs/calibration.md")
     p.add_argument(
         "--write-draws",
         action="store_true",
@@ -971,67 +711,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--draws", type=int, help="rows of posterior_draws.csv (default: as many as accepted sets)")
     p.add_argument("--draws-method", choices=RESAMPLING, default="systematic", help="resampling of the accepted set")
     p.add_argument("-o", "--override", action="append", default=[], help="extra Hydra override for every run")
-    p.add_argument(
-        "--window",
-        help="FIRST-LAST: calibrate the history run on these years only (e.g. 2021-2023; sim/evidence/window.py)",
-    )
-    p.add_argument("--replicates", type=int, help="seeds per particle (default 1; 2 with --window)")
+    p.add_argument("--replicates", type=int, help="seeds per particle (default 2)")
     p.add_argument("--max-minutes", type=float, help="wall-clock budget: pause cleanly at a batch boundary")
     a = p.parse_args(argv)
-    try:
-        if a.window is not None:
-            from sim.evidence import window as W
+    from sim.evidence import window as W
 
-            return W.main(a)
-        if a.max_minutes is not None and a.max_minutes < 0:
-            raise ConfigError(f"--max-minutes {a.max_minutes}: must be >= 0")
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    out = a.out or (DEFAULT_OUT if not a.quick else DEFAULT_WORK / "2024-quick" / "result")
-    try:
-        if a.write_doc:
-            write_doc(out)
-            print(f"wrote {DOC}")
-            return 0
-        if a.write_draws:
-            info = redo_posterior_draws(out, a.draws, a.seed, a.draws_method)
-            print(f"wrote {Path(out) / DRAWS_FILE}: {info['rows']} draws of {info['accepted_sets']} accepted sets")
-            return 0
-        s = Settings.quick() if a.quick else Settings()
-        for name in ("population", "max_simulations", "max_generations", "alpha"):
-            if getattr(a, name) is not None:
-                setattr(s, name, getattr(a, name))
-        s.seed, s.scale, s.overrides = a.seed, a.scale, tuple(a.override)
-        s.replicates = a.replicates or 1
-        work = a.work or DEFAULT_WORK / ("2024-quick" if a.quick else "2024")
-        if a.restart:
-            for f in ("state.json", "simulations.csv"):
-                (work / f).unlink(missing_ok=True)
-        cal = Calibration(s, work, a.jobs, log=lambda m: print(m, flush=True))
-        state = cal.run(None if a.max_minutes is None else a.max_minutes * 60)
-        if state["population"] is None and state.get("paused"):
-            print(f"paused before generation 0 was complete; run the same command again to resume ({work})")
-            return 0
-        if state["population"] is None:
-            raise ConfigError("no complete generation within the simulation budget; raise --max-simulations")
-        post = cal.posterior()
-        summary = posterior_summary(post, cal.params)
-        checks = {}
-        if a.check_seeds > 0:
-            print(f"checking the posterior median and the current defaults with {a.check_seeds} seeds", flush=True)
-            median = [*cal.base, *median_overrides(summary, cal.params)]
-            checks["posterior median"] = check_runs(median, a.check_seeds, a.jobs)
-            checks["defaults before calibration"] = check_runs(cal.base, a.check_seeds, a.jobs)
-        scale_rows = scale_check(jobs=a.jobs) if a.scale_check else None
-        write_outputs(cal, out, checks, scale_rows)
-        print(f"\n{len(post)} accepted parameter sets after {state['n_sims']} simulations -> {out}")
-        for key, q in posterior_summary(post, cal.params).items():
-            print(f"  {key:45s} median {q['median']:>10.4g}   5-95% {q['p5']:.4g} - {q['p95']:.4g}")
-    except (ConfigError, obs.ObservedDataError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return W.main(a)
 
 
 if __name__ == "__main__":

@@ -36,11 +36,13 @@ OUT = ROOT / "data" / "calibration" / "history" / "demand_levels.csv"
 
 
 def window_overrides(scale: float, seed: int, levels: dict[int, float]) -> list[str]:
-    """The history scenario stopped at the end of the window, with the given levels."""
+    """The history scenario stopped at the end of the window, with the given levels and the declared defaults (no
+    posterior: ``posterior_file=null``)."""
     first, last = WINDOW
     days = (dt.date(last, 12, 31) - dt.date(first, 1, 1)).days + 1
     return [
         "scenario=history_2021_2025",
+        "posterior_file=null",
         f"days={days}",
         f"scale={scale}",
         f"seed={seed}",

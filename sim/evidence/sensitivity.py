@@ -15,10 +15,11 @@ is not run again. The sweep folder also gets ``design.json`` (the specification 
 
 Parameter boxes are the plausible ranges declared for each parameter in ``sim/config.py`` (``plausible=``),
 nothing chosen here. The default set is every numeric parameter with a plausible range in the groups of
-:data:`DEFAULT_GROUPS`, less :data:`NOT_SWEPT` (prices of enforcement, which change costs, not behaviour, and a
-normalisation constant). The boxes are :class:`sim.evidence.boxes.ParameterBox`, the type the calibration's
-priors use too. Sampling is on the unit cube; a parameter whose plausible range spans a factor of
-``sim.evidence.boxes.LOG_SPAN`` (4) or more (and is positive) is mapped on a log scale, integers are rounded.
+:data:`DEFAULT_GROUPS`, less :data:`NOT_SWEPT` (prices of enforcement, which change costs, not behaviour, the
+demand of runs without the observed timeline, and a normalisation constant). The boxes are
+:class:`sim.evidence.boxes.ParameterBox`, the type the calibration's priors use too. Sampling is on the unit cube;
+a parameter whose plausible range spans a factor of ``sim.evidence.boxes.LOG_SPAN`` (4) or more (and is positive)
+is mapped on a log scale, integers are rounded.
 Morris mu* (mean absolute elementary effect) is therefore in outcome units per whole plausible range, comparable
 across parameters; the table also divides it by the mean outcome.
 
@@ -61,6 +62,8 @@ NOT_SWEPT = {  # parameters of the default groups left out of the default design
     "enforcement.vessel_cost_gbp_per_day": "prices enforcement: changes costs, not behaviour",
     "enforcement.investigation_cost_gbp_per_day": "prices enforcement: changes costs, not behaviour",
     "crossing.reference_load": "the load at which crowding risk is 1: a normalisation of incident_base_prob",
+    "migration.annual_entrants": "demand of a run without the observed timeline (observed=none) only: the default "
+    "run's demand is the fitted yearly levels times migration.yearly_entrants_scale, which is swept",
 }
 DESIGN_JSON, DESIGN_CSV = "design.json", "design.csv"
 INDICES = "sensitivity"  # sensitivity.csv, .md, .png

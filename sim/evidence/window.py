@@ -82,8 +82,9 @@ def window_days(window: tuple[int, int]) -> int:
 
 
 def window_overrides(window: tuple[int, int]) -> list[str]:
-    """The history scenario stopped at the end of the window."""
-    return [f"scenario={SCENARIO}", f"days={window_days(window)}"]
+    """The history scenario stopped at the end of the window, with no posterior (``posterior_file=null``): the
+    calibration's runs start from the declared defaults, not from the medians of an earlier calibration."""
+    return [f"scenario={SCENARIO}", f"days={window_days(window)}", "posterior_file=null"]
 
 
 def large_boat_years(window: tuple[int, int]) -> list[int]:
@@ -382,9 +383,10 @@ def doc_section(prov: dict[str, Any], rel: str) -> str:
         "",
         "Test-year facts that informed the design (honestly): " + "; ".join(prov["test_year_facts_in_design"]) + ".",
         "",
-        f"Runs of scenario `{SCENARIO}` with `posterior_draw=K` take row K of `{rel}/posterior_draws.csv` (the "
-        "scenario declares it as its `posterior_file`); the 2024 default keeps `data/calibration/2024`. A run's "
-        "metadata.json records the file and its digest.",
+        f"Every run takes its calibrated values from `{rel}/posterior_draws.csv` (the `posterior_file` of "
+        "configs/config.yaml): `posterior_draw=K` its row K, `posterior_draw=null` (the default, e.g. `python -m sim`, "
+        "the 2024 test year) the median of each column, read when the run starts, so this calibration's draws are "
+        "the default as soon as they are written. A run's metadata.json records the file and its digest.",
         "",
     ]
     return "\n".join(lines)
@@ -530,7 +532,7 @@ def main(a: argparse.Namespace) -> int:
                 cal, C.median_overrides(summary, cal.params), a.check_seeds, a.jobs
             )
             cal.window_checks["defaults (2024 posterior medians)"] = check(cal, [], a.check_seeds, a.jobs)
-        C.write_outputs(cal, out, {}, None)
+        C.write_outputs(cal, out, {})
         print(
             f"\n{len(post)} accepted parameter sets after {state['n_sims']} particles x {s.replicates} seeds -> {out}"
         )
