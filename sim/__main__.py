@@ -15,10 +15,12 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim.cli import (
+    CheckedCommandLine,
     apply_posterior_draw,
+    check_command_line,
     draw_metadata,
     explicit_over_timeline,
-    preflight,
+    known_hydra_mode,
     register_schema,
     timeline_overrides,
     to_simconfig,
@@ -63,15 +65,17 @@ def hydra_main(cfg: DictConfig) -> dict:
 
 def main() -> None:
     sys.argv[1:] = timeline_overrides(sys.argv[1:])
+    checked = CheckedCommandLine(runs=0)
     try:
         if preflight_sweep(sys.argv[1:]):  # -m: every run, swept values of the config included (sim/sweeps/sweep.py)
             skip_hydra_recheck()
         else:
-            preflight(sys.argv[1:])
+            checked = check_command_line(sys.argv[1:])
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    hydra_main()
+    with known_hydra_mode(checked):  # one composition fewer: Hydra's mode is read from the check's (sim/cli.py)
+        hydra_main()
 
 
 if __name__ == "__main__":

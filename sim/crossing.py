@@ -118,6 +118,7 @@ def _deaths_at_sea(
     aboard: np.ndarray,
     p_crush: float,
     p_capsize: float,
+    e_capsize: float,
     u: tuple[float, float],
     pop: Population,
     rng: np.random.Generator,
@@ -126,10 +127,11 @@ def _deaths_at_sea(
 ) -> np.ndarray:
     """Crush aboard first, then a capsize among the survivors; returns who is still alive. ``uk_waters``: a
     distress of this boat would be in UK waters, where Border Force answers it; capsizes there are counted apart
-    as well (crushes happen aboard, mostly at boarding, whoever is on station: not counted as UK waters')."""
+    as well (crushes happen aboard, mostly at boarding, whoever is on station: not counted as UK waters').
+    ``e_capsize``: the boat's expected capsize deaths, ``p_capsize`` times ``expected_deaths_in_incident`` of its
+    load (computed for all of a night's boats at once)."""
     load = aboard.size
     e_crush = p_crush * min(load, cfg.crush_deaths_mean)
-    e_capsize = float(p_capsize * expected_deaths_in_incident(cfg, load))
     tally.expected_deaths_crush += float(e_crush)
     tally.expected_capsizes += float(p_capsize)
     tally.expected_deaths += float(e_crush) + e_capsize
@@ -182,6 +184,7 @@ def resolve_launch(
         cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor, winter
     )
     p_crush = crush_probability(cfg, plan_loads, plan_taxi)
+    e_capsize = p_inc * expected_deaths_in_incident(cfg, plan_loads)  # aboard.size is the boat's planned load
     u_fail = rng.random(n)
     u_inc = rng.random(n)
     u_crush = rng.random(n)
@@ -192,6 +195,7 @@ def resolve_launch(
     # The per-boat loop reads Python lists (the same float64 values, faster to index than numpy arrays).
     starts_l, prevented_l, taxi_l, u_fail_l = starts.tolist(), prevented.tolist(), plan_taxi.tolist(), u_fail.tolist()
     p_crush_l, p_inc_l, u_crush_l, u_inc_l = p_crush.tolist(), p_inc.tolist(), u_crush.tolist(), u_inc.tolist()
+    e_capsize_l = e_capsize.tolist()
     uk_l, met_l = uk_waters.tolist(), met_at_sea.tolist()
     for b in range(n):
         aboard = queue[starts_l[b] : starts_l[b + 1]]
@@ -212,7 +216,16 @@ def resolve_launch(
             sent_back.append(aboard)
             continue
         aboard = _deaths_at_sea(
-            cfg, aboard, p_crush_l[b], p_inc_l[b], (u_crush_l[b], u_inc_l[b]), pop, rng, tally, uk_l[b]
+            cfg,
+            aboard,
+            p_crush_l[b],
+            p_inc_l[b],
+            e_capsize_l[b],
+            (u_crush_l[b], u_inc_l[b]),
+            pop,
+            rng,
+            tally,
+            uk_l[b],
         )
         pop.state[aboard] = _ARRIVED_UK
         tally.arrived_people.append(aboard)

@@ -318,8 +318,17 @@ class Population:
         if holders.size == 0:
             return [holders] * n_networks
         # By network, then day paid, then index: one stable sort of a combined key (as lexsort, at half the cost).
+        # The key fits in 16 bits when the days paid span little (they do: places are used or given up within
+        # weeks), and numpy sorts 16-bit keys stably by radix, in a third of the time: the same order either way.
         net = self.network[holders]
-        order = np.argsort(net.astype(np.int64) << 32 | self.place_day[holders], kind="stable")
+        paid = self.place_day[holders]
+        first = int(paid.min())
+        span = int(paid.max()) - first + 1
+        if n_networks * span <= 1 << 16:
+            key = net.astype(np.uint16) * np.uint16(span) + (paid - first).astype(np.uint16)
+        else:
+            key = net.astype(np.int64) << 32 | paid
+        order = np.argsort(key, kind="stable")
         holders = holders[order]
         bounds = net[order].searchsorted(np.arange(n_networks + 1))
         return [holders[bounds[k] : bounds[k + 1]] for k in range(n_networks)]
