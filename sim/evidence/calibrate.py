@@ -35,7 +35,9 @@ tolerance schedule, settings, seeds, git revision, versions, date, posterior sum
 
 ``--window 2021-2023`` calibrates the history run on those years instead (sim/evidence/window.py: per-year
 targets, runs stopped at the window's end, ``--replicates`` seeds per particle, default 2; outputs in
-``data/calibration/history``). ``--max-minutes M`` pauses cleanly after the first batch that ends past M minutes
+``data/calibration/history``); ``--window 2021-2022`` is the hindcast calibration, into
+``data/calibration/hindcast_2023`` (its runs hold no 2023 demand level; the 2023 hindcast forecast draws from it).
+``--max-minutes M`` pauses cleanly after the first batch that ends past M minutes
 of this call (the checkpoint is complete; the same command resumes with the same draws) and writes the outputs
 of the last complete generation.
 """
@@ -910,8 +912,12 @@ def write_doc(out_dir: Path = DEFAULT_OUT, path: Path = DOC) -> str:
     from sim.evidence import demand_fit, window
     from sim.evidence.forecast import kept_block
 
-    # Kept: the history calibration (--window) and the history demand levels (python -m sim.evidence.demand_fit).
-    for begin, end in ((window.DOC_BEGIN, window.DOC_END), (demand_fit.DOC_BEGIN, demand_fit.DOC_END)):
+    # Kept: the history and hindcast calibrations (--window) and the history demand levels (demand_fit).
+    for begin, end in (
+        (window.DOC_BEGIN, window.DOC_END),
+        (window.HINDCAST_DOC_BEGIN, window.HINDCAST_DOC_END),
+        (demand_fit.DOC_BEGIN, demand_fit.DOC_END),
+    ):
         block = kept_block(path, begin, end)
         text = text.rstrip("\n") + "\n\n" + block if block else text
     atomic_write_text(path, text)
@@ -973,7 +979,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("-o", "--override", action="append", default=[], help="extra Hydra override for every run")
     p.add_argument(
         "--window",
-        help="FIRST-LAST: calibrate the history run on these years only (e.g. 2021-2023; sim/evidence/window.py)",
+        help="FIRST-LAST: calibrate the history run on these years only (2021-2023; 2021-2022 for the 2023 "
+        "hindcast; sim/evidence/window.py)",
     )
     p.add_argument("--replicates", type=int, help="seeds per particle (default 1; 2 with --window)")
     p.add_argument("--max-minutes", type=float, help="wall-clock budget: pause cleanly at a batch boundary")
