@@ -509,6 +509,8 @@ def weekly_score(frames: ForecastFrames, observed: ForecastObserved, window: Win
         )
     y = y_all.loc[weeks].to_numpy(dtype=float)
     members = frames.people_members.loc[weeks].to_numpy(dtype=float)
+    if members.shape[1] < 2:
+        raise ForecastError(f"--window {window.label}: one replicate; the weekly scores need at least 2 runs")
     rng = np.random.default_rng(seed)
     ensemble = _block(
         y, S.quantiles(members, WEEKLY_QUANTILES), S.crps_ensemble(y, members), S.pit_ensemble(y, members, rng)
@@ -1014,6 +1016,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=int, help="history forecast: posterior draws 0..N-1 (default 20)")
     p.add_argument("--seeds", type=int, help="history forecast: seeds 0..M-1, the same for every draw (default 2)")
     p.add_argument("--scale", type=float, help="history forecast: population scale of the runs (default 1)")
+    p.add_argument("--jobs", type=int, help="history forecast: processes of the sweep (default: every core)")
     p.add_argument(
         "--hindcast",
         action="store_true",
@@ -1067,8 +1070,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code:
             return code
         args.path = [str(args.out)]
-    elif args.draws is not None or args.seeds is not None or args.scale is not None:
-        print("error: --draws, --seeds and --scale run a new forecast: give no sweep folder with them", file=sys.stderr)
+    elif any(getattr(args, k) is not None for k in ("draws", "seeds", "scale", "jobs", "posterior")):
+        print(
+            "error: --draws, --seeds, --scale, --jobs and --posterior run a new forecast: give no sweep folder with "
+            "them",
+            file=sys.stderr,
+        )
         return 2
     out = args.out if args.out is not None else Path(args.path[0])
     try:
@@ -1196,11 +1203,11 @@ def _run_hindcast(args: argparse.Namespace, info: dict[str, Any]) -> int:
     if args.out is None:
         args.out = R.HINDCAST_OUT
     try:
-        R.check_request(draws, seeds, args.scale, R.ROOT / info["posterior_file"])
+        R.check_request(draws, seeds, args.scale, R.ROOT / info["posterior_file"], args.jobs)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return R.run_sweep(draws, seeds, Path(args.out), args.scale, info["overrides"])
+    return R.run_sweep(draws, seeds, Path(args.out), args.scale, info["overrides"], args.jobs)
 
 
 def _run_history(args: argparse.Namespace) -> int:
@@ -1213,11 +1220,11 @@ def _run_history(args: argparse.Namespace) -> int:
     if args.out is None:
         args.out = forecast_run.DEFAULT_OUT
     try:
-        forecast_run.check_request(draws, seeds, args.scale)
+        forecast_run.check_request(draws, seeds, args.scale, jobs=args.jobs)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return forecast_run.run_sweep(draws, seeds, Path(args.out), args.scale)
+    return forecast_run.run_sweep(draws, seeds, Path(args.out), args.scale, jobs=args.jobs)
 
 
 def _copy_charts(out: Path, figures: Path, prefix: str = "history") -> dict[str, str]:

@@ -101,9 +101,15 @@ def check_hindcast_posterior(posterior: Path) -> dict:
 
 
 def sweep_command(
-    draws: int, seeds: int, out: Path, scale: float | None = None, extra: tuple[str, ...] | list[str] = ()
+    draws: int,
+    seeds: int,
+    out: Path,
+    scale: float | None = None,
+    extra: tuple[str, ...] | list[str] = (),
+    jobs: int | None = None,
 ) -> list[str]:
-    """The Hydra multirun command of the forecast (draws x seeds), with ``extra`` overrides (the hindcast's)."""
+    """The Hydra multirun command of the forecast (draws x seeds), with ``extra`` overrides (the hindcast's) and at
+    most ``jobs`` processes on the local launcher (None: every core)."""
     cmd = [
         sys.executable,
         "-m",
@@ -117,6 +123,8 @@ def sweep_command(
     ]
     if scale is not None:
         cmd.append(f"scale={scale}")
+    if jobs is not None:
+        cmd.append(f"hydra.launcher.n_jobs={jobs}")
     return cmd
 
 
@@ -129,7 +137,9 @@ def history_posterior() -> Path:
     return posterior_path(OmegaConf.load(CONFIG_DIR / "scenario" / f"{SCENARIO}.yaml"))
 
 
-def check_request(draws: int, seeds: int, scale: float | None, posterior: Path | None = None) -> None:
+def check_request(
+    draws: int, seeds: int, scale: float | None, posterior: Path | None = None, jobs: int | None = None
+) -> None:
     """One line (ConfigError) naming the option if the request cannot be run (``posterior``: the draws file, by
     default the history scenario's)."""
     available = check_posterior_draws(history_posterior() if posterior is None else posterior)
@@ -137,13 +147,22 @@ def check_request(draws: int, seeds: int, scale: float | None, posterior: Path |
         raise ConfigError(f"--draws {draws}: the posterior has {available} draws (allowed 1 to {available})")
     if seeds < 1:
         raise ConfigError(f"--seeds {seeds}: at least 1 seed is required")
+    if draws * seeds < 2:
+        raise ConfigError(f"--draws {draws} --seeds {seeds}: the scores need at least 2 replicates (draws x seeds)")
     if scale is not None and not 0 < scale <= 1000:
         raise ConfigError(f"--scale {scale}: out of range, allowed (0, 1000]")
+    if jobs is not None and jobs < 1:
+        raise ConfigError(f"--jobs {jobs}: at least 1 process is required")
 
 
 def run_sweep(
-    draws: int, seeds: int, out: Path, scale: float | None = None, extra: tuple[str, ...] | list[str] = ()
+    draws: int,
+    seeds: int,
+    out: Path,
+    scale: float | None = None,
+    extra: tuple[str, ...] | list[str] = (),
+    jobs: int | None = None,
 ) -> int:
     """Run (or resume) the sweep; the sweep's own exit code (2: bad input, nothing run)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(sweep_command(draws, seeds, out, scale, extra), cwd=ROOT).returncode
+    return subprocess.run(sweep_command(draws, seeds, out, scale, extra, jobs), cwd=ROOT).returncode
