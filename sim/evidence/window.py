@@ -116,6 +116,11 @@ def is_hindcast(window: tuple[int, int]) -> bool:
     return window[1] < LAST_OBSERVED_DAILY
 
 
+def later_large_boat_shares(window: tuple[int, int]) -> dict[int, float]:
+    """The observed large-boat shares of financial years that reach past the window (not targets)."""
+    return {y: v for y, v in LARGE_BOAT_SHARE_FY.items() if window[0] <= y and y + 1 > window[1]}
+
+
 def large_boat_years(window: tuple[int, int]) -> list[int]:
     """Financial years (April y to March y+1) that end inside the window and have an observed large-boat share."""
     return [y for y in sorted(LARGE_BOAT_SHARE_FY) if window[0] <= y and y + 1 <= window[1]]
@@ -190,7 +195,9 @@ class WindowTargets:
             "share_boats_over_50_financial_year": {
                 f"{y}-{(y + 1) % 100:02d}": v for y, v in self.large_boat_share.items()
             },
-            "not_used": "share of boats over 50 aboard in financial years reaching past the window (2023-24: 55%)",
+            "not_used": "share of boats over 50 aboard in financial years reaching past the window ("
+            + ", ".join(f"{y}-{(y + 1) % 100:02d}" for y in later_large_boat_shares(self.window))
+            + ")",
         }
 
 
@@ -402,12 +409,14 @@ def doc_section(prov: dict[str, Any], rel: str) -> str:
         "pattern (runs of crossing days, their mean length, median and 90th percentile of people per crossing day) "
         "and, for the financial years that end inside the window, the share of boats with more than 50 aboard ("
         + ", ".join(f"{k}: {v:.0%}" for k, v in prov["targets"]["share_boats_over_50_financial_year"].items())
-        + "; 2023-24 reaches into 2024 and is not used).",
+        + f"; not used, as they reach past {w[1]}: "
+        + ", ".join(f"{y}-{(y + 1) % 100:02d}" for y in later_large_boat_shares(tuple(w)))
+        + ").",
         f"- Distance: {prov['distance']['formula']}.",
         f"- Seeds: {prov['seeds_per_particle']} per particle; {prov['distance']['replicates']}.",
         f"- Free parameters: {len(prov['posterior'])} (table below); priors: {prov['priors']}. Demand is one "
-        "scale (`migration.yearly_entrants_scale`) on the demand_fit levels rather than three free levels: the "
-        "levels already follow each year's arrivals, and three more dimensions would cost generations.",
+        "scale (`migration.yearly_entrants_scale`) on the demand_fit levels rather than a free level a year: the "
+        "levels already follow each year's arrivals, and more dimensions would cost generations.",
         f"- Settings: population {st['population']}, generation 0 = {st['gen0_factor']:g} x population prior "
         f"draws, tolerance = {st['alpha']:g} quantile of the previous distances, scale {st['scale']:g}, "
         f"{prov['jobs']} processes, seed {st['seed']}.",
