@@ -142,3 +142,22 @@ def test_write_doc_fills_the_hindcast_from_its_folder(tmp_path, doc, capsys):
     goals = [line for line in text.splitlines() if line.startswith("| hindcast 2023")]
     assert len(goals) == 3 and not any("not scored" in g for g in goals)
     assert (doc.parent / "figures" / "hindcast_2023_forecast_weekly.png").is_file()
+
+
+def test_the_hindcast_doc_block_is_its_own_and_survives_the_2024_doc(tmp_path):
+    from sim.evidence import calibrate as C
+
+    doc = tmp_path / "calibration.md"
+    history = ROOT / "data" / "calibration" / "history"
+    W.write_doc(history, doc)
+    prov = json.loads((history / "provenance.json").read_text()) | {"window": [2021, 2022]}
+    hind = tmp_path / "hindcast_2023"
+    hind.mkdir()
+    (hind / "provenance.json").write_text(json.dumps(prov))
+    W.write_doc(hind, doc)
+    text = doc.read_text()
+    assert text.count("## History calibration 2021-2023") == 1 and text.count("## History calibration 2021-2022") == 1
+    assert "--hindcast" in text.split(W.HINDCAST_DOC_BEGIN, 1)[1]
+    C.write_doc(C.DEFAULT_OUT, doc)  # the 2024 doc keeps both window blocks
+    kept = doc.read_text()
+    assert W.HINDCAST_DOC_BEGIN in kept and W.DOC_BEGIN in kept and kept.startswith("# Calibration (2024)")
