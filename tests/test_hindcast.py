@@ -161,3 +161,20 @@ def test_the_hindcast_doc_block_is_its_own_and_survives_the_2024_doc(tmp_path):
     C.write_doc(C.DEFAULT_OUT, doc)  # the 2024 doc keeps both window blocks
     kept = doc.read_text()
     assert W.HINDCAST_DOC_BEGIN in kept and W.DOC_BEGIN in kept and kept.startswith("# Calibration (2024)")
+
+
+@pytest.mark.slow
+def test_a_tiny_hindcast_end_to_end(tmp_path, capsys):
+    """Two draws x one seed at scale 0.05 through the sweep: runs to 2023-12-31, scored on 2023, resumable."""
+    post = _posterior(tmp_path / "post")
+    out = tmp_path / "hindcast"
+    argv = ["--hindcast", "--posterior", str(post), "--draws", "2", "--seeds", "1", "--scale", "0.05", "--jobs", "1"]
+    assert F.main([*argv, "--out", str(out), "--no-charts"]) == 0
+    scores = json.loads((out / F.SCORES_FILE).read_text())
+    assert scores["period"] == ["2021-01-01", "2023-12-31"] and list(scores["weekly"]) == ["2023"]
+    assert scores["hindcast"]["fitted_window"] == [2021, 2022] and scores["replicates"] == 2
+    cfg = (out / "0" / "config.yaml").read_text()
+    assert "'2023':" not in cfg.split("yearly_entrants:", 1)[1].split("yearly_entrants_scale", 1)[0]
+    before = (out / "0" / "daily.parquet").stat().st_mtime_ns
+    assert F.main([*argv, "--out", str(out), "--no-charts"]) == 0  # resumed: no run redone
+    assert (out / "0" / "daily.parquet").stat().st_mtime_ns == before
