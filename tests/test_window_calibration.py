@@ -93,7 +93,9 @@ def test_a_bad_window_is_refused_on_one_line(window, capsys, tmp_path):
 
 def test_window_runs_stop_at_the_end_of_the_window():
     assert W.window_days((2021, 2023)) == 1095 and W.window_days((2021, 2022)) == 730
-    assert W.window_overrides((2021, 2022)) == ["scenario=history_2021_2025", "days=730", "posterior_file=null"]
+    assert W.window_overrides((2021, 2023)) == ["scenario=history_2021_2025", "days=1095", "posterior_file=null"]
+    # A window ending before 2023 also deletes the later levels (tests/test_hindcast.py).
+    assert W.window_overrides((2021, 2022))[:3] == ["scenario=history_2021_2025", "days=730", "posterior_file=null"]
 
 
 # ------------------------------------------------------------------------------------ budget and resuming

@@ -33,6 +33,8 @@ the draws, check runs) and ``posterior.png``. ``--write-draws`` only (re)writes 
 calibration folder; ``--write-doc`` its section of ``docs/calibration.md``. ``--max-minutes M`` pauses cleanly
 after the first batch that ends past M minutes of this call (the checkpoint is complete; the same command resumes
 with the same draws) and writes the outputs of the last complete generation.
+``--window 2021-2022`` is the hindcast calibration, into ``data/calibration/hindcast_2023`` (its runs hold no
+2023 demand level; the 2023 hindcast forecast draws from it).
 """
 
 from __future__ import annotations
@@ -699,7 +701,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--scale", type=float, default=1.0, help="population scale of each run")
     p.add_argument("--jobs", type=int, default=None, help="processes (default: all available cores)")
     p.add_argument("--work", type=Path, help="checkpoint folder (default results/calibration/history-WINDOW)")
-    p.add_argument("--out", type=Path, help="outputs (default data/calibration/history)")
+    p.add_argument(
+        "--out", type=Path, help="outputs (default data/calibration/history; hindcast_2023 for --window 2021-2022)"
+    )
     p.add_argument("--restart", action="store_true", help="discard an existing checkpoint")
     p.add_argument("--check-seeds", type=int, default=10, help="seeds for the posterior-median check (0 = none)")
     p.add_argument("--write-doc", action="store_true", help="only write its section of docs/calibration.md")

@@ -654,7 +654,11 @@ the medians of that posterior, with the timeline's observed policy as it stood o
 and demand walking at random from the fitted 2023 level, so its 2024 scorecard below is a test year scored out of
 sample, not a check of a fit. The history run's 2021, 2022 and 2023 are the calibration years, scored here in
 sample. The forecast sections at the end of this page score the history run's 2024 and 2025 over posterior draws
-and seeds (chance and assumptions); the scorecards here are at the posterior medians over seeds (chance only).
+and seeds (chance and assumptions); the scorecards here are at the posterior medians over seeds (chance only). The
+weekly out-of-sample test is the 2023 hindcast there: its parameters are fitted to 2021-2022 alone (`python -m
+sim.calibrate --window 2021-2022` -> `data/calibration/hindcast_2023`), and `python -m sim.forecast --hindcast`
+forecasts 2023 from them week by week (2023 demand walking from 2022's level, the 2023 timeline kept as observed
+policy) and year by year.
 
 - Annual targets must be within {tol:.0%} of the observed value (deaths at sea within {tol_d:.0%}): the mean over
   seeds is compared. Deaths at sea are IOM's count of dead and missing in incidents located at sea.

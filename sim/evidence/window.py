@@ -4,7 +4,9 @@ The ABC-SMC of sim/evidence/calibrate.py, with other targets and another simulat
 
 - Each simulation is the history scenario (``scenario=history_2021_2025``: observed policy from the timeline,
   demand from the fitted yearly levels) stopped at the end of the window (``days`` up to 31 December of its last
-  year, as sim/evidence/demand_fit.py stops its runs), so no simulated day of a test year is computed.
+  year, as sim/evidence/demand_fit.py stops its runs), so no simulated day of a test year is computed. The
+  scenario's demand levels of years after the window are deleted from the runs' config as well
+  (``~migration.yearly_entrants.2023`` for the 2021-2022 hindcast window): a run never holds a later year's level.
 - Targets, for EACH year of the window and from that year's observations only: the annual targets observed for it
   (data/annual_reference.csv), its monthly shares of arrivals, its daily pattern (runs of crossing days, their mean
   length, the median and 90th percentile of people per crossing day; data/small_boats_daily_2018_2023.csv) and the
@@ -19,6 +21,11 @@ The ABC-SMC of sim/evidence/calibrate.py, with other targets and another simulat
 
 Nothing from 2024 or 2025 is read: :func:`parse_window` refuses a window that reaches a test year, and the targets
 are built from the window's years only (a test checks that a 2024 figure cannot enter).
+
+``--window 2021-2022`` is the hindcast calibration: the same fit on 2021 and 2022 alone, written by default to
+data/calibration/hindcast_2023/ (never over data/calibration/history/), whose posterior the 2023 hindcast forecast
+draws from (``python -m sim.forecast --hindcast``, sim/evidence/forecast_run.py). Its provenance says what of 2023
+still informed the design (:func:`design_facts`).
 """
 
 from __future__ import annotations
@@ -51,6 +58,8 @@ SCENARIO = "history_2021_2025"
 HISTORY_START = 2021  # the history run's first year (configs/scenario/history_2021_2025.yaml)
 LAST_OBSERVED_DAILY = 2023  # the daily series ends in 2023
 TEST_YEARS = (2024, 2025)  # scored, never fitted
+HINDCAST_WINDOW = (2021, 2022)  # fitted alone for the weekly out-of-sample test of 2023
+HINDCAST_YEAR = 2023
 
 # Share of arrived boats with more than 50 aboard, financial year starting in April of the key year
 # (data/HISTORY.md: Home Office size bands over Home Office boat counts). Used when the year ends inside the window.
@@ -81,10 +90,35 @@ def window_days(window: tuple[int, int]) -> int:
     return (dt.date(window[1], 12, 31) - dt.date(HISTORY_START, 1, 1)).days + 1
 
 
+def scenario_levels() -> dict[int, float]:
+    """The history scenario's fitted yearly demand levels (``migration.yearly_entrants``, set by the observed
+    history, configs/observed/), year -> people a year."""
+    from sim.cli import load_config
+
+    levels = load_config([f"scenario={SCENARIO}", "posterior_file=null"]).migration.yearly_entrants
+    return {int(y): float(v) for y, v in levels.items()}
+
+
+def levels_after(last: int) -> list[str]:
+    """Overrides deleting the scenario's demand levels of the years after ``last`` (none for the full window)."""
+    return [f"~migration.yearly_entrants.{y}" for y in sorted(scenario_levels()) if y > last]
+
+
 def window_overrides(window: tuple[int, int]) -> list[str]:
-    """The history scenario stopped at the end of the window, with no posterior (``posterior_file=null``): the
-    calibration's runs start from the declared defaults, not from the medians of an earlier calibration."""
-    return [f"scenario={SCENARIO}", f"days={window_days(window)}", "posterior_file=null"]
+    """The history scenario stopped at the end of the window, holding no demand level of a later year, with no
+    posterior (``posterior_file=null``): the calibration's runs start from the declared defaults, not from the
+    medians of an earlier calibration."""
+    return [f"scenario={SCENARIO}", f"days={window_days(window)}", "posterior_file=null", *levels_after(window[1])]
+
+
+def is_hindcast(window: tuple[int, int]) -> bool:
+    """A window that ends before the last observed daily year leaves that year out to forecast it."""
+    return window[1] < LAST_OBSERVED_DAILY
+
+
+def later_large_boat_shares(window: tuple[int, int]) -> dict[int, float]:
+    """The observed large-boat shares of financial years that reach past the window (not targets)."""
+    return {y: v for y, v in LARGE_BOAT_SHARE_FY.items() if window[0] <= y and y + 1 > window[1]}
 
 
 def large_boat_years(window: tuple[int, int]) -> list[int]:
@@ -172,7 +206,9 @@ class WindowTargets:
             "share_boats_over_50_financial_year": {
                 f"{y}-{(y + 1) % 100:02d}": v for y, v in self.large_boat_share.items()
             },
-            "not_used": "share of boats over 50 aboard in financial years reaching past the window (2023-24: 55%)",
+            "not_used": "share of boats over 50 aboard in financial years reaching past the window ("
+            + ", ".join(f"{y}-{(y + 1) % 100:02d}" for y in later_large_boat_shares(self.window))
+            + ")",
         }
 
 
@@ -256,10 +292,38 @@ SCALE_NOTE = (
 )
 
 
+HINDCAST_FACTS = (
+    "the mechanisms and the free parameters were chosen while the 2021-2023 calibration, the 2023 back-cast and "
+    "2023's daily series were in view; the hindcast refits the parameters on 2021-2022 but does not un-learn that",
+    "crossing.incident_base_prob keeps its default, fitted to 2019-2023 incidents: 2023 deaths are not wholly out "
+    "of sample",
+    "the demand levels of 2021 and 2022 come from sim/evidence/demand_fit.py, whose per-year updates use only each "
+    "year's own arrivals but whose choice of iteration scored 2021-2023 together; the 2023 level is deleted",
+    "migration.entrants_walk_sd defaults to the spread of the 2021-2023 levels, which includes the 2022->2023 step "
+    "the hindcast forecasts; the hindcast forecast sets it from the 2021 and 2022 levels alone",
+)
+
+
+def design_facts(window: tuple[int, int]) -> list[str]:
+    """Test-year (and, for a hindcast, held-out-year) facts that informed the design."""
+    return [*DESIGN_FACTS, *(HINDCAST_FACTS if is_hindcast(window) else ())]
+
+
+def inputs_from_later_years(window: tuple[int, int]) -> list[str]:
+    out = list(TEST_YEAR_INPUTS)
+    if is_hindcast(window):
+        out.append(
+            f"none from {window[1] + 1}: runs stop on 31 December {window[1]} and hold no later demand level; the "
+            f"{window[1] + 1} timeline events enter the hindcast forecast only, as observed policy (inputs)"
+        )
+    return out
+
+
 def provenance_fields(cal: Any) -> dict[str, Any]:
     """What a window calibration's provenance.json adds to (and replaces in) the 2024 one's."""
     window = parse_window(cal.s.window)
     reps = cal.s.replicates
+    levels = scenario_levels()
     return {
         "method": "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009), sim/evidence/calibrate.py, on the history run "
         "stopped at the end of the window (sim/evidence/window.py)",
@@ -279,8 +343,11 @@ def provenance_fields(cal: Any) -> dict[str, Any]:
         "model_runs": cal.state["n_sims"] * reps,
         "priors": "uniform (log-uniform for rates and sizes) on the plausible ranges declared in sim/config.py; "
         "the older 2024 posterior is not used as a prior",
-        "inputs_from_test_years": list(TEST_YEAR_INPUTS),
-        "test_year_facts_in_design": list(DESIGN_FACTS),
+        "demand_levels": {str(y): v for y, v in levels.items() if window[0] <= y <= window[1]},
+        "demand_levels_deleted": [y for y in sorted(levels) if y > window[1]],
+        "hindcast_of": window[1] + 1 if is_hindcast(window) else None,
+        "inputs_from_test_years": inputs_from_later_years(window),
+        "test_year_facts_in_design": design_facts(window),
         "scale_note": SCALE_NOTE,
         "checks": getattr(cal, "window_checks", {}),
     }
@@ -323,14 +390,25 @@ def check(cal: Any, overrides: Sequence[str], seeds: int, jobs: int | None) -> d
 # ------------------------------------------------------------------------------------------------------ doc
 DOC_BEGIN = "<!-- history calibration: generated by `python -m sim.calibrate --window W --write-doc`; do not edit -->"
 DOC_END = "<!-- end of history calibration -->"
+HINDCAST_DOC_BEGIN = (
+    "<!-- hindcast calibration: generated by `python -m sim.calibrate --window 2021-2022 --write-doc`; do not edit -->"
+)
+HINDCAST_DOC_END = "<!-- end of hindcast calibration -->"
+
+
+def doc_markers(window: tuple[int, int]) -> tuple[str, str]:
+    """The block of docs/calibration.md a window's section goes in: the hindcast has its own."""
+    return (HINDCAST_DOC_BEGIN, HINDCAST_DOC_END) if is_hindcast(window) else (DOC_BEGIN, DOC_END)
 
 
 def doc_section(prov: dict[str, Any], rel: str) -> str:
     """Markdown for docs/calibration.md from a window calibration's provenance.json."""
     w = prov["window"]
     st = prov["settings"]
+    hindcast = is_hindcast(tuple(w))
+    title = f"hindcast of {w[1] + 1}: what its forecast draws from" if hindcast else "what history runs draw from"
     lines = [
-        f"## History calibration {w[0]}-{w[1]} (what history runs draw from)",
+        f"## History calibration {w[0]}-{w[1]} ({title})",
         "",
         f"`python -m sim.calibrate --window {w[0]}-{w[1]}` ({prov['date']}, git {prov['git_revision'][:12]}, "
         f"command `{prov['command'].strip()}`) fits the history scenario stopped on 31 December {w[1]} to the "
@@ -342,12 +420,14 @@ def doc_section(prov: dict[str, Any], rel: str) -> str:
         "pattern (runs of crossing days, their mean length, median and 90th percentile of people per crossing day) "
         "and, for the financial years that end inside the window, the share of boats with more than 50 aboard ("
         + ", ".join(f"{k}: {v:.0%}" for k, v in prov["targets"]["share_boats_over_50_financial_year"].items())
-        + "; 2023-24 reaches into 2024 and is not used).",
+        + f"; not used, as they reach past {w[1]}: "
+        + ", ".join(f"{y}-{(y + 1) % 100:02d}" for y in later_large_boat_shares(tuple(w)))
+        + ").",
         f"- Distance: {prov['distance']['formula']}.",
         f"- Seeds: {prov['seeds_per_particle']} per particle; {prov['distance']['replicates']}.",
         f"- Free parameters: {len(prov['posterior'])} (table below); priors: {prov['priors']}. Demand is one "
-        "scale (`migration.yearly_entrants_scale`) on the demand_fit levels rather than three free levels: the "
-        "levels already follow each year's arrivals, and three more dimensions would cost generations.",
+        "scale (`migration.yearly_entrants_scale`) on the demand_fit levels rather than a free level a year: the "
+        "levels already follow each year's arrivals, and more dimensions would cost generations.",
         f"- Settings: population {st['population']}, generation 0 = {st['gen0_factor']:g} x population prior "
         f"draws, tolerance = {st['alpha']:g} quantile of the previous distances, scale {st['scale']:g}, "
         f"{prov['jobs']} processes, seed {st['seed']}.",
@@ -383,13 +463,26 @@ def doc_section(prov: dict[str, Any], rel: str) -> str:
         "",
         "Test-year facts that informed the design (honestly): " + "; ".join(prov["test_year_facts_in_design"]) + ".",
         "",
-        f"Every run takes its calibrated values from `{rel}/posterior_draws.csv` (the `posterior_file` of "
-        "configs/config.yaml): `posterior_draw=K` its row K, `posterior_draw=null` (the default, e.g. `python -m sim`, "
-        "the 2024 test year) the median of each column, read when the run starts, so this calibration's draws are "
-        "the default as soon as they are written. A run's metadata.json records the file and its digest.",
+        _use_doc(rel, hindcast, w),
         "",
     ]
     return "\n".join(lines)
+
+
+def _use_doc(rel: str, hindcast: bool, w: Sequence[int]) -> str:
+    if hindcast:
+        return (
+            f'The hindcast forecast (`python -m sim.forecast --hindcast`, docs/validation.md "Hindcast {w[1] + 1}") '
+            f"runs scenario `{SCENARIO}` to 31 December {w[1] + 1} with `posterior_file={rel}/posterior_draws.csv`, "
+            f"the demand levels of {w[0]}-{w[1]} only ({w[1] + 1} walks at random from {w[1]}) and the "
+            f"{w[1] + 1} timeline events as observed policy. Its runs' metadata.json record the file and its digest."
+        )
+    return (
+        f"Every run takes its calibrated values from `{rel}/posterior_draws.csv` (the `posterior_file` of "
+        "configs/config.yaml): `posterior_draw=K` its row K, `posterior_draw=null` (the default, e.g. `python -m sim`, "
+        "the 2024 test year) the median of each column, read when the run starts, so this calibration's draws are "
+        "the default as soon as they are written. A run's metadata.json records the file and its digest."
+    )
 
 
 def _checks_doc(checks: dict[str, Any]) -> list[str]:
@@ -459,7 +552,8 @@ def write_doc(out_dir: Path, path: Path | None = None) -> str:
         rel = str(out_dir.resolve().relative_to(ROOT))
     except ValueError:
         rel = str(out_dir)
-    return write_block(path or DOC, DOC_BEGIN, DOC_END, doc_section(prov, rel))
+    begin, end = doc_markers(tuple(prov["window"]))
+    return write_block(path or DOC, begin, end, doc_section(prov, rel))
 
 
 # ------------------------------------------------------------------------------------------------------ CLI
@@ -480,7 +574,13 @@ def settings(a: argparse.Namespace, window: tuple[int, int]) -> Any:
 
 
 def default_out(window: tuple[int, int]) -> Path:
-    name = "history" if window == (HISTORY_START, LAST_OBSERVED_DAILY) else f"history_{window[0]}_{window[1]}"
+    """data/calibration/history (2021-2023), hindcast_2023 (2021-2022: never over the history posterior)."""
+    if window == (HISTORY_START, LAST_OBSERVED_DAILY):
+        name = "history"
+    elif is_hindcast(window):
+        name = f"hindcast_{window[1] + 1}"
+    else:
+        name = f"history_{window[0]}_{window[1]}"
     return ROOT / "data" / "calibration" / name
 
 
