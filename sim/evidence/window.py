@@ -267,7 +267,12 @@ DESIGN_FACTS = (
     "written next to a 2024 calibration (their sources say so); the older 2024 posterior is NOT used as a prior",
     "parameters not calibrated here keep their defaults; crossing.incident_base_prob's default was fitted to "
     "2019-2023 incidents (not 2024); migration.entrants_walk_sd is the spread of the fitted 2021-2023 levels",
-    "the choice of free parameters is the 2024 calibration's (annual_entrants replaced by one demand scale)",
+    "the choice of free parameters is the 2024 calibration's (annual_entrants replaced by one demand scale), plus "
+    "smuggling.comfortable_load and smuggling.load_cost_elasticity",
+    "the load mechanism (loads follow the cost of a launch in places sold, smuggling.load_cost_elasticity) and the "
+    "ordering ahead of seizures (smuggling.loss_anticipation) were added after an earlier history forecast had "
+    "people per boat flat at about 40 against 53 (2024) and 62 (2025); the load parameters are fitted on the "
+    "window's own rise (27.6, 41.2, 48.9 people per boat in 2021-2023), loss_anticipation is an assumption",
 )
 
 
