@@ -89,19 +89,18 @@ def shipped_items(f: Frontier) -> list[str]:
 UPSTREAM = ("seizure_rate", "posts_abroad")
 UPSTREAM_WORDS = [
     "Seizures and posts abroad act on boats and engines on their way to France, not on people. A smuggling network "
-    "reorders a seized boat or engine only once it is lost, on the same lead time (about three weeks for a boat, "
-    "seven for an engine), and does not order extra to cover the losses it expects: the boats it receives fall "
-    "about in step with the share of consignments that gets through, and fewer boats mean fewer crossings.",
+    "reorders a seized boat or engine on the same lead time (about three weeks for a boat, seven for an engine) and "
+    "orders extra to cover part of the losses it has been having (by default half of its recent loss rate; from "
+    "none to all of it is one of the contested assumptions), so losses are made up late and only in part.",
+    "A dearer launch (boats and engines at the makers' prices) makes networks load each boat more heavily, so fewer "
+    "boats carry much the same number of people, at a higher risk to each of them.",
     "Every supply route in the model, buying inside the EU included, passes through Germany and inland France, so "
     "there is no way round seizures there.",
-    "Makers charge more when their order book is long, but seizures do not lengthen it, since networks reorder "
-    "only what they lost: in the runs checked the dearest boat of the year cost about the same with and without "
-    "heavy seizures (about £1,900, against a base of £1,000), so losses barely show up as dearer boats.",
     "The costs assumed are small: £20m a year for a seizure chance of 1 at one place, £150,000 a year for each "
     "officer posted abroad.",
     "These are assumptions of the model, not findings: a frontier mix with high seizures is only as good as they "
-    "are. How smugglers answer sustained seizures (ordering more, other suppliers, other routes) is not yet "
-    "modelled beyond the choice of route.",
+    "are. Other answers to sustained seizures (other makers, production moved closer to France) are not modelled "
+    "beyond the choice of route.",
 ]
 
 
