@@ -152,7 +152,8 @@ class MigrationConfig:
         "people entering the routes per year",
         0.0,
         10_000_000.0,
-        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 43,000-80,200",
+        "median of a retired fit to 2024 (unused: runs scale the fitted yearly levels instead, "
+        "migration.yearly_entrants_scale, calibrated on 2021-2023)",
         plausible=(30_000.0, 90_000.0),
     )
     entry_seasonal_amplitude: float = param(
@@ -160,7 +161,8 @@ class MigrationConfig:
         "relative amplitude",
         0.0,
         1.0,
-        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 0.12-0.99",
+        "declared default = median of a retired fit to 2024; runs take the 2021-2023 posterior's median "
+        "(data/calibration/history); the retired fit's 5-95% 0.12-0.99",
         plausible=(0.0, 1.0),
     )
     entry_peak_day: int = param(
@@ -168,7 +170,8 @@ class MigrationConfig:
         "day of year",
         1,
         366,
-        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 129-233",
+        "declared default = median of a retired fit to 2024; runs take the 2021-2023 posterior's median "
+        "(data/calibration/history); the retired fit's 5-95% 129-233",
         plausible=(120, 260),
     )
     funds_median_gbp: float = param(
@@ -446,7 +449,8 @@ class SmugglingConfig:
         "m significant wave height",
         0.0,
         5.0,
-        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 0.65-1.06; The Times 2023: about 0.5 m",
+        "declared default = median of a retired fit to 2024; runs take the 2021-2023 posterior's median "
+        "(data/calibration/history); the retired fit's 5-95% 0.65-1.06; The Times 2023: about 0.5 m",
         plausible=(0.5, 1.1),
     )
     launch_wave_limit_sd_m: float = param(
@@ -578,7 +582,8 @@ class SupplyChainConfig:
         "boats per week from makers (Turkey)",
         0.0,
         100_000.0,
-        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 18.3-32.9",
+        "declared default = median of a retired fit to 2024; runs take the 2021-2023 posterior's median "
+        "(data/calibration/history); the retired fit's 5-95% 18.3-32.9",
         plausible=(12.0, 48.0),
     )
     engines_per_week: float = param(
@@ -586,7 +591,8 @@ class SupplyChainConfig:
         "engines per week from makers (China)",
         0.0,
         100_000.0,
-        "calibrated (ABC-SMC, data/calibration/2024): posterior median (in proportion to boats)",
+        "declared default = median of a retired fit to 2024; runs take the 2021-2023 posterior's median "
+        "(data/calibration/history); in proportion to boats",
         plausible=(25.1 * 12.0 / 23.2, 25.1 * 48.0 / 23.2),
     )
     consignment_size: int = param(
@@ -1116,7 +1122,8 @@ class EnforcementConfig:
         "prevention hazard per officer per km of beach",
         0.0,
         100.0,
-        "calibrated (ABC-SMC, data/calibration/2024): posterior median, 5-95% 0.061-0.30 (prevention share 0.45)",
+        "declared default = median of a retired fit to 2024; runs take the 2021-2023 posterior's median "
+        "(data/calibration/history); the retired fit's 5-95% 0.061-0.30 (prevention share 0.45)",
         plausible=(0.04, 0.4),
     )
     taxi_prevention_factor: float = param(
