@@ -289,9 +289,13 @@ def diff_rows(groups: list[RunGroup]) -> list[list[str]]:
     """Settings that differ between scenarios: levers on or off, other settings, and lever settings that differ
     between the scenarios using that lever. Rows: label (unit), one value per scenario, technical name."""
     ignore = ("seed", "scenario", "hydra", "posterior_draw")
-    keys = sorted({k for g in groups for k in g.config if not k.startswith(ignore)})
+    dropped = "timeline.drop"  # a list, flattened to timeline.drop.0, .1, ...: one row of event ids
+    keys = sorted({k for g in groups for k in g.config if not k.startswith((*ignore, dropped))})
     order = {name: i for i, name in enumerate(LEVER_LABELS)}
     levers, params, others = [], [], []
+    drops = [_dropped_events(g.config, dropped) for g in groups]
+    if not _same(drops):
+        others.append(["Observed events left out of the timeline", *drops, dropped])
     for k in keys:
         vals = [g.config.get(k) for g in groups]
         parts = k.split(".")
@@ -310,6 +314,15 @@ def diff_rows(groups: list[RunGroup]) -> list[list[str]]:
             params.append((order.get(parts[1], 99), [_with_unit(k), *cells, k]))
     by_lever = sorted(levers, key=lambda x: x[0]), sorted(params, key=lambda x: x[0])
     return [r for _, r in by_lever[0]] + others + [r for _, r in by_lever[1]]
+
+
+def _dropped_events(config: dict[str, Any], prefix: str) -> str:
+    """The timeline events a scenario leaves out (``timeline.drop``), as their ids, or "none"."""
+    ids = [str(v) for k, v in sorted(config.items()) if k.startswith(prefix + ".") and v not in (None, "None", "")]
+    first = {i.split("_")[0] for i in ids}
+    if len(ids) > 2 and len(first) == 1:  # e.g. the seven rows of the Rwanda policy
+        return f"{len(ids)} {first.pop().capitalize()} events"
+    return ", ".join(i.replace("_", " ") for i in ids) or "none"
 
 
 def _cell(key: str, value: Any) -> str:

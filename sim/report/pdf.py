@@ -51,7 +51,10 @@ CHART_DPI = 200
 MIN_CHART_SCALE = 0.75  # a chart may shrink to 75% of its size to fit a page's remaining room
 CHART_GAP = 8.0  # points below a chart block
 HEADING_ROOM = 1.8  # inches a heading needs below it on the page (its first lines or rows)
-SECTION_ROOM = 3.0  # inches a section title needs below it; otherwise the section starts on the next page
+# Inches a section needs below its title (its introduction and a first chart at 75%); otherwise it starts on the
+# next page. 4 inches is 39% of the text frame, so moving a section never leaves a page less than 60% full.
+SECTION_ROOM = 4.0
+SMALL_TABLE_ROWS = 6  # tables with at most this many rows are kept on one page (no row or two alone)
 
 
 def _register_fonts() -> None:
@@ -138,7 +141,10 @@ def table(t: Table, total: float, st: dict[str, ParagraphStyle]) -> list[Flowabl
     if t.highlight_col is not None and t.rows:
         commands.append(("BACKGROUND", (t.highlight_col, 1), (t.highlight_col, -1), colors.HexColor("#f3f3f3")))
     grid.setStyle(TableStyle(commands))
-    return [grid, Paragraph(escape(t.caption), st["caption"]) if t.caption else Spacer(1, 9)]
+    after = Paragraph(escape(t.caption), st["caption"]) if t.caption else Spacer(1, 9)
+    if len(t.rows) <= SMALL_TABLE_ROWS:  # a short table is not split
+        return [KeepTogether([grid, after])]
+    return [grid, after]
 
 
 # --------------------------------------------------------------------------------------------------- blocks

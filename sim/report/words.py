@@ -113,7 +113,9 @@ def changed_settings(g: RunGroup, base: RunGroup) -> list[str]:
     """Settings (outside the levers) in which a scenario differs from the baseline, in words."""
     out = []
     for k in sorted(set(g.config) | set(base.config)):
-        if k.startswith(("seed", "scenario", "hydra", "policy.", "posterior_draw")):
+        # timeline.drop: the observed rows a scenario leaves out, often because it sets their key itself (that
+        # setting is listed); the technical appendix lists them.
+        if k.startswith(("seed", "scenario", "hydra", "policy.", "posterior_draw", "timeline.drop")):
             continue
         a, b = base.config.get(k), g.config.get(k)
         if a != b:
