@@ -51,9 +51,8 @@ CHART_DPI = 200
 MIN_CHART_SCALE = 0.75  # a chart may shrink to 75% of its size to fit a page's remaining room
 CHART_GAP = 8.0  # points below a chart block
 HEADING_ROOM = 1.8  # inches a heading needs below it on the page (its first lines or rows)
-# Inches a section needs below its title (its introduction and a first chart at 75%); otherwise it starts on the
-# next page. 4 inches is 39% of the text frame, so moving a section never leaves a page less than 60% full.
-SECTION_ROOM = 4.0
+SECTION_ROOM = 3.0  # inches a section title needs below it; otherwise the section starts on the next page
+MIN_PAGE_FILL = 0.5  # a section whose opening does not fit moves to the next page if this much of the page is used
 SMALL_TABLE_ROWS = 6  # tables with at most this many rows are kept on one page (no row or two alone)
 
 
@@ -226,6 +225,28 @@ def flowables(b: Any, total: float, st: dict[str, ParagraphStyle]) -> list[Flowa
     raise TypeError(f"unknown block {type(b).__name__}")
 
 
+class SectionBreak(CondPageBreak):
+    """A page break before a section when its title and opening blocks up to its first chart or table (``lead``)
+    do not fit in the room left, provided the page is already at least ``MIN_PAGE_FILL`` full (otherwise the page
+    would be left half empty, which is worse)."""
+
+    def __init__(self, lead: list[Flowable]) -> None:
+        super().__init__(0)
+        self.lead = lead
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        frame = self._doctemplateAttr("frame")
+        if frame is None or not self.lead:
+            return 0, 0
+        canv = self.canv  # type: ignore[attr-defined]
+        need = sum(f.wrapOn(canv, avail_w, avail_h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in self.lead)
+        if need > avail_h and 1.0 - avail_h / frame._aH >= MIN_PAGE_FILL:
+            from reportlab.platypus.doctemplate import FrameBreak
+
+            frame.add_generated_content(FrameBreak)
+        return 0, 0
+
+
 # ------------------------------------------------------------------------------------------------- document
 class _Pages(BaseDocTemplate):
     """A4 pages with the footer, recording the page on which each section starts."""
@@ -274,12 +295,17 @@ def write_pdf(path: Path, doc: Document) -> tuple[int, dict[str, int], dict[int,
     ]
     for i, sec in enumerate(doc.sections):
         # Sections follow on from each other (no half-empty pages), a new page only when little room is left.
-        story += [CondPageBreak(SECTION_ROOM * inch)] if i else []
-        story.append(Paragraph(escape(sec.title), st["h1"]))
-        story.append(HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=2, spaceAfter=9))
-        story[-1].section_id = sec.id  # type: ignore[attr-defined]
-        story[-1].keepWithNext = True  # type: ignore[attr-defined]
-        for b in sec.blocks:
-            story += flowables(b, total, st)
+        head: list[Flowable] = [
+            Paragraph(escape(sec.title), st["h1"]),
+            HRFlowable(width="100%", thickness=1.5, color=BLUE, spaceBefore=2, spaceAfter=9),
+        ]
+        head[-1].section_id = sec.id  # type: ignore[attr-defined]
+        head[-1].keepWithNext = True  # type: ignore[attr-defined]
+        body = [f for b in sec.blocks for f in flowables(b, total, st)]
+        # A title and an introduction should not sit at a page's foot with their chart or table over the page.
+        first = next((k for k, f in enumerate(body) if isinstance(f, (FittedChart, RLTable, KeepTogether))), None)
+        lead = [*head, *body[: first + 1]] if first is not None and first < 4 else []
+        story += [CondPageBreak(SECTION_ROOM * inch), SectionBreak(lead)] if i else []
+        story += [*head, *body]
     pages.build(story)
     return pages.page, pages.section_pages, pages.page_fill
