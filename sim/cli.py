@@ -112,20 +112,25 @@ def compose_raw(overrides: list[str], config_name: str = "config", with_hydra: b
     return explicit_over_timeline(apply_posterior_draw(cfg, overrides), overrides)
 
 
-def explicit_over_timeline(cfg: DictConfig, overrides: Sequence[str]) -> DictConfig:
-    """A key the command line sets that the timeline also sets keeps the command line's value for the whole run: its
-    rows are left out (added to ``timeline.drop`` as keys, sim/timeline.py), e.g. ``enforcement.beach_officers=1200``
-    in the default 2024 run. Use ``timeline.set.ID=VALUE`` to change an observed event on its date instead."""
+def timeline_keys_set(overrides: Sequence[str]) -> list[str]:
+    """The keys of ``overrides`` that a timeline may also set (sim/timeline.py ``KEYS``), sorted."""
     from sim.timeline import KEYS, pattern_of
 
-    timeline = cfg.get("timeline")
-    if not timeline or not timeline.get("file"):
-        return cfg
-    keys = sorted(
+    return sorted(
         k
         for k in _override_keys(overrides)
         if k.split(".")[0] in ("enforcement", "supply_chain", "policy", "migration") and pattern_of(k) in KEYS
     )
+
+
+def explicit_over_timeline(cfg: DictConfig, overrides: Sequence[str]) -> DictConfig:
+    """A key the command line sets that the timeline also sets keeps the command line's value for the whole run: its
+    rows are left out (added to ``timeline.drop`` as keys, sim/timeline.py), e.g. ``enforcement.beach_officers=1200``
+    in the default 2024 run. Use ``timeline.set.ID=VALUE`` to change an observed event on its date instead."""
+    timeline = cfg.get("timeline")
+    if not timeline or not timeline.get("file"):
+        return cfg
+    keys = timeline_keys_set(overrides)
     if keys:
         with read_write(cfg), open_dict(cfg):
             cfg.timeline.drop = [*cfg.timeline.drop, *(k for k in keys if k not in cfg.timeline.drop)]

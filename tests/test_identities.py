@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # list once had 1,500) leave the networks next to no boats to launch.
 BUSY = [
     "scale=0.1",
-    "days=90",
+    "days=150",
     "world.burn_in_days=40",
     "world.start_date=2024-06-01",
     "supply_chain.boat_nodes.bulgaria.seizure_prob=0.3",
@@ -292,6 +292,7 @@ NETWORK = "network k"  # a network's own stream: drawn only for that network (se
 STREAM_OWNERS = {
     ("weather",): {"wave_height_series"},
     ("population",): {"entry_days", "Population.__init__"},
+    ("population", 1): {"yearly_levels"},  # the random walk of demand after the fitted years (sim/demand.py)
     ("journeys",): {"Population.enter", "Population.advance_journeys"},
     ("coast",): {"Population.coast_decisions"},
     ("launches",): {"ChannelModel.__init__"},  # the networks' home areas and wave limits

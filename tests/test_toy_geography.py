@@ -7,7 +7,7 @@ from sim.smugglers import SmugglingNetwork
 from tests.conftest import cfg_with
 
 # configs/world/toy.yaml: one route of two deterministic legs (3 days, then 4 days); one launch area.
-TOY = ["world=toy", "enforcement=toy", "observed=none", "days=60"]
+TOY = ["world=toy", "enforcement=toy", "observed=none", "posterior_file=null", "days=60"]  # declared defaults
 
 
 def test_deterministic_legs_reach_the_coast_after_exactly_seven_days():

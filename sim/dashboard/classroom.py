@@ -83,18 +83,18 @@ def base_overrides() -> tuple[str, ...]:
     return tuple(value)
 
 
-def full_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The page's settings with every control present (the CLI's value where not given)."""
+def full_settings(settings: Mapping[str, Any], base: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The page's settings with every control present (the CLI's value with ``base`` where not given)."""
     unknown = unknown_settings(settings)
     if unknown:
         raise ConfigError(f"dashboard: unknown controls {unknown}")
-    return {**default_settings(), **settings}
+    return {**default_settings(base), **settings}
 
 
 def run_overrides(base: tuple[str, ...], settings: Mapping[str, Any]) -> list[str]:
     """The command line (after `python -m sim`) of a run at these settings."""
-    s = full_settings(settings)
-    return [*base, seed_override(int(s[SEED_KEY])), *lever_overrides(s)]
+    s = full_settings(settings, base)
+    return [*base, seed_override(int(s[SEED_KEY])), *lever_overrides(s, base)]
 
 
 @dataclass(eq=False)  # compared and hashed by identity: the charts cache bands per set of finished years
@@ -160,7 +160,7 @@ def totals(trace: Trace, n: int) -> dict[str, float]:
 
 def run_year(base: tuple[str, ...], settings: Mapping[str, Any]) -> Trace:
     """A whole year at these settings (what the background worker runs for the band and the spread)."""
-    channel = ChannelModel(settings_config(base, full_settings(settings)))
+    channel = ChannelModel(settings_config(base, full_settings(settings, base)))
     channel.run()
     return Trace.of(channel, copy=True)
 
@@ -243,9 +243,9 @@ class Classroom:
 
     def __init__(self, base: tuple[str, ...], settings: Mapping[str, Any], channel: ChannelModel) -> None:
         self.base = tuple(base)
-        self.settings = full_settings(settings)
+        self.settings = full_settings(settings, self.base)
         self.seed = int(self.settings[SEED_KEY])
-        self.lever_overrides = lever_overrides(self.settings)
+        self.lever_overrides = lever_overrides(self.settings, self.base)
         self.levers = levers_ticked(self.settings)
         self.overrides = [*self.base, seed_override(self.seed), *self.lever_overrides]
         self.channel = channel
@@ -267,7 +267,7 @@ class Classroom:
     @classmethod
     def new(cls, base: tuple[str, ...] = (), settings: Mapping[str, Any] | None = None) -> Classroom:
         """A run at these settings, burnt in here (the page uses ``Prepared`` instead)."""
-        settings = full_settings(settings or {})
+        settings = full_settings(settings or {}, tuple(base))
         return cls(base, settings, burnt_in(base, settings))
 
     @property

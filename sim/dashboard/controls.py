@@ -27,14 +27,14 @@ import dataclasses
 import datetime as dt
 import functools
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from omegaconf import OmegaConf
 
-from sim.cli import compose_raw, load_config
+from sim.cli import compose_raw, load_config, timeline_keys_set
 from sim.config import ConfigError, PolicyConfig, SimConfig, validate
 from sim.policies import LEVERS
 
@@ -284,17 +284,17 @@ def default_value(lever: str, knob: Setting) -> Any:
     return lever_value(lever, knob.field)
 
 
-def default_settings() -> dict[str, Any]:
-    """Every control at the value the CLI would use (a new dict each time)."""
-    return dict(_default_settings())
+def default_settings(base: Sequence[str] = ()) -> dict[str, Any]:
+    """Every control at the value the CLI would use with ``base`` (a new dict each time)."""
+    return dict(_default_settings(tuple(base)))
 
 
 @functools.cache
-def _default_settings() -> dict[str, Any]:
-    base = cli_defaults()
-    out: dict[str, Any] = {SEED_KEY: base.seed}
+def _default_settings(base: tuple[str, ...]) -> dict[str, Any]:
+    cfg = _composed(base)[0]
+    out: dict[str, Any] = {SEED_KEY: cfg.seed}
     for c in controls():
-        out[toggle_key(c.lever)] = bool(getattr(base.policy, c.lever).enabled)
+        out[toggle_key(c.lever)] = bool(getattr(cfg.policy, c.lever).enabled)
         for k in c.knobs:
             out[knob_key(c.lever, k)] = default_value(c.lever, k)
     return out
@@ -353,14 +353,23 @@ def moved_fields(settings: Mapping[str, Any], lever: str) -> dict[str, Any]:
     return out
 
 
-def lever_overrides(settings: Mapping[str, Any]) -> list[str]:
-    """The Hydra overrides for the levers (not the seed): ``policy=[...]`` then settings moved away from the yaml."""
+def observed_levers(base: Sequence[str] = ()) -> set[str]:
+    """Levers the configuration with ``base`` already switches on (observed policy, e.g. the returns agreements
+    the timeline drives): ticked, they need no ``policy=[...]`` entry; unticked, they are switched off."""
+    cfg = _composed(tuple(base))[0]
+    return {c.lever for c in controls() if getattr(cfg.policy, c.lever).enabled}
+
+
+def lever_overrides(settings: Mapping[str, Any], base: Sequence[str] = ()) -> list[str]:
+    """The Hydra overrides for the levers (not the seed): ``policy=[...]`` for levers ticked beyond the observed
+    ones, settings moved away from the yaml, and observed levers unticked switched off."""
     on = levers_ticked(settings)
-    if not on:
-        return []
-    out = [f"policy=[{','.join(on)}]"]
+    observed = observed_levers(base)
+    added = [lever for lever in on if lever not in observed]
+    out = [f"policy=[{','.join(added)}]"] if added else []
     for lever in on:
         out += [f"policy.{lever}.{f}={_fmt(v)}" for f, v in moved_fields(settings, lever).items()]
+    out += [f"policy.{lever}.enabled=false" for lever in sorted(observed - set(on))]
     return out + assumption_overrides(settings)
 
 
@@ -394,17 +403,27 @@ def settings_config(base: tuple[str, ...], settings: Mapping[str, Any]) -> SimCo
     unknown = unknown_settings(settings)
     if unknown:
         raise ConfigError(f"dashboard: unknown controls {unknown}")
-    settings = {**default_settings(), **settings}
+    settings = {**default_settings(base), **settings}
     cfg, levers = _composed(tuple(base))
+    observed = observed_levers(base)
+    on = levers_ticked(settings)
     changes = {
-        lever: dataclasses.replace(getattr(levers, lever), **moved_fields(settings, lever))
-        for lever in levers_ticked(settings)
+        lever: dataclasses.replace(
+            getattr(cfg.policy if lever in observed else levers, lever), **moved_fields(settings, lever)
+        )
+        for lever in on
     }
+    changes |= {lever: dataclasses.replace(getattr(cfg.policy, lever), enabled=False) for lever in observed - set(on)}
     policy = dataclasses.replace(cfg.policy, **changes)
     out = dataclasses.replace(cfg, seed=int(settings[SEED_KEY]), policy=policy)
     for override in assumption_overrides(settings):
         key, value = override.split("=", 1)
         out = _replaced(out, key.split("."), yaml.safe_load(value))
+    # As the CLI does (sim.cli.explicit_over_timeline): a key set here that the timeline also sets keeps this value.
+    dropped = timeline_keys_set(lever_overrides(settings, base)) if out.timeline.file else []
+    if dropped:
+        drop = [*out.timeline.drop, *(k for k in dropped if k not in out.timeline.drop)]
+        out = dataclasses.replace(out, timeline=dataclasses.replace(out.timeline, drop=drop))
     return validate(copy.deepcopy(out))  # a copy: no run shares mutable parts with the cached compositions
 
 
