@@ -22,6 +22,7 @@ def _model(*overrides: str) -> ChannelModel:
     return ChannelModel(cfg_with(*overrides))
 
 
+@pytest.mark.slow  # moved out of make test (time budget); make test-slow runs it
 def test_doubling_investigation_capacity_raises_disruptions():
     base = np.array([run_with(f"seed={s}", *SHORT).summary["disruptions"] for s in SEEDS], dtype=float)
     double = np.array(

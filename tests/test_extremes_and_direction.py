@@ -59,6 +59,7 @@ def test_larger_boat_supply_gives_fewer_people_per_boat():
     assert all(m < b for m, b in zip(more, base, strict=True))
 
 
+@pytest.mark.slow  # moved out of make test (time budget); make test-slow runs it
 def test_more_beach_officers_prevent_more():
     base = [run_with(f"seed={s}").summary["prevention_share"] for s in SEEDS]
     more = [run_with(f"seed={s}", "enforcement.beach_officers=2000").summary["prevention_share"] for s in SEEDS]

@@ -22,6 +22,7 @@ FIXED = ("supply_chain.market=false",)
 FIVE = range(5)  # four configurations each: five paired seeds keep the cost of the old ten-seed test
 
 
+@pytest.mark.slow  # moved out of make test (time budget); make test-slow runs it
 def test_with_a_fixed_supply_seizures_cut_boats_more_than_people_and_do_not_lower_deaths_per_arrival():
     """The market switched off (makers' output fixed): every boat seized is a boat not launched."""
     boats0, boats1 = (

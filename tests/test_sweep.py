@@ -141,6 +141,7 @@ def swept_key(sweep_dir: Path, job: int) -> str:
     return pd.read_parquet(sweep_dir / "sweep_runs.parquet").loc[job, "config_key"]
 
 
+@pytest.mark.slow  # moved out of make test (time budget); make test-slow runs it
 def test_extended_sweep_reuses_finished_runs_under_their_new_job_numbers(swept, tmp_path):
     sweep_dir = _copy_sweep(swept[0], tmp_path / "extended")
     old = pd.read_parquet(sweep_dir / "sweep_runs.parquet").set_index("overrides")
@@ -158,6 +159,7 @@ def test_extended_sweep_reuses_finished_runs_under_their_new_job_numbers(swept, 
             assert row.people_arrived == old.loc[row.overrides, "people_arrived"]
 
 
+@pytest.mark.slow  # moved out of make test (time budget); make test-slow runs it
 def test_runs_of_settings_no_longer_swept_are_kept_aside(swept, tmp_path):
     sweep_dir = _copy_sweep(swept[0], tmp_path / "narrowed")
     p = sweep_cli(sweep_dir, "scenario=border_security_2024", "seed=1,2", *SMALL)
@@ -301,13 +303,17 @@ def test_single_run_that_fails_exits_non_zero(tmp_path):
     ("args", "expected"),
     [
         (["scenario=baseline_2024,no_such_scenario", "seed=1,2"], "scenario=no_such_scenario: unknown option"),
-        (["seed=1,2", "crossing.failure_prob=0.1,1.7"], "crossing.failure_prob=1.7: out of range"),
+        pytest.param(
+            ["seed=1,2", "crossing.failure_prob=0.1,1.7"],
+            "crossing.failure_prob=1.7: out of range",
+            marks=pytest.mark.slow,  # the same check as rate_bulgaria below; make test-slow runs it
+        ),
         (["+experiment=seizure_intensity", "policy.seizures.rate_bulgaria=0.2,1.5"], "rate_bulgaria=1.5: out of range"),
         (
             ["+experiment=no_such_study"],
             "experiment=no_such_study: unknown option; allowed: contested_assumptions, deterrence_response",
         ),
-        (["seed=range(3)", "days=0"], "days=0: out of range"),
+        pytest.param(["seed=range(3)", "days=0"], "days=0: out of range", marks=pytest.mark.slow),
     ],
 )
 def test_invalid_value_stops_the_sweep_before_any_run(tmp_path, args, expected):
