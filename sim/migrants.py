@@ -95,11 +95,11 @@ class Population:
         self.coast_day = np.full(n, -1, dtype=np.int32)
         self.failed_attempts = np.zeros(n, dtype=np.int16)
         self._entered = 0  # people with entry_day < today are entered (entry_day is sorted)
-        # A day costs what the people who act that day cost, not what everyone on the move costs: five years take
-        # five times one year. People in transit are only counted (``_in_transit``) and filed under the day their
-        # leg ends (``_calendar``); the day's movers are read from it, never found by scanning everyone on the way.
+        # A day costs what the people on the move and at the coast cost, not what everyone who ever entered costs:
+        # five years take five times one year. People on the move are held with their next day in one contiguous
+        # list (``_moving``), so finding the day's movers is one comparison, not a gather from the person arrays.
         self._in_transit = 0
-        self._calendar = _Calendar(self.next_day)
+        self._moving = _OnTheMove()
         # The people who have reached the coast (waiting, holding a place, or left since the last compaction), in
         # index order: the coast's daily decisions and the launch queues read these few thousand.
         self.coast = np.zeros(0, dtype=np.intp)
@@ -123,6 +123,11 @@ class Population:
             self.state[start:end][stay_home] = _DETERRED
             dropped = int(stay_home.sum())
             self._left_counts[_DETERRED] += dropped  # never on the move: straight to the leavers' count
+        if end > start:
+            new = np.arange(start, end, dtype=np.intp)
+            if dropped:
+                new = new.compress(self.state[start:end] == _IN_TRANSIT)
+            self._moving.add(new, self.next_day[new])
         self._in_transit += end - start - dropped
         return end - start, dropped
 
@@ -134,9 +139,7 @@ class Population:
         self, day: int, rng: np.random.Generator, interception_boost: np.ndarray | None = None
     ) -> tuple[np.ndarray, int]:
         """Move people whose current leg ends today; return who reached the coast and how many were pushed back."""
-        movers = self._calendar.due(day)
-        if movers.size:
-            movers = movers.compress(self.state[movers] == _IN_TRANSIT)  # filed once per leg, still on the move
+        slots, movers = self._moving.due(day)
         if movers.size == 0:
             return movers, 0
         tab = self._tables
@@ -171,7 +174,7 @@ class Population:
         self.leg[cont] = tab.leg_of_cell[cell_next]
         days = tab.leg_days(rng, cell_next)
         self.next_day[cont] = day + np.maximum(1, np.rint(days)).astype(np.int32)
-        self._calendar.file(np.concatenate((movers.compress(blocked), cont)), self.next_day)
+        self._moving.move_on(slots, self.next_day[movers], slots.compress(moving).compress(done))
         return arrived, int(pushed.size)
 
     def _switch_routes(self, pushed: np.ndarray, day: int, rng: np.random.Generator) -> None:
@@ -429,47 +432,47 @@ class _LegTables:
         return out if self.all_positive else np.where(self.positive[cells], out, 0.0)
 
 
-class _Calendar:
-    """People on the move filed under the day their current leg ends, so a day reads its movers directly.
+class _OnTheMove:
+    """The people on the move and the day each one's current leg ends, in index order, in one growing buffer.
 
-    Everyone is filed at the start under the end of their first leg; each day's movers who stay on the move are
-    filed again under their new day. A day's movers come out in index order (the order the daily update draws in).
-    """
+    People who reach the coast leave a hole (a day no day reaches) until holes are half the buffer; then it is
+    compacted. New entrants are appended (their indices are above everyone's already on the move)."""
 
-    def __init__(self, next_day: np.ndarray) -> None:
-        self._first = np.argsort(next_day, kind="stable")
-        days = next_day[self._first]
-        last = int(days[-1]) if days.size else -1
-        self._bounds = days.searchsorted(np.arange(last + 2, dtype=next_day.dtype)).tolist()
-        self._later: dict[int, list[np.ndarray]] = {}
+    HOLE = np.iinfo(np.int32).max
 
-    def due(self, day: int) -> np.ndarray:
-        """Everyone filed under ``day``, in index order."""
-        b = self._bounds
-        first = self._first[b[day] : b[day + 1]] if day + 1 < len(b) else self._first[:0]
-        later = self._later.pop(day, None)
-        if later is None:
-            return first
-        later.append(first)
-        out = np.concatenate(later)
-        out.sort()
-        return out
+    def __init__(self) -> None:
+        self.people = np.zeros(1024, dtype=np.intp)
+        self.days = np.zeros(1024, dtype=np.int32)
+        self.size = 0
+        self.holes = 0
 
-    def file(self, people: np.ndarray, next_day: np.ndarray) -> None:
-        """File these people under their ``next_day``."""
-        if people.size == 0:
-            return
-        when = next_day[people]
-        order = when.argsort()
-        when, people = when[order], people[order]
-        cuts = (np.flatnonzero(when[1:] != when[:-1]) + 1).tolist()
-        later = self._later
-        for d, a, b in zip(when[[0, *cuts]].tolist(), [0, *cuts], [*cuts, people.size], strict=True):
-            bucket = later.get(d)
-            if bucket is None:
-                later[d] = [people[a:b]]
-            else:
-                bucket.append(people[a:b])
+    def add(self, people: np.ndarray, days: np.ndarray) -> None:
+        end = self.size + people.size
+        if end > self.people.size:
+            cap = max(2 * self.people.size, end)
+            self.people = np.concatenate((self.people[: self.size], np.zeros(cap - self.size, dtype=np.intp)))
+            self.days = np.concatenate((self.days[: self.size], np.zeros(cap - self.size, dtype=np.int32)))
+        self.people[self.size : end] = people
+        self.days[self.size : end] = days
+        self.size = end
+
+    def due(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """(their slots, the people) whose leg ends today or before, in index order."""
+        slots = np.flatnonzero(self.days[: self.size] <= day)
+        return slots, self.people[slots]
+
+    def move_on(self, slots: np.ndarray, days: np.ndarray, arrived: np.ndarray) -> None:
+        """Today's movers (``slots``) next move on ``days``; those in ``arrived`` (slots) have left for the coast."""
+        self.days[slots] = days
+        if arrived.size:
+            self.days[arrived] = self.HOLE
+            self.holes += arrived.size
+            if 2 * self.holes > self.size:
+                keep = self.days[: self.size] != self.HOLE
+                n = int(np.count_nonzero(keep))
+                self.people[:n] = self.people[: self.size].compress(keep)
+                self.days[:n] = self.days[: self.size].compress(keep)
+                self.size, self.holes = n, 0
 
 
 def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
