@@ -103,6 +103,11 @@ class Population:
         # The people who have reached the coast (waiting, holding a place, or left since the last compaction), in
         # index order: the coast's daily decisions and the launch queues read these few thousand.
         self.coast = np.zeros(0, dtype=np.intp)
+        # Everyone who bought a place, in the order they bought it (day, then index), still holding it as of the
+        # last launch queues: a stable sort of these by network is the launch queues' order (network, day paid,
+        # index) without a sort by day. ``_holders`` is how many hold a place after the coast's decisions.
+        self._bought = np.zeros(0, dtype=np.intp)
+        self._holders = 0
         self._left_counts = np.zeros(N_STATES, dtype=np.int64)  # people compacted out, by terminal state
         self._tables = _LegTables(geo)
 
@@ -211,6 +216,7 @@ class Population:
         """
         cfg = self.cfg
         out: dict = {"gave_up": 0, "deterred": 0, "places_sold": 0, "revenue_gbp": 0.0}
+        self._holders = 0
         # Both groups from one read of the states (holders who quit below do not change who is waiting).
         states = self._compact_coast()
         holders = self.coast.compress(states == _HAS_PLACE)
@@ -218,6 +224,7 @@ class Population:
         if holders.size:
             # People holding a place give up too, and lose what they paid.
             quit_ = holders.compress(rng.random(holders.size) < self.leave_prob(holders, day, winter))
+            self._holders = holders.size - quit_.size
             self.state[quit_] = _GAVE_UP
             out["gave_up"] += int(quit_.size)
         if waiting.size:
@@ -323,6 +330,8 @@ class Population:
         self.price_paid[buyers] = price
         self.funds[buyers] -= price
         out["places_sold"] = int(buyers.size)
+        self._bought = np.concatenate((self._bought, buyers))
+        self._holders += buyers.size
         out["revenue_gbp"] = float(price.sum())
         out["sold_by_network"] = np.bincount(net, minlength=len(prices))
         out["revenue_by_network"] = np.bincount(net, weights=price, minlength=len(prices))
@@ -336,7 +345,25 @@ class Population:
 
     def queues(self, n_networks: int) -> list[np.ndarray]:
         """People holding a place with each network, first paid first."""
+        bought = self._bought
+        holders = bought.compress(self.state[bought] == _HAS_PLACE)
+        self._bought = holders
+        if holders.size != self._holders:  # places held that were not bought here (set by hand): sort them all
+            return self._queues_by_sorting(n_networks)
+        if holders.size == 0:
+            return [holders] * n_networks
+        # Already in the order of the day paid, then index: a stable sort by network (16-bit: by radix, fast)
+        net = self.network[holders]
+        order = np.argsort(net, kind="stable")
+        holders = holders[order]
+        bounds = net[order].searchsorted(np.arange(n_networks + 1))
+        return [holders[bounds[k] : bounds[k + 1]] for k in range(n_networks)]
+
+    def _queues_by_sorting(self, n_networks: int) -> list[np.ndarray]:
+        """``queues`` from the coast's index, sorting by network, day paid and index."""
         holders = self.in_state(State.HAS_PLACE)
+        self._bought = holders[np.argsort(self.place_day[holders], kind="stable")]
+        self._holders = holders.size
         if holders.size == 0:
             return [holders] * n_networks
         # By network, then day paid, then index: one stable sort of a combined key (as lexsort, at half the cost).
@@ -361,6 +388,7 @@ class Population:
         lost = holders[self.network[holders] == network]
         self.state[lost] = State.AT_COAST
         self.network[lost] = -1
+        self._holders -= lost.size
         return lost
 
     def in_state(self, state: State) -> np.ndarray:
