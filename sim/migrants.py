@@ -95,14 +95,21 @@ class Population:
         self.coast_day = np.full(n, -1, dtype=np.int32)
         self.failed_attempts = np.zeros(n, dtype=np.int16)
         self._entered = 0  # people with entry_day < today are entered (entry_day is sorted)
-        # People still in the system (entered, not in a terminal state), in index order. Every daily update works
-        # on these only and people who have left are compacted out each day, so a day costs what the people on the
-        # move cost, not what everyone who ever entered costs: five years take five times one year.
-        self.live = np.zeros(0, dtype=np.intp)
-        # The live people who have reached the coast (waiting, holding a place, or left today), in index order: the
-        # coast's daily decisions and the launch queues read these few thousand, not everyone on the move.
+        # A day costs what the people on the move and at the coast cost, not what everyone who ever entered costs:
+        # five years take five times one year. People on the move are held with their next day in one contiguous
+        # list (``_moving``), so finding the day's movers is one comparison, not a gather from the person arrays.
+        self._in_transit = 0
+        self._moving = _OnTheMove()
+        # The people who have reached the coast (waiting, holding a place, or left since the last compaction), in
+        # index order: the coast's daily decisions and the launch queues read these few thousand.
         self.coast = np.zeros(0, dtype=np.intp)
+        # Everyone who bought a place, in the order they bought it (day, then index), still holding it as of the
+        # last launch queues: a stable sort of these by network is the launch queues' order (network, day paid,
+        # index) without a sort by day. ``_holders`` is how many hold a place after the coast's decisions.
+        self._bought = np.zeros(0, dtype=np.intp)
+        self._holders = 0
         self._left_counts = np.zeros(N_STATES, dtype=np.int64)  # people compacted out, by terminal state
+        self._tables = _LegTables(geo)
 
     # ----------------------------------------------------------------------------------------- journeys
     def enter(self, day: int, rng: np.random.Generator, recruitment_cut: np.ndarray) -> tuple[int, int]:
@@ -111,17 +118,22 @@ class Population:
         ``recruitment_cut`` (per nationality) is the chance that a person is not recruited at all (posts in source
         regions); they are counted as deterred. Returns (entered, not recruited).
         """
-        self.compact()
         end = int(self.entry_day.searchsorted(np.int32(day), side="right"))  # a Python int would copy the array
         start = self._entered
         self.state[start:end] = _IN_TRANSIT
         self._entered = end
-        self.live = np.concatenate((self.live, np.arange(start, end, dtype=np.intp)))
         dropped = 0
         if end > start and recruitment_cut.any():
             stay_home = rng.random(end - start) < recruitment_cut[self.nationality[start:end]]
             self.state[start:end][stay_home] = _DETERRED
             dropped = int(stay_home.sum())
+            self._left_counts[_DETERRED] += dropped  # never on the move: straight to the leavers' count
+        if end > start:
+            new = np.arange(start, end, dtype=np.intp)
+            if dropped:
+                new = new.compress(self.state[start:end] == _IN_TRANSIT)
+            self._moving.add(new, self.next_day[new])
+        self._in_transit += end - start - dropped
         return end - start, dropped
 
     @property
@@ -132,57 +144,55 @@ class Population:
         self, day: int, rng: np.random.Generator, interception_boost: np.ndarray | None = None
     ) -> tuple[np.ndarray, int]:
         """Move people whose current leg ends today; return who reached the coast and how many were pushed back."""
-        live = self.live
-        # compress = boolean indexing (same elements, same order), several times faster on numpy 2
-        movers = live.compress((self.state[live] == _IN_TRANSIT) & (self.next_day[live] <= day))
+        slots, movers = self._moving.due(day)
         if movers.size == 0:
             return movers, 0
-        geo = self.geo
-        r = self.route[movers].astype(np.intp)
-        leg = self.leg[movers].astype(np.intp)
-        cell = r * geo.leg_interception.shape[1] + leg  # (route, leg) as one flat index into the (R, L) tables
-        p_stop = geo.leg_interception.ravel()[cell]
-        if interception_boost is not None:
-            p_stop = 1.0 - (1.0 - p_stop) * (1.0 - interception_boost.ravel()[cell])
-        stopped = rng.random(movers.size) < p_stop
-        blocked = stopped.copy()
-        if geo.leg_capacity.any():
-            blocked |= _over_capacity(cell, geo.leg_capacity.ravel(), ~stopped, rng)
+        tab = self._tables
+        cell = self.route[movers].astype(np.intp) * tab.n_cols + self.leg[movers]  # (route, leg) as one flat index
+        stopped = rng.random(movers.size) < tab.stop_prob(interception_boost)[cell]
+        pushed = movers.compress(stopped)
         # Pushed back or queued: try the same leg again later.
-        delay = np.where(stopped, np.maximum(1.0, geo.leg_pushback_days.ravel()[cell]), 1.0)
-        self.next_day[movers.compress(blocked)] = day + np.rint(delay.compress(blocked)).astype(np.int32)
-        if self.cfg.route_switch_prob > 0 and stopped.any():
-            self._switch_routes(movers.compress(stopped), day, rng)
+        if tab.capacity is None:
+            blocked = stopped
+            self.next_day[pushed] = day + tab.pushback_days[cell.compress(stopped)]
+        else:
+            blocked = stopped | _over_capacity(cell, tab.capacity, ~stopped, rng)
+            delay = np.where(stopped, tab.pushback_days[cell], 1)
+            self.next_day[movers.compress(blocked)] = day + delay.compress(blocked)
+        if self.cfg.route_switch_prob > 0 and pushed.size:
+            self._switch_routes(pushed, day, rng)
         moving = ~blocked
         go = movers.compress(moving)
-        r_go, leg_go = r.compress(moving), leg.compress(moving) + 1
-        done = leg_go >= geo.n_legs[r_go]
+        cell_go = cell.compress(moving)
+        done = tab.last_leg[cell_go]
         arrived = go.compress(done)
         self.state[arrived] = _AT_COAST
         self.coast_day[arrived] = day
-        self.camp[arrived] = _choice(rng, geo.area_camp_share, arrived.size)
+        self.camp[arrived] = tab.camp_cum.searchsorted(rng.random(arrived.size), side="right")
         if arrived.size:
             # two sorted runs: the stable sort (timsort) merges them in one pass
             self.coast = np.sort(np.concatenate((self.coast, arrived)), kind="stable")
+            self._in_transit -= arrived.size
         on = ~done
         cont = go.compress(on)
-        leg_next = leg_go.compress(on)
-        self.leg[cont] = leg_next
-        cell_next = r_go.compress(on) * geo.leg_days_mean.shape[1] + leg_next
-        days = draw_leg_days(rng, geo.leg_days_mean.ravel()[cell_next], geo.leg_days_cv.ravel()[cell_next])
+        cell_next = cell_go.compress(on) + 1
+        self.leg[cont] = tab.leg_of_cell[cell_next]
+        days = tab.leg_days(rng, cell_next)
         self.next_day[cont] = day + np.maximum(1, np.rint(days)).astype(np.int32)
-        return arrived, int(stopped.sum())
+        self._moving.move_on(slots, self.next_day[movers], slots.compress(moving).compress(done))
+        return arrived, int(pushed.size)
 
     def _switch_routes(self, pushed: np.ndarray, day: int, rng: np.random.Generator) -> None:
         """Some of those pushed back try another route from the same origin, from its start (displacement)."""
         alt = self.geo.alternative_route[self.route[pushed]]
-        switch = pushed[(alt >= 0) & (rng.random(pushed.size) < self.cfg.route_switch_prob)]
+        switching = (alt >= 0) & (rng.random(pushed.size) < self.cfg.route_switch_prob)
+        switch = pushed.compress(switching)
         if switch.size == 0:
             return
-        new = self.geo.alternative_route[self.route[switch]]
+        new = alt.compress(switching)
         self.route[switch] = new
         self.leg[switch] = 0
-        days = draw_leg_days(rng, self.geo.leg_days_mean[new, 0], self.geo.leg_days_cv[new, 0])
+        days = self._tables.leg_days(rng, new * self._tables.n_cols)
         self.next_day[switch] = day + np.maximum(1, np.rint(days)).astype(np.int32)
 
     # -------------------------------------------------------------------------------------- at the coast
@@ -206,13 +216,15 @@ class Population:
         """
         cfg = self.cfg
         out: dict = {"gave_up": 0, "deterred": 0, "places_sold": 0, "revenue_gbp": 0.0}
+        self._holders = 0
         # Both groups from one read of the states (holders who quit below do not change who is waiting).
-        states = self.state[self.coast]
+        states = self._compact_coast()
         holders = self.coast.compress(states == _HAS_PLACE)
         waiting = self.coast.compress(states == _AT_COAST)
         if holders.size:
             # People holding a place give up too, and lose what they paid.
             quit_ = holders.compress(rng.random(holders.size) < self.leave_prob(holders, day, winter))
+            self._holders = holders.size - quit_.size
             self.state[quit_] = _GAVE_UP
             out["gave_up"] += int(quit_.size)
         if waiting.size:
@@ -242,16 +254,27 @@ class Population:
         )
         return out
 
-    def leave_prob(self, people: np.ndarray, day: int, winter: float, price: float | None = None) -> np.ndarray:
+    def leave_prob(
+        self,
+        people: np.ndarray,
+        day: int,
+        winter: float,
+        price: float | None = None,
+        funds: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Daily chance of leaving the coast for an outside option: higher in the cold, the longer one waits and,
-        for someone still looking for a place (``price``: the going price), the less of it their money covers."""
+        for someone still looking for a place (``price``: the going price), the less of it their money covers.
+        ``funds``: the people's money if the caller has just read it (``self.funds[people]`` otherwise)."""
         cfg = self.cfg
-        months = (day - self.coast_day[people]) / 30.0
-        p = cfg.give_up_per_day * (1.0 + cfg.cold_leave_factor * winter) * (1.0 + cfg.wait_leave_per_month * months)
+        # (day - coast day) / 30 * rate + 1, times the day's factor, in place (the same operations, fewer arrays)
+        p = (day - self.coast_day[people]) / 30.0
+        p *= cfg.wait_leave_per_month
+        p += 1.0
+        p *= cfg.give_up_per_day * (1.0 + cfg.cold_leave_factor * winter)
         if price is not None and price > 0 and cfg.short_of_price_leave_factor > 0:
-            short = np.clip(1.0 - self.funds[people] / price, 0.0, 1.0)
-            p = p * (1.0 + cfg.short_of_price_leave_factor * short)
-        return np.minimum(p, 1.0)
+            short = np.clip(1.0 - (self.funds[people] if funds is None else funds) / price, 0.0, 1.0)
+            p *= 1.0 + cfg.short_of_price_leave_factor * short
+        return np.minimum(p, 1.0, out=p)
 
     def _wait_and_buy(
         self,
@@ -269,25 +292,31 @@ class Population:
         cfg = self.cfg
         # Savings come in, living costs (more in winter) go out; funds can run down while waiting.
         net = cfg.daily_savings_gbp - cfg.living_cost_gbp_per_day - cfg.winter_living_cost_gbp_per_day * winter
-        self.funds[waiting] = np.maximum(self.funds[waiting] + net, 0.0)
+        funds = np.maximum(self.funds[waiting] + net, 0.0)
+        self.funds[waiting] = funds
         u = rng.random(waiting.size)
         total_weight = network_weight.sum()
         going = float((prices * network_weight).sum() / total_weight) if total_weight > 0 else None
-        p_give_up = self.leave_prob(waiting, day, winter, going)
-        nat = self.nationality[waiting]
-        leave = u < p_give_up + deterrence_hazard[nat]
-        deterred = leave & (u >= p_give_up)
-        gave_up = leave & ~deterred
+        p_give_up = self.leave_prob(waiting, day, winter, going, funds)
+        if deterrence_hazard.any():
+            leave = u < p_give_up + deterrence_hazard[self.nationality[waiting]]
+            deterred = leave & (u >= p_give_up)
+            gave_up = leave & ~deterred
+            self.state[waiting.compress(deterred)] = _DETERRED
+            out["deterred"] = int(np.count_nonzero(deterred))
+        else:  # nobody fears removal today: u < p + 0 is u < p, and nobody is deterred
+            leave = gave_up = u < p_give_up
+            out["deterred"] = 0
         self.state[waiting.compress(gave_up)] = _GAVE_UP
-        self.state[waiting.compress(deterred)] = _DETERRED
         out["gave_up"] += int(np.count_nonzero(gave_up))
-        out["deterred"] = int(np.count_nonzero(deterred))
         stay = waiting.compress(~leave)
         if stay.size == 0 or total_weight <= 0:
             return
         # Recent deaths hold back the risk-averse; risk-tolerant people are barely affected.
         hesitation = cfg.death_news_sensitivity * perceived_death_risk * (1.0 - self.risk_tolerance[stay])
-        p_buy = cfg.purchase_rate_per_day * np.exp(-hesitation) * purchase_factor[self.nationality[stay]]
+        p_buy = cfg.purchase_rate_per_day * np.exp(-hesitation)
+        if (purchase_factor != 1.0).any():  # times 1 everywhere changes no value: skip it on ordinary days
+            p_buy = p_buy * purchase_factor[self.nationality[stay]]
         looking = stay.compress(rng.random(stay.size) < p_buy)
         if looking.size == 0:
             return
@@ -301,6 +330,8 @@ class Population:
         self.price_paid[buyers] = price
         self.funds[buyers] -= price
         out["places_sold"] = int(buyers.size)
+        self._bought = np.concatenate((self._bought, buyers))
+        self._holders += buyers.size
         out["revenue_gbp"] = float(price.sum())
         out["sold_by_network"] = np.bincount(net, minlength=len(prices))
         out["revenue_by_network"] = np.bincount(net, weights=price, minlength=len(prices))
@@ -314,7 +345,25 @@ class Population:
 
     def queues(self, n_networks: int) -> list[np.ndarray]:
         """People holding a place with each network, first paid first."""
+        bought = self._bought
+        holders = bought.compress(self.state[bought] == _HAS_PLACE)
+        self._bought = holders
+        if holders.size != self._holders:  # places held that were not bought here (set by hand): sort them all
+            return self._queues_by_sorting(n_networks)
+        if holders.size == 0:
+            return [holders] * n_networks
+        # Already in the order of the day paid, then index: a stable sort by network (16-bit: by radix, fast)
+        net = self.network[holders]
+        order = np.argsort(net, kind="stable")
+        holders = holders[order]
+        bounds = net[order].searchsorted(np.arange(n_networks + 1))
+        return [holders[bounds[k] : bounds[k + 1]] for k in range(n_networks)]
+
+    def _queues_by_sorting(self, n_networks: int) -> list[np.ndarray]:
+        """``queues`` from the coast's index, sorting by network, day paid and index."""
         holders = self.in_state(State.HAS_PLACE)
+        self._bought = holders[np.argsort(self.place_day[holders], kind="stable")]
+        self._holders = holders.size
         if holders.size == 0:
             return [holders] * n_networks
         # By network, then day paid, then index: one stable sort of a combined key (as lexsort, at half the cost).
@@ -339,27 +388,119 @@ class Population:
         lost = holders[self.network[holders] == network]
         self.state[lost] = State.AT_COAST
         self.network[lost] = -1
+        self._holders -= lost.size
         return lost
 
     def in_state(self, state: State) -> np.ndarray:
-        """Indices of the people in a non-terminal state, in index order."""
-        pool = self.coast if state in (State.AT_COAST, State.HAS_PLACE) else self.live
-        return pool.compress(self.state[pool] == int(state))
+        """Indices of the people in a state, in index order; of a terminal state, those not yet compacted out."""
+        if state in (State.NOT_ENTERED, State.IN_TRANSIT):  # nobody on the move is read this way on a hot path
+            return np.flatnonzero(self.state[: self._entered] == int(state))
+        return self.coast.compress(self.state[self.coast] == int(state))
 
     def compact(self) -> None:
-        """Drop the people who have left the system (arrived, died, gave up, deterred) from ``live``."""
-        states = self.state[self.live]
+        """Drop the people who have left the system (arrived, died, gave up, deterred) from the coast's index."""
+        self._compact_coast()
+
+    def _compact_coast(self) -> np.ndarray:
+        """Compact the coast's index and return its people's states (the coast's decisions read them anyway)."""
+        states = self.state[self.coast]
         gone = states >= _FIRST_TERMINAL
         if gone.any():
             self._left_counts += np.bincount(states.compress(gone), minlength=N_STATES)
-            self.live = self.live.compress(~gone)
-            self.coast = self.coast.compress(self.state[self.coast] < _FIRST_TERMINAL)
+            keep = ~gone
+            self.coast = self.coast.compress(keep)
+            states = states.compress(keep)
+        return states
 
     def counts(self) -> np.ndarray:
-        """People in each state (index = State value)."""
-        out = self._left_counts + np.bincount(self.state[self.live], minlength=N_STATES)
+        """People in each state (index = State value): those compacted out, the coast's and those on the move."""
+        out = self._left_counts + np.bincount(self.state[self.coast], minlength=N_STATES)
+        out[_IN_TRANSIT] += self._in_transit
         out[0] += self.n - self._entered  # State.NOT_ENTERED
         return out
+
+
+class _LegTables:
+    """Per-(route, leg) tables of the journey update, flat (index = route * n_cols + leg), computed once: the same
+    values the daily update computed person by person, so the draws and outcomes are the same."""
+
+    def __init__(self, geo: Geography) -> None:
+        n_routes, self.n_cols = geo.leg_interception.shape
+        self.interception = geo.leg_interception.ravel()
+        self.pushback_days = np.rint(np.maximum(1.0, geo.leg_pushback_days.ravel())).astype(np.int32)
+        self.capacity = geo.leg_capacity.ravel() if geo.leg_capacity.any() else None
+        leg = np.tile(np.arange(self.n_cols), n_routes)
+        self.leg_of_cell = leg.astype(np.int8)
+        self.last_leg = leg + 1 >= np.repeat(geo.n_legs, self.n_cols)
+        mean = np.asarray(geo.leg_days_mean, dtype=float).ravel()
+        cv = np.maximum(np.asarray(geo.leg_days_cv, dtype=float).ravel(), 1e-6)
+        self.gamma_shape = 1.0 / cv**2
+        self.gamma_scale = mean / self.gamma_shape
+        self.positive = mean > 0
+        self.all_positive = bool(self.positive[leg < np.repeat(geo.n_legs, self.n_cols)].all())
+        camp = geo.area_camp_share.cumsum()
+        camp[-1] = 1.0
+        self.camp_cum = camp
+        self._boost_key: bytes | None = None
+        self._stop = self.interception
+
+    def stop_prob(self, boost: np.ndarray | None) -> np.ndarray:
+        """Chance of being stopped on each leg, with the policy's extra interception (recomputed when it changes)."""
+        if boost is None:
+            return self.interception
+        key = boost.tobytes()
+        if key != self._boost_key:
+            self._stop = 1.0 - (1.0 - self.interception) * (1.0 - boost.ravel())
+            self._boost_key = key
+        return self._stop
+
+    def leg_days(self, rng: np.random.Generator, cells: np.ndarray) -> np.ndarray:
+        """``draw_leg_days`` (sim/geography.py) of these legs, from the tables."""
+        out = rng.gamma(self.gamma_shape[cells], self.gamma_scale[cells])
+        return out if self.all_positive else np.where(self.positive[cells], out, 0.0)
+
+
+class _OnTheMove:
+    """The people on the move and the day each one's current leg ends, in index order, in one growing buffer.
+
+    People who reach the coast leave a hole (a day no day reaches) until holes are half the buffer; then it is
+    compacted. New entrants are appended (their indices are above everyone's already on the move)."""
+
+    HOLE = np.iinfo(np.int32).max
+
+    def __init__(self) -> None:
+        self.people = np.zeros(1024, dtype=np.intp)
+        self.days = np.zeros(1024, dtype=np.int32)
+        self.size = 0
+        self.holes = 0
+
+    def add(self, people: np.ndarray, days: np.ndarray) -> None:
+        end = self.size + people.size
+        if end > self.people.size:
+            cap = max(2 * self.people.size, end)
+            self.people = np.concatenate((self.people[: self.size], np.zeros(cap - self.size, dtype=np.intp)))
+            self.days = np.concatenate((self.days[: self.size], np.zeros(cap - self.size, dtype=np.int32)))
+        self.people[self.size : end] = people
+        self.days[self.size : end] = days
+        self.size = end
+
+    def due(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """(their slots, the people) whose leg ends today or before, in index order."""
+        slots = np.flatnonzero(self.days[: self.size] <= day)
+        return slots, self.people[slots]
+
+    def move_on(self, slots: np.ndarray, days: np.ndarray, arrived: np.ndarray) -> None:
+        """Today's movers (``slots``) next move on ``days``; those in ``arrived`` (slots) have left for the coast."""
+        self.days[slots] = days
+        if arrived.size:
+            self.days[arrived] = self.HOLE
+            self.holes += arrived.size
+            if 2 * self.holes > self.size:
+                keep = self.days[: self.size] != self.HOLE
+                n = int(np.count_nonzero(keep))
+                self.people[:n] = self.people[: self.size].compress(keep)
+                self.days[:n] = self.days[: self.size].compress(keep)
+                self.size, self.holes = n, 0
 
 
 def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:

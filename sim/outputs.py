@@ -90,13 +90,17 @@ _COUNTS = (
 
 
 class DailyRecorder:
-    """Collects one row per day into preallocated arrays (cheap enough for the hot loop)."""
+    """Collects one row per day into a preallocated table (cheap enough for the hot loop): a day whose columns are
+    those of the day before (every day but the first, as a rule) is written as one row; columns that appear later
+    are added with zeros before their first day."""
 
     def __init__(self, model: ChannelModel) -> None:
         self.model = model
         n = model.total_days
         self.n = n
-        self.cols: dict[str, np.ndarray] = {}
+        self._table = np.zeros((n, 0))
+        self._column: dict[str, int] = {}  # daily column -> its place in the table
+        self._keys: tuple[str, ...] = ()  # the table's columns in order
         self.area_names = model.geo.area_names
         self.route_names = model.geo.route_names
         self.states = np.zeros((n, N_STATES), dtype=np.int64)
@@ -178,21 +182,36 @@ class DailyRecorder:
             if col is None:
                 col = self.cost_items[name] = np.zeros(self.n)
             col[day] = v
-        cols = self.cols
-        for k, v in values.items():
-            col = cols.get(k)
-            if col is None:
-                col = cols[k] = np.zeros(self.n)
-            col[day] = v
+        if tuple(values) == self._keys:  # today's columns are the table's, in its order: one row
+            self._table[day] = tuple(values.values())
+        else:
+            self._write_by_name(day, values)
+            self._keys = tuple(self._column)
         self._seized_before = dict(chain.seized)
         self.states[day] = m.population.counts()
         self.launches_by_area[day] = tally.launches_by_area
         self.coast_by_route[day] = coast_by_route
 
+    def _write_by_name(self, day: int, values: dict[str, float]) -> None:
+        """One day's values column by column, adding the columns not seen before (zeros on earlier days)."""
+        new = [k for k in values if k not in self._column]
+        if new:
+            for k in new:
+                self._column[k] = self._table.shape[1] + new.index(k)
+            self._table = np.concatenate((self._table, np.zeros((self.n, len(new)))), axis=1)
+        for k, v in values.items():
+            self._table[day, self._column[k]] = v
+
+    @property
+    def cols(self) -> dict[str, np.ndarray]:
+        """Each daily column by name (views of the table: whole run, burn-in included; days not yet run are zero)."""
+        return {k: self._table[:, j] for k, j in self._column.items()}
+
     def results(self) -> Results:
         m = self.model
         b = m.burn_in
-        daily = pd.DataFrame({k: v[b:] for k, v in self.cols.items()})
+        cols = {k: np.ascontiguousarray(v) for k, v in self.cols.items()}  # sums as over the columns alone
+        daily = pd.DataFrame({k: v[b:] for k, v in cols.items()})
         daily.insert(0, "date", pd.to_datetime([d.isoformat() for d in m.dates[b:]]))
         daily.insert(1, "day", np.arange(len(daily)))
         for s in State:
@@ -203,7 +222,7 @@ class DailyRecorder:
             daily[f"coast_arrivals_{r}"] = self.coast_by_route[b:, j]
         for name, v in self.cost_items.items():
             daily[f"cost_{name}_gbp"] = v[b:]
-        totals = {k: float(v.sum()) for k, v in self.cols.items() if k in _COUNTS}
+        totals = {k: float(v.sum()) for k, v in cols.items() if k in _COUNTS}
         summary = summarise(daily, self.route_names, self.area_names, list(self.cost_items))
         # The market (sim/supply_chain.py): boats and engines sent by each corridor over the run, burn-in included.
         summary["items_shipped_by_corridor"] = dict(sorted(m.supply_chain.shipped_by_corridor.items()))
