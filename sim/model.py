@@ -26,7 +26,9 @@ start the scenario year in their running state.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
+from collections.abc import Callable
 from types import MappingProxyType
 
 import mesa
@@ -74,6 +76,7 @@ class ChannelModel(mesa.Model):
         cfg = self.timeline.start(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
+        self._due: dict[float, list[Callable[[], None]]] = {}  # schedule_after: callbacks by the time they are due
         self._entropy = np.random.SeedSequence(cfg.seed).entropy
         self.streams = {name: self.substream(name) for name in STREAMS}
         self.geo = build_geography(cfg.world)
@@ -116,6 +119,10 @@ class ChannelModel(mesa.Model):
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
         self.initial_boats = sum(n.boats for n in self.networks)
         self.season_outlook = self._season_outlook(doy)
+        # What stock_wanted takes from it each day, the same for every network: (ratio ** season_anticipation,
+        # launches_per_night * calm share ahead).
+        lift = cfg.supply_chain.season_anticipation
+        self.order_outlook = [(ratio**lift, s.launches_per_night * ahead) for ratio, ahead in self.season_outlook]
         self.brokers = link_brokers(self.networks, s, self.substream("enforcement", SUB_BROKERS))
 
         e = cfg.enforcement
@@ -165,11 +172,42 @@ class ChannelModel(mesa.Model):
         network k): drawing from it never shifts another agent's or mechanism's draws (common random numbers)."""
         return np.random.default_rng(np.random.SeedSequence(self._entropy, spawn_key=(STREAMS[mechanism], *keys)))
 
+    def schedule_after(self, callback: Callable[[], None], after: float) -> None:
+        """Run ``callback`` ``after`` days from now, as a Mesa event of default priority (consignments' hops,
+        recruits joining, brokers returning). Callbacks due at the same time share one Mesa event and run in the
+        order they were scheduled, which is Mesa's own order for events of equal time and priority: the order of
+        one event each, without a weak reference, an Event and a heap entry per callback. The callback is held
+        strongly; its owner is held elsewhere until it runs (a consignment in transit, a pending recruit, a broker)."""
+        time = self.time + after
+        due = self._due.get(time)
+        if due is None:
+            self._due[time] = [callback]
+            self.schedule_event(self._run_due, at=time)
+        else:
+            due.append(callback)
+
+    def _run_due(self) -> None:
+        for callback in self._due.pop(self.time):
+            callback()
+
     def day_index(self, iso_date: str) -> int:
         """Model day (0 = first burn-in day) of a calendar date."""
         return self.burn_in + (dt.date.fromisoformat(iso_date) - self.start_date).days
 
     # ---------------------------------------------------------------------------------------------- step
+    @property
+    def cold_water_today(self) -> float:
+        """Today's cold-water weight (weather.water_cold_weight: 1 when the sea is coldest)."""
+        return self._cold_water_today
+
+    @cold_water_today.setter
+    def cold_water_today(self, cold: float) -> None:
+        """Set with the season term of the networks' launch rule (SmugglingNetwork.night_is_acceptable), the same
+        for every network: ln(1 + season_loss_weight * cold_water_risk * cold)."""
+        self._cold_water_today = cold
+        weight = self.cfg.smuggling.season_loss_weight
+        self.launch_season_loss = math.log1p(weight * self.cfg.crossing.cold_water_risk * cold)
+
     @property
     def counting(self) -> bool:
         return self.day >= self.burn_in
