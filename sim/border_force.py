@@ -102,6 +102,7 @@ class BorderForce(mesa.Agent):
         self.fleet: list[Vessel] = []
         ref = deploy(round(self.cfg.moral_hazard_reference_vessels * self.cfg.availability), np.ones(n_areas))
         self.reference_risk = self._known_risk(np.bincount(ref, minlength=n_areas))
+        self._stations_key = b""  # _on_station as bytes when _response_h was last computed
         self.vessels = cfg.rescue_vessels
         self.start_night(0)
 
@@ -131,10 +132,14 @@ class BorderForce(mesa.Agent):
         demand = 0.5 / self.recent_launches.size + 0.5 * self.recent_launches / self.recent_launches.sum()
         for v, station in zip(self.fleet, deploy(len(self.fleet), demand), strict=True):
             v.station = int(station)
-        self._on_station = self.on_station_by_area()
-        self._response_h = response_hours(self.cfg, self._on_station)
-        self._cover: dict[int, Cover] = {}
-        self._known: np.ndarray | None = None
+        on_station = self.on_station_by_area()
+        key = on_station.tobytes()
+        self._on_station = on_station
+        if key != self._stations_key:  # response times, known risk and cover follow the vessels on station alone
+            self._stations_key = key
+            self._response_h = response_hours(self.cfg, on_station)
+            self._cover: dict[int, Cover] = {}
+            self._known: np.ndarray | None = None
 
     def observe(self, launches_by_area: np.ndarray) -> None:
         self.recent_launches *= 0.9
@@ -156,6 +161,9 @@ class BorderForce(mesa.Agent):
         load = boats_expected / capacity if capacity > 0 else np.inf
         wait_h = cfg.task_hours * max(0.0, 1.0 - 1.0 / load) if load > 0 else 0.0
         self.night_response_h = self._response_h + wait_h
+        # The chance a distress turns fatal tonight, per corridor in UK waters and in French waters (at_sea).
+        self.night_fatal_uk = fatal_share(cfg, self.night_response_h)
+        self.fatal_french = fatal_share(cfg, cfg.french_response_hours)
         self.meet_prob = cfg.detection_prob * (min(1.0, 1.0 / load) if load > 0 else 1.0)
 
     def at_sea(self, areas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -166,9 +174,7 @@ class BorderForce(mesa.Agent):
         u_zone = self.draws.random(areas.size)
         u_meet = self.draws.random(areas.size)
         uk = u_zone >= cfg.french_zone_share
-        factor = np.where(
-            uk, fatal_share(cfg, self.night_response_h[areas]), fatal_share(cfg, cfg.french_response_hours)
-        )
+        factor = np.where(uk, self.night_fatal_uk[areas], self.fatal_french)  # fatal_share of each, per boat
         return factor, uk, u_meet < self.meet_prob
 
     # ------------------------------------------------------------------------------------- moral hazard
@@ -190,11 +196,13 @@ class BorderForce(mesa.Agent):
         """How a network launching from ``area`` adjusts to the cover it sees, keeping the risk it accepts: with
         strength s, the wave limit rises by s ln(r0 / r) / wave_risk_per_m and the aimed-for load is multiplied by
         (r0 / r)^(s / crowding_exponent), r the known chance a distress turns fatal, r0 the reference."""
+        cover = self._cover.get(area)  # emptied when the vessels on station change (_redeploy)
+        if cover is not None:
+            return cover
         cfg = self.cfg
         if not cfg.moral_hazard or cfg.moral_hazard_strength <= 0:
-            return NO_SHIFT
-        cover = self._cover.get(area)
-        if cover is None:
+            cover = NO_SHIFT
+        else:
             crossing = self.model.cfg.crossing
             ratio = float(self.reference_risk[area] / self.known_risk()[area])
             s = cfg.moral_hazard_strength
@@ -202,7 +210,7 @@ class BorderForce(mesa.Agent):
                 wave_m=s * np.log(ratio) / max(crossing.wave_risk_per_m, 1e-9),
                 load_factor=ratio ** (s / max(crossing.crowding_exponent, 1e-9)),
             )
-            self._cover[area] = cover
+        self._cover[area] = cover
         return cover
 
     # ------------------------------------------------------------------------------------------- record

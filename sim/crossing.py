@@ -11,6 +11,7 @@ capacity) or lands on a beach, and is counted as arrived.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,54 @@ def expected_deaths_in_incident(cfg: CrossingConfig, load: np.ndarray) -> np.nda
     ) * np.minimum(load, cfg.minor_incident_deaths)
 
 
+class SeaRisk:
+    """The terms of the crush and capsize chances that stay the same within a run (by people aboard, by launch
+    area) or within a night (waves, cold water), computed once instead of for every network's launches.
+
+    Entry for entry these are the numbers ``incident_probability``, ``crush_probability`` and
+    ``expected_deaths_in_incident`` give: the same operations on the same values in the same order, looked up by
+    load and area. Loads beyond the tables (above ``max_load``) fall back to the functions."""
+
+    def __init__(self, cfg: CrossingConfig, distance_km: np.ndarray, max_load: int) -> None:
+        self.cfg, self.distance_km = cfg, distance_km
+        loads = np.arange(max(int(max_load), 1) + 1, dtype=np.int64)
+        base = -np.log1p(-min(cfg.incident_base_prob, 0.999999))
+        self.crowding = base * (np.maximum(loads, 1) / cfg.reference_load) ** cfg.crowding_exponent  # by load
+        self.distance = (distance_km / 40.0) ** cfg.distance_exponent  # by area
+        over = np.maximum(loads.astype(float) / cfg.design_capacity - 1.0, 0.0)
+        crush = cfg.crush_hazard_at_double * over**cfg.crush_exponent
+        self.crush_beach = -np.expm1(-(crush * 1.0))  # by load
+        self.crush_taxi = -np.expm1(-(crush * cfg.taxi_boarding_risk))
+        self.deaths = expected_deaths_in_incident(cfg, loads)  # by load
+        self.night(0.5, 0.0)
+
+    def night(self, wave_m: float, winter: float) -> None:
+        """Tonight's waves and cold water (``winter``: the cold-water weight, 0-1)."""
+        self.wave_m, self.winter = wave_m, winter
+        self.crowding_waves = self.crowding * np.exp(self.cfg.wave_risk_per_m * (wave_m - 0.5))  # by load
+        self.cold = 1.0 + self.cfg.cold_water_risk * winter
+
+    def launches(
+        self, load: np.ndarray, areas: np.ndarray, quality: float, taxi: np.ndarray, rescue_factor: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Tonight's capsize chance, crush chance and expected capsize deaths of each boat of one network."""
+        cfg = self.cfg
+        try:
+            hazard = self.crowding_waves[load] * self.distance[areas]
+            p_crush = np.where(taxi, self.crush_taxi[load], self.crush_beach[load])
+            deaths = self.deaths[load]
+        except IndexError:  # a load above the tables
+            p_inc = incident_probability(
+                cfg, load, self.wave_m, self.distance_km[areas], quality, taxi, rescue_factor, self.winter
+            )
+            return p_inc, crush_probability(cfg, load, taxi), p_inc * expected_deaths_in_incident(cfg, load)
+        hazard *= 1.0 + (cfg.poor_boat_risk - 1.0) * (1.0 - quality)
+        hazard *= self.cold
+        hazard *= rescue_factor
+        p_inc = -np.expm1(-hazard)
+        return p_inc, p_crush, p_inc * deaths
+
+
 def deaths_in_incident(cfg: CrossingConfig, load: int, rng: np.random.Generator) -> int:
     """A capsize with people in the water kills a share of those aboard; otherwise one or a few are lost."""
     if rng.random() < cfg.mass_casualty_prob:
@@ -173,18 +222,24 @@ def resolve_launch(
     rng: np.random.Generator,
     tally: CrossingTally,
     winter: float = 0.0,
+    sea_risk: SeaRisk | None = None,
 ) -> tuple[np.ndarray, int]:
-    """Resolve one network's launches for today; return per boat whether it was prevented, and boats returned."""
+    """Resolve one network's launches for today; return per boat whether it was prevented, and boats returned.
+    ``sea_risk``: the run's SeaRisk, set for tonight's ``wave_m`` and ``winter`` (the same chances, faster)."""
     n = plan_loads.size
-    starts = np.concatenate(([0], plan_loads.cumsum()))
+    loads_l = plan_loads.tolist()
+    starts_l = [0, *itertools.accumulate(loads_l)]
     p_prevent = np.where(plan_taxi, prevention_taxi[plan_areas], prevention_beach[plan_areas])
     prevented = rng.random(n) < p_prevent
     rescue_factor, uk_waters, met_at_sea = border_force.at_sea(plan_areas)
-    p_inc = incident_probability(
-        cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor, winter
-    )
-    p_crush = crush_probability(cfg, plan_loads, plan_taxi)
-    e_capsize = p_inc * expected_deaths_in_incident(cfg, plan_loads)  # aboard.size is the boat's planned load
+    if sea_risk is not None:
+        p_inc, p_crush, e_capsize = sea_risk.launches(plan_loads, plan_areas, quality, plan_taxi, rescue_factor)
+    else:
+        p_inc = incident_probability(
+            cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor, winter
+        )
+        p_crush = crush_probability(cfg, plan_loads, plan_taxi)
+        e_capsize = p_inc * expected_deaths_in_incident(cfg, plan_loads)  # aboard.size is the boat's planned load
     u_fail = rng.random(n)
     u_inc = rng.random(n)
     u_crush = rng.random(n)
@@ -193,7 +248,7 @@ def resolve_launch(
     tally.launches_by_area += np.bincount(plan_areas, minlength=tally.launches_by_area.size)
     sent_back: list[np.ndarray] = []
     # The per-boat loop reads Python lists (the same float64 values, faster to index than numpy arrays).
-    starts_l, prevented_l, taxi_l, u_fail_l = starts.tolist(), prevented.tolist(), plan_taxi.tolist(), u_fail.tolist()
+    prevented_l, taxi_l, u_fail_l = prevented.tolist(), plan_taxi.tolist(), u_fail.tolist()
     p_crush_l, p_inc_l, u_crush_l, u_inc_l = p_crush.tolist(), p_inc.tolist(), u_crush.tolist(), u_inc.tolist()
     e_capsize_l = e_capsize.tolist()
     uk_l, met_l = uk_waters.tolist(), met_at_sea.tolist()

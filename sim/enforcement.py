@@ -49,8 +49,12 @@ class BeachPatrol(mesa.Agent):
         return p * np.where(taxi, self.cfg.taxi_prevention_factor, 1.0)
 
     def observe(self, areas: np.ndarray) -> None:
+        self.observe_counts(np.bincount(areas, minlength=self.model.geo.n_areas))
+
+    def observe_counts(self, launches_by_area: np.ndarray) -> None:
+        """``observe`` given tonight's launches counted by area."""
         self.recent_launches *= 0.9
-        self.recent_launches += np.bincount(areas, minlength=self.model.geo.n_areas)
+        self.recent_launches += launches_by_area
 
     def step(self) -> None:
         """Move a share of officers towards where boats have recently left from."""

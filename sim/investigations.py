@@ -72,10 +72,13 @@ class IntelligencePicture:
     def update(self, networks: list[SmugglingNetwork], inputs: float) -> None:
         """End of day: today's exposure (launches, arrivals, pilots, seizures traced, size) into the picture."""
         c = self.cfg
-        for n in networks:
-            size = n.organisers + n.facilitators + n.suppliers + n.financiers
-            self.today[n.index] += c.intel_per_item_seized * n.items_seized + c.intel_per_member * size
+        exposed = []
+        for n in networks:  # n.index is the network's position in the list
+            brokers = n.active_brokers
+            size = n.organisers + n.facilitators + brokers["suppliers"] + brokers["financiers"]
+            exposed.append(c.intel_per_item_seized * n.items_seized + c.intel_per_member * size)
             n.items_seized = 0
+        self.today[: len(exposed)] += exposed
         self.score += self.weight * (inputs * self.today - self.score)
         self.today[:] = 0.0
 

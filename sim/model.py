@@ -37,7 +37,7 @@ import numpy as np
 from sim.asylum import AsylumSystem
 from sim.border_force import BorderForce
 from sim.config import SimConfig, validate
-from sim.crossing import CrossingTally, resolve_launch
+from sim.crossing import CrossingTally, SeaRisk, resolve_launch
 from sim.demand import SUB_DEMAND_WALK, daily_levels
 from sim.enforcement import BeachPatrol
 from sim.geography import build_geography
@@ -118,6 +118,7 @@ class ChannelModel(mesa.Model):
         limits = s.launch_wave_limit_m + s.launch_wave_limit_sd_m * launch_rng.standard_normal(n_net)
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
         self.initial_boats = sum(n.boats for n in self.networks)
+        self.sea_risk = SeaRisk(cfg.crossing, self.geo.area_distance_km, s.max_load)
         self.season_outlook = self._season_outlook(doy)
         # What stock_wanted takes from it each day, the same for every network: (ratio ** season_anticipation,
         # launches_per_night * calm share ahead).
@@ -265,7 +266,7 @@ class ChannelModel(mesa.Model):
         for policy in self.policies:
             policy.arrivals(self, arrivals)
 
-        self.beach_patrol.observe(np.repeat(np.arange(self.geo.n_areas), tally.launches_by_area))
+        self.beach_patrol.observe_counts(tally.launches_by_area)
         self.beach_patrol.step()
         self.border_force.observe(tally.launches_by_area)
         self.nca.step()
@@ -292,6 +293,8 @@ class ChannelModel(mesa.Model):
             network.oldest_wait = self.day - int(place_day[queue[0]]) if queue.size else 0
             plans.append(network.plan_launches(queue.size, wave, p_beach, network.launch_rng))
         self.border_force.start_night(sum(p.loads.size for p in plans if p is not None))
+        if any(p is not None for p in plans):
+            self.sea_risk.night(wave, self.cold_water_today)
         for network, queue, plan in zip(self.networks, queues, plans, strict=True):
             if plan is None:
                 continue
@@ -314,6 +317,7 @@ class ChannelModel(mesa.Model):
                 rng=network.sea_rng,
                 tally=tally,
                 winter=self.cold_water_today,
+                sea_risk=self.sea_risk,
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
             self.nca.intel.saw_launches(

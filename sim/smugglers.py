@@ -480,7 +480,10 @@ class SmugglingNetwork(mesa.Agent):
         self.wave_limit = self.base_wave_limit + cover.wave_m
         cfg = self.cfg
         factor = cover.load_factor * self.launch_cost_factor()
-        self.comfortable_load = min(max(round(cfg.comfortable_load * factor), cfg.min_load), cfg.max_load)
+        load = round(cfg.comfortable_load * factor)
+        if load < cfg.min_load:
+            load = cfg.min_load
+        self.comfortable_load = load if load < cfg.max_load else cfg.max_load  # clipped to [min_load, max_load]
         if self.operating:
             self.idle_days = 0
             return
