@@ -161,21 +161,27 @@ class BorderForce(mesa.Agent):
         load = boats_expected / capacity if capacity > 0 else np.inf
         wait_h = cfg.task_hours * max(0.0, 1.0 - 1.0 / load) if load > 0 else 0.0
         self.night_response_h = self._response_h + wait_h
-        # The chance a distress turns fatal tonight, per corridor in UK waters and in French waters (at_sea).
-        self.night_fatal_uk = fatal_share(cfg, self.night_response_h)
-        self.fatal_french = fatal_share(cfg, cfg.french_response_hours)
+        self._night_fatal: tuple[np.ndarray, np.ndarray, list[float], float] | None = None  # at_sea, once a night
         self.meet_prob = cfg.detection_prob * (min(1.0, 1.0 / load) if load > 0 else 1.0)
 
-    def at_sea(self, areas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def at_sea(self, areas: np.ndarray, lists: bool = False) -> tuple:
         """For one network's boats tonight: the factor on each boat's fatal-incident hazard (the chance a distress
         turns fatal given who answers it), whether a distress would be in UK waters, and whether the boat is met
         if it reaches UK waters. Two draws per boat, whatever happens to it."""
         cfg = self.cfg
-        u_zone = self.draws.random(areas.size)
-        u_meet = self.draws.random(areas.size)
-        uk = u_zone >= cfg.french_zone_share
-        factor = np.where(uk, self.night_fatal_uk[areas], self.fatal_french)  # fatal_share of each, per boat
-        return factor, uk, u_meet < self.meet_prob
+        n = areas.size
+        u = self.draws.random(2 * n)  # the same numbers as two draws of n: the zone, then the meeting
+        if self._night_fatal is None:  # the chance a distress turns fatal tonight: by corridor in UK waters, French
+            uk_fatal, french = fatal_share(cfg, self.night_response_h), fatal_share(cfg, cfg.french_response_hours)
+            self._night_fatal = (uk_fatal, french, uk_fatal.tolist(), float(french))
+        uk_fatal, french, uk_fatal_l, french_f = self._night_fatal
+        if lists:  # Python lists of the same values, for a network's few boats (resolve_launch)
+            share, meet, u_l = cfg.french_zone_share, self.meet_prob, u.tolist()
+            uk_l = [z >= share for z in u_l[:n]]
+            factor_l = [uk_fatal_l[a] if k else french_f for a, k in zip(areas.tolist(), uk_l, strict=True)]
+            return factor_l, uk_l, [m < meet for m in u_l[n:]]
+        uk = u[:n] >= cfg.french_zone_share
+        return np.where(uk, uk_fatal[areas], french), uk, u[n:] < self.meet_prob
 
     # ------------------------------------------------------------------------------------- moral hazard
     def _known_risk(self, on_station: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ capacity) or lands on a beach, and is counted as arrived.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -129,26 +130,46 @@ class SeaRisk:
         self.wave_m, self.winter = wave_m, winter
         self.crowding_waves = self.crowding * np.exp(self.cfg.wave_risk_per_m * (wave_m - 0.5))  # by load
         self.cold = 1.0 + self.cfg.cold_water_risk * winter
+        self._lists: tuple[list[float], ...] | None = None  # the tables as lists, when first needed tonight
 
     def launches(
-        self, load: np.ndarray, areas: np.ndarray, quality: float, taxi: np.ndarray, rescue_factor: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Tonight's capsize chance, crush chance and expected capsize deaths of each boat of one network."""
-        cfg = self.cfg
-        try:
-            hazard = self.crowding_waves[load] * self.distance[areas]
-            p_crush = np.where(taxi, self.crush_taxi[load], self.crush_beach[load])
-            deaths = self.deaths[load]
-        except IndexError:  # a load above the tables
-            p_inc = incident_probability(
-                cfg, load, self.wave_m, self.distance_km[areas], quality, taxi, rescue_factor, self.winter
+        self, loads: list[int], areas: list[int], quality: float, taxi: list[bool], rescue_factor: list[float]
+    ) -> tuple[list[float], list[float], list[float]]:
+        """Tonight's capsize chance, crush chance and expected capsize deaths of each boat of one network, as
+        Python lists (a network sends a few boats: scalar arithmetic beats a dozen small array operations).
+        The hazard is multiplied in the order ``incident_probability`` uses; ``math.expm1`` is the C library's,
+        as numpy's float64 loop is on this machine's instruction set (no AVX-512)."""
+        if self._lists is None:
+            self._lists = (
+                self.crowding_waves.tolist(),
+                self.distance.tolist(),
+                self.crush_taxi.tolist(),
+                self.crush_beach.tolist(),
+                self.deaths.tolist(),
             )
-            return p_inc, crush_probability(cfg, load, taxi), p_inc * expected_deaths_in_incident(cfg, load)
-        hazard *= 1.0 + (cfg.poor_boat_risk - 1.0) * (1.0 - quality)
-        hazard *= self.cold
-        hazard *= rescue_factor
-        p_inc = -np.expm1(-hazard)
-        return p_inc, p_crush, p_inc * deaths
+        crowding_waves, distance, crush_taxi, crush_beach, deaths = self._lists
+        hull = 1.0 + (self.cfg.poor_boat_risk - 1.0) * (1.0 - quality)
+        cold, expm1 = self.cold, math.expm1
+        p_inc, p_crush, e_capsize = [], [], []
+        try:
+            for load, area, is_taxi, rescue in zip(loads, areas, taxi, rescue_factor, strict=True):
+                p = -expm1(-(crowding_waves[load] * distance[area] * hull * cold * rescue))
+                p_inc.append(p)
+                p_crush.append(crush_taxi[load] if is_taxi else crush_beach[load])
+                e_capsize.append(p * deaths[load])
+        except IndexError:  # a load above the tables
+            return self._by_function(loads, areas, quality, taxi, rescue_factor)
+        return p_inc, p_crush, e_capsize
+
+    def _by_function(
+        self, loads: list[int], areas: list[int], quality: float, taxi: list[bool], rescue_factor: list[float]
+    ) -> tuple[list[float], list[float], list[float]]:
+        cfg, load, is_taxi = self.cfg, np.array(loads, dtype=np.int64), np.array(taxi, dtype=bool)
+        p_inc = incident_probability(
+            cfg, load, self.wave_m, self.distance_km[areas], quality, is_taxi, np.array(rescue_factor), self.winter
+        )
+        e_capsize = p_inc * expected_deaths_in_incident(cfg, load)
+        return p_inc.tolist(), crush_probability(cfg, load, is_taxi).tolist(), e_capsize.tolist()
 
 
 def deaths_in_incident(cfg: CrossingConfig, load: int, rng: np.random.Generator) -> int:
@@ -227,31 +248,31 @@ def resolve_launch(
     """Resolve one network's launches for today; return per boat whether it was prevented, and boats returned.
     ``sea_risk``: the run's SeaRisk, set for tonight's ``wave_m`` and ``winter`` (the same chances, faster)."""
     n = plan_loads.size
-    loads_l = plan_loads.tolist()
+    # The boats' numbers as Python lists (the same float64 values): a network sends a few boats a night, and
+    # scalar arithmetic on a few numbers beats small array operations.
+    loads_l, areas_l, taxi_l = plan_loads.tolist(), plan_areas.tolist(), plan_taxi.tolist()
     starts_l = [0, *itertools.accumulate(loads_l)]
-    p_prevent = np.where(plan_taxi, prevention_taxi[plan_areas], prevention_beach[plan_areas])
-    prevented = rng.random(n) < p_prevent
-    rescue_factor, uk_waters, met_at_sea = border_force.at_sea(plan_areas)
+    u = rng.random(4 * n).tolist()  # the same numbers as four draws of n: prevention, failure, capsize, crush
+    beach_l, taxi_p_l = prevention_beach.tolist(), prevention_taxi.tolist()
+    prevented_l = [
+        draw < (taxi_p_l[a] if is_taxi else beach_l[a]) for draw, a, is_taxi in zip(u, areas_l, taxi_l, strict=False)
+    ]  # u's first n numbers: zip stops at the n boats
+    rescue_l, uk_l, met_l = border_force.at_sea(plan_areas, lists=True)
     if sea_risk is not None:
-        p_inc, p_crush, e_capsize = sea_risk.launches(plan_loads, plan_areas, quality, plan_taxi, rescue_factor)
+        p_inc_l, p_crush_l, e_capsize_l = sea_risk.launches(loads_l, areas_l, quality, taxi_l, rescue_l)
     else:
+        rescue_factor = np.array(rescue_l)
         p_inc = incident_probability(
             cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor, winter
         )
-        p_crush = crush_probability(cfg, plan_loads, plan_taxi)
-        e_capsize = p_inc * expected_deaths_in_incident(cfg, plan_loads)  # aboard.size is the boat's planned load
-    u_fail = rng.random(n)
-    u_inc = rng.random(n)
-    u_crush = rng.random(n)
+        p_crush_l = crush_probability(cfg, plan_loads, plan_taxi).tolist()
+        e_capsize_l = (p_inc * expected_deaths_in_incident(cfg, plan_loads)).tolist()  # the planned loads
+        p_inc_l = p_inc.tolist()
+    u_fail_l, u_inc_l, u_crush_l = u[n : 2 * n], u[2 * n : 3 * n], u[3 * n :]
     returned_boats = 0
     tally.launch_attempts += n
     tally.launches_by_area += np.bincount(plan_areas, minlength=tally.launches_by_area.size)
     sent_back: list[np.ndarray] = []
-    # The per-boat loop reads Python lists (the same float64 values, faster to index than numpy arrays).
-    prevented_l, taxi_l, u_fail_l = prevented.tolist(), plan_taxi.tolist(), u_fail.tolist()
-    p_crush_l, p_inc_l, u_crush_l, u_inc_l = p_crush.tolist(), p_inc.tolist(), u_crush.tolist(), u_inc.tolist()
-    e_capsize_l = e_capsize.tolist()
-    uk_l, met_l = uk_waters.tolist(), met_at_sea.tolist()
     for b in range(n):
         aboard = queue[starts_l[b] : starts_l[b + 1]]
         if prevented_l[b]:
@@ -292,4 +313,4 @@ def resolve_launch(
     if sent_back:
         back = np.concatenate(sent_back)
         tally.people_gave_up += pop.give_up_after_failure(back, rng)
-    return prevented, returned_boats
+    return np.array(prevented_l, dtype=bool), returned_boats

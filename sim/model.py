@@ -119,6 +119,7 @@ class ChannelModel(mesa.Model):
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
         self.initial_boats = sum(n.boats for n in self.networks)
         self.sea_risk = SeaRisk(cfg.crossing, self.geo.area_distance_km, s.max_load)
+        self.area_odds: dict[tuple[int, bytes], np.ndarray] = {}  # SmugglingNetwork.launch_area_odds, per night
         self.season_outlook = self._season_outlook(doy)
         # What stock_wanted takes from it each day, the same for every network: (ratio ** season_anticipation,
         # launches_per_night * calm share ahead).
@@ -288,6 +289,7 @@ class ChannelModel(mesa.Model):
         p_beach = self.beach_patrol.prevention_prob(False)
         p_taxi = self.beach_patrol.prevention_prob(True)
         place_day = self.population.place_day
+        self.area_odds.clear()
         plans = []
         for network, queue in zip(self.networks, queues, strict=True):
             network.oldest_wait = self.day - int(place_day[queue[0]]) if queue.size else 0

@@ -343,24 +343,35 @@ class SmugglingNetwork(mesa.Agent):
             self.launch_rate *= 1 - 1 / 30
             return None
         carried = min(queue_size, n * self.target_load(queue_size, n))
-        loads = np.full(n, carried // n, dtype=np.int64)
-        loads[: carried % n] += 1
-        geo = self.model.geo
-        # Networks weigh the log chance of getting away from each area's beach against the distance at sea.
-        utility = cfg.patrol_avoidance * np.log1p(-np.minimum(area_prevention, 1 - 1e-9))
-        utility -= cfg.distance_aversion * geo.area_distance_km
-        utility[self.home_area] += 1.0
-        p = np.exp(utility - utility.max())
-        p /= p.sum()
-        areas = p.cumsum()[:-1].searchsorted(rng.random(n), side="right")
-        taxi = rng.random(n) < self.taxi_share * geo.area_taxi_access[areas] * 2.0
+        each, extra = divmod(carried, n)
+        loads = np.array([each + 1] * extra + [each] * (n - extra), dtype=np.int64)  # the first `extra` one more
+        u = rng.random(2 * n)  # the same numbers as two draws of n: launch areas, then taxi boats
+        areas = self.launch_area_odds(area_prevention).searchsorted(u[:n], side="right")
+        taxi = u[n:] < self.taxi_share * self.model.geo.area_taxi_access[areas] * 2.0
         quality = self.quality_sum / max(self.boats, 1)
         self.boats -= n
         self.engines -= n
         self.quality_sum -= n * quality
         self.launch_rate = self.launch_rate * (1 - 1 / 30) + n / 30
-        self.load_ewma = 0.8 * self.load_ewma + 0.2 * float(loads.mean())
+        self.load_ewma = 0.8 * self.load_ewma + 0.2 * (carried / n)  # the loads' mean, exactly
         return LaunchPlan(loads=loads, areas=areas, taxi=taxi, quality=quality)
+
+    def launch_area_odds(self, area_prevention: np.ndarray) -> np.ndarray:
+        """Cumulative chances of launching from each area but the last: networks weigh the log chance of getting
+        away from each area's beach against the distance at sea, and favour their home area. The same for every
+        network of a home area on a night, so kept in ``ChannelModel.area_odds`` (emptied every night)."""
+        cache = self.model.area_odds
+        key = (self.home_area, area_prevention.tobytes())
+        cum = cache.get(key)
+        if cum is None:
+            cfg = self.cfg
+            utility = cfg.patrol_avoidance * np.log1p(-np.minimum(area_prevention, 1 - 1e-9))
+            utility -= cfg.distance_aversion * self.model.geo.area_distance_km
+            utility[self.home_area] += 1.0
+            p = np.exp(utility - utility.max())
+            p /= p.sum()
+            cum = cache[key] = p.cumsum()[:-1]
+        return cum
 
     # ------------------------------------------------------------------------------- launch decision
     def night_is_acceptable(self, wave: float) -> bool:
