@@ -18,6 +18,7 @@ under which its wave limit and loads were set (``moral_hazard_reference_vessels`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,14 +64,13 @@ def deploy(n_vessels: int, demand: np.ndarray) -> np.ndarray:
     """Station of each vessel: one at a time to the corridor with most demand per vessel already there."""
     want = [float(x) for x in demand]
     counts = [0] * len(want)
+    per_vessel = [w / 1 for w in want]  # want[k] / (1 + counts[k]), kept as the counts change
     stations = []
     for _ in range(n_vessels):
-        a, best = 0, want[0] / (1 + counts[0])  # the first corridor with the most demand per vessel
-        for k in range(1, len(want)):
-            if want[k] / (1 + counts[k]) > best:
-                a, best = k, want[k] / (1 + counts[k])
+        a = per_vessel.index(max(per_vessel))  # the first corridor with the most demand per vessel
         stations.append(a)
         counts[a] += 1
+        per_vessel[a] = want[a] / (1 + counts[a])
     return np.array(stations, dtype=np.intp)
 
 
@@ -102,7 +102,10 @@ class BorderForce(mesa.Agent):
         self.fleet: list[Vessel] = []
         ref = deploy(round(self.cfg.moral_hazard_reference_vessels * self.cfg.availability), np.ones(n_areas))
         self.reference_risk = self._known_risk(np.bincount(ref, minlength=n_areas))
-        self._stations_key = b""  # _on_station as bytes when _response_h was last computed
+        self._stations_key = b""  # _on_station as bytes when _response_h was last set
+        # By vessels on station (as bytes): response times, known risk and cover, which follow from them alone (and
+        # the config); the fleet's few vessels make the same few patterns night after night.
+        self._by_stations: dict[bytes, list] = {}
         self.vessels = cfg.rescue_vessels
         self.start_night(0)
 
@@ -122,11 +125,11 @@ class BorderForce(mesa.Agent):
         self._redeploy()
 
     def on_station_by_area(self) -> np.ndarray:
-        counts = np.zeros(self.recent_launches.size)
+        counts = [0.0] * self.recent_launches.size
         for v in self.fleet:
             if v.on_station:
                 counts[v.station] += 1
-        return counts
+        return np.array(counts)
 
     def _redeploy(self) -> None:
         demand = 0.5 / self.recent_launches.size + 0.5 * self.recent_launches / self.recent_launches.sum()
@@ -136,10 +139,15 @@ class BorderForce(mesa.Agent):
         key = on_station.tobytes()
         self._on_station = on_station
         if key != self._stations_key:  # response times, known risk and cover follow the vessels on station alone
+            if self._stations_key:
+                self._by_stations[self._stations_key][2] = self._known  # computed since, perhaps
             self._stations_key = key
-            self._response_h = response_hours(self.cfg, on_station)
-            self._cover: dict[int, Cover] = {}
-            self._known: np.ndarray | None = None
+            state = self._by_stations.get(key)
+            if state is None:
+                if len(self._by_stations) >= 4096:
+                    self._by_stations.clear()
+                state = self._by_stations[key] = [response_hours(self.cfg, on_station), {}, None]
+            self._response_h, self._cover, self._known = state
 
     def observe(self, launches_by_area: np.ndarray) -> None:
         self.recent_launches *= 0.9
@@ -213,7 +221,7 @@ class BorderForce(mesa.Agent):
             ratio = float(self.reference_risk[area] / self.known_risk()[area])
             s = cfg.moral_hazard_strength
             cover = Cover(
-                wave_m=s * np.log(ratio) / max(crossing.wave_risk_per_m, 1e-9),
+                wave_m=s * math.log(ratio) / max(crossing.wave_risk_per_m, 1e-9),  # as np.log (C library's)
                 load_factor=ratio ** (s / max(crossing.crowding_exponent, 1e-9)),
             )
         self._cover[area] = cover

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import mesa
@@ -203,9 +204,7 @@ class NationalCrimeAgency(mesa.Agent):
         return rng
 
     def _reset_today(self) -> None:
-        self.today = {f"arrests_{r}": 0.0 for r in ARREST_ROLES[:-1]}
-        self.today |= {"disruptions": 0.0, "investigations_opened": 0.0, "investigations_closed": 0.0}
-        self.today |= {"boats_seized_in_actions": 0.0, "engines_seized_in_actions": 0.0, "cash_seized_gbp": 0.0}
+        self.today = dict(TODAY_ZERO)
 
     @property
     def arrests_today(self) -> int:
@@ -355,6 +354,13 @@ class NationalCrimeAgency(mesa.Agent):
     def daily_cost_gbp(self) -> float:
         return self.investigations * self.cost_per_day * self.model.cfg.scale
 
+
+# The day's counts, all zero (NationalCrimeAgency.today starts every day as a copy).
+TODAY_ZERO = MappingProxyType(
+    {f"arrests_{r}": 0.0 for r in ARREST_ROLES[:-1]}
+    | {"disruptions": 0.0, "investigations_opened": 0.0, "investigations_closed": 0.0}
+    | {"boats_seized_in_actions": 0.0, "engines_seized_in_actions": 0.0, "cash_seized_gbp": 0.0}
+)
 
 TABLE_COLUMNS = (
     "investigation",

@@ -119,7 +119,7 @@ class ChannelModel(mesa.Model):
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
         self.initial_boats = sum(n.boats for n in self.networks)
         self.sea_risk = SeaRisk(cfg.crossing, self.geo.area_distance_km, s.max_load)
-        self.area_odds: dict[tuple[int, bytes], np.ndarray] = {}  # SmugglingNetwork.launch_area_odds, per night
+        self.area_odds: dict[tuple[int, bytes], list[float]] = {}  # SmugglingNetwork.launch_area_odds, per night
         self.season_outlook = self._season_outlook(doy)
         # What stock_wanted takes from it each day, the same for every network: (ratio ** season_anticipation,
         # launches_per_night * calm share ahead).
@@ -172,7 +172,8 @@ class ChannelModel(mesa.Model):
     def substream(self, mechanism: str, *keys: int) -> np.random.Generator:
         """A generator of its own for one mechanism, or for one agent of it (``substream("launches", k)`` for
         network k): drawing from it never shifts another agent's or mechanism's draws (common random numbers)."""
-        return np.random.default_rng(np.random.SeedSequence(self._entropy, spawn_key=(STREAMS[mechanism], *keys)))
+        seed = np.random.SeedSequence(self._entropy, spawn_key=(STREAMS[mechanism], *keys))
+        return np.random.Generator(np.random.PCG64(seed))  # what default_rng(seed) builds, without its checks
 
     def schedule_after(self, callback: Callable[[], None], after: float) -> None:
         """Run ``callback`` ``after`` days from now, as a Mesa event of default priority (consignments' hops,
@@ -259,8 +260,10 @@ class ChannelModel(mesa.Model):
             winter=float(self.winter[self.day]),
         )
         if coast["places_sold"]:
-            for k in np.flatnonzero(coast["sold_by_network"]):
-                self.networks[k].sell(int(coast["sold_by_network"][k]), float(coast["revenue_by_network"][k]))
+            revenue = coast["revenue_by_network"].tolist()
+            for k, sold in enumerate(coast["sold_by_network"].tolist()):
+                if sold:
+                    self.networks[k].sell(int(sold), float(revenue[k]))
 
         tally = self._launches()
         arrivals = np.concatenate(tally.arrived_people) if tally.arrived_people else np.zeros(0, dtype=np.intp)
@@ -286,8 +289,7 @@ class ChannelModel(mesa.Model):
         tally = CrossingTally(launches_by_area=np.zeros(self.geo.n_areas, dtype=np.int64))
         queues = pop.queues(len(self.networks))
         wave = float(self.wave[self.day])
-        p_beach = self.beach_patrol.prevention_prob(False)
-        p_taxi = self.beach_patrol.prevention_prob(True)
+        p_beach, p_taxi = self.beach_patrol.prevention_probs()
         place_day = self.population.place_day
         self.area_odds.clear()
         plans = []

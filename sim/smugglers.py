@@ -14,6 +14,7 @@ can neither sell nor launch are taken over by rivals.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -274,10 +275,13 @@ class SmugglingNetwork(mesa.Agent):
         chain, maker = model.supply_chain, model.boat_maker if kind == BOAT else model.engine_maker
         losses = self.corridor_loss.setdefault(kind, {})
         price = maker.price
-        cost = [
-            (price + chain.extra_cost(kind, c)) / max(1.0 - losses.setdefault(c, chain.base_loss(kind, c)), 1e-3)
-            for c in corridors
-        ]
+        cost = []
+        for c in corridors:
+            loss = losses.get(c)
+            if loss is None:  # first consignment by this corridor: start from its usual seizure rates
+                loss = losses[c] = chain.base_loss(kind, c)
+            kept = 1.0 - loss
+            cost.append((price + chain.extra_cost(kind, c)) / (kept if kept > 1e-3 else 1e-3))  # max(kept, 1e-3)
         cheapest, beta = min(cost), model.cfg.supply_chain.reroute_sensitivity
         weight = [(cheapest / c) ** beta for c in cost]  # exp(-beta * (log c - log cheapest))
         u, k = self.supply_rng.random() * sum(weight), 0
@@ -345,9 +349,12 @@ class SmugglingNetwork(mesa.Agent):
         carried = min(queue_size, n * self.target_load(queue_size, n))
         each, extra = divmod(carried, n)
         loads = np.array([each + 1] * extra + [each] * (n - extra), dtype=np.int64)  # the first `extra` one more
-        u = rng.random(2 * n)  # the same numbers as two draws of n: launch areas, then taxi boats
-        areas = self.launch_area_odds(area_prevention).searchsorted(u[:n], side="right")
-        taxi = u[n:] < self.taxi_share * self.model.geo.area_taxi_access[areas] * 2.0
+        u = rng.random(2 * n).tolist()  # the same numbers as two draws of n: launch areas, then taxi boats
+        cum = self.launch_area_odds(area_prevention)
+        areas_l = [bisect.bisect_right(cum, x) for x in u[:n]]  # searchsorted(cum, x, side="right")
+        access, share = self.model.geo.area_taxi_access.tolist(), self.taxi_share
+        taxi_l = [x < share * access[a] * 2.0 for x, a in zip(u[n:], areas_l, strict=True)]
+        areas, taxi = np.array(areas_l, dtype=np.intp), np.array(taxi_l, dtype=bool)
         quality = self.quality_sum / max(self.boats, 1)
         self.boats -= n
         self.engines -= n
@@ -356,7 +363,7 @@ class SmugglingNetwork(mesa.Agent):
         self.load_ewma = 0.8 * self.load_ewma + 0.2 * (carried / n)  # the loads' mean, exactly
         return LaunchPlan(loads=loads, areas=areas, taxi=taxi, quality=quality)
 
-    def launch_area_odds(self, area_prevention: np.ndarray) -> np.ndarray:
+    def launch_area_odds(self, area_prevention: np.ndarray) -> list[float]:
         """Cumulative chances of launching from each area but the last: networks weigh the log chance of getting
         away from each area's beach against the distance at sea, and favour their home area. The same for every
         network of a home area on a night, so kept in ``ChannelModel.area_odds`` (emptied every night)."""
@@ -370,7 +377,7 @@ class SmugglingNetwork(mesa.Agent):
             utility[self.home_area] += 1.0
             p = np.exp(utility - utility.max())
             p /= p.sum()
-            cum = cache[key] = p.cumsum()[:-1]
+            cum = cache[key] = p.cumsum()[:-1].tolist()
         return cum
 
     # ------------------------------------------------------------------------------- launch decision

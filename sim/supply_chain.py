@@ -35,13 +35,14 @@ MAIN = "main"
 class Consignment:
     """A load of boats or engines for one network, on its way through the nodes of a corridor."""
 
-    __slots__ = ("__weakref__", "chain", "corridor", "kind", "network", "node", "quality", "size")
+    __slots__ = ("__weakref__", "chain", "corridor", "kind", "network", "node", "nodes", "quality", "size")
 
     def __init__(
         self, chain: SupplyChain, kind: str, size: int, network: SmugglingNetwork, quality: float, corridor: str
     ):
         self.chain, self.kind, self.size, self.network, self.quality = chain, kind, size, network, quality
         self.corridor = corridor
+        self.nodes = chain.corridors[kind][corridor][0]  # (name, node config) in order
         self.node = -1
 
     def reach_next_node(self) -> None:
@@ -69,6 +70,7 @@ class SupplyChain:
         self.extra_seizure: dict[str, float] = {}
         self._seizure_by_source: dict[tuple[str, str], float] = {}
         self.in_transit: set[Consignment] = set()
+        self._travelling = {BOAT: 0, ENGINE: 0}  # items in transit by kind (pipeline), kept as they come and go
         self.shipped = {BOAT: 0, ENGINE: 0}
         self.seized = {BOAT: 0, ENGINE: 0}
         self.delivered = {BOAT: 0, ENGINE: 0}
@@ -80,11 +82,12 @@ class SupplyChain:
         corridor = network.choose_corridor(kind, self._names[kind], size) if self.cfg.market else MAIN
         c = Consignment(self, kind, size, network, quality, corridor)
         self.in_transit.add(c)
+        self._travelling[kind] += size
         self.shipped[kind] += size
         key = f"{kind}_{corridor}"
         self.shipped_by_corridor[key] = self.shipped_by_corridor.get(key, 0) + size
-        first_days = self.corridors[kind][corridor][0][0][1].days
-        self.model.schedule_after(c.reach_next_node, max(first_days, 1e-3))
+        first_days = c.nodes[0][1].days
+        self.model.schedule_after(c.reach_next_node, first_days if first_days > 1e-3 else 1e-3)  # max(., 1e-3)
 
     def corridor_names(self, kind: str) -> list[str]:
         return list(self.corridors[kind])
@@ -121,25 +124,28 @@ class SupplyChain:
         return 1.0 - (1.0 - node_cfg.seizure_prob) * (1.0 - self.extra_seizure.get(node, 0.0))
 
     def at_node(self, c: Consignment) -> None:
-        nodes = self.corridors[c.kind][c.corridor][0]
+        nodes = c.nodes
         name, node_cfg = nodes[c.node]
         extra = self.extra_seizure.get(name, 0.0)  # seizure_prob(name, node_cfg), inline (once per hop)
         if c.network.supply_rng.random() < 1.0 - (1.0 - node_cfg.seizure_prob) * (1.0 - extra):
             self.in_transit.discard(c)
+            self._travelling[c.kind] -= c.size
             self.seized[c.kind] += c.size
             self.seized_by_node[name] = self.seized_by_node.get(name, 0) + c.size
             c.network.lose_order(c.kind, c.size, c.corridor)
             return
         if c.node + 1 < len(nodes):
             nxt = nodes[c.node + 1][1].days
-            self.model.schedule_after(c.reach_next_node, max(nxt, 1e-3))
+            self.model.schedule_after(c.reach_next_node, nxt if nxt > 1e-3 else 1e-3)  # max(nxt, 1e-3)
             return
         self.in_transit.discard(c)
+        self._travelling[c.kind] -= c.size
         self.delivered[c.kind] += c.size
         c.network.receive(c.kind, c.size, c.quality, c.corridor)
 
     def pipeline(self, kind: str) -> int:
-        return sum(c.size for c in self.in_transit if c.kind == kind)
+        """Items of a kind in transit (the sizes of the consignments in ``in_transit``)."""
+        return self._travelling[kind]
 
 
 class Maker(mesa.Agent):
