@@ -273,22 +273,27 @@ def resolve_launch(
     tally.launch_attempts += n
     tally.launches_by_area += np.bincount(plan_areas, minlength=tally.launches_by_area.size)
     sent_back: list[np.ndarray] = []
+    # Whole-number counts kept in locals and added to the tally once (the expected deaths, floats, are added to it
+    # boat by boat in _deaths_at_sea: their sum keeps its order).
+    prevented_n = people_prevented = destroyed = launched = taxis = failed = 0
+    arrived = over_50 = intercepted = people_arrived = pilots = 0
+    failure_prob, arrived_people, state = cfg.failure_prob, tally.arrived_people, pop.state
     for b in range(n):
         aboard = queue[starts_l[b] : starts_l[b + 1]]
         if prevented_l[b]:
-            tally.launches_prevented += 1
-            tally.people_prevented += aboard.size
+            prevented_n += 1
+            people_prevented += aboard.size
             sent_back.append(aboard)
             if rng.random() >= destroy_prob:
                 returned_boats += 1
             else:
-                tally.boats_destroyed += 1
+                destroyed += 1
             continue
-        tally.boats_launched += 1
-        tally.taxi_launches += int(taxi_l[b])
-        if u_fail_l[b] < cfg.failure_prob:
+        launched += 1
+        taxis += int(taxi_l[b])
+        if u_fail_l[b] < failure_prob:
             # Engine failure or deflation: rescued by the French and brought back; boat lost.
-            tally.boats_failed += 1
+            failed += 1
             sent_back.append(aboard)
             continue
         aboard = _deaths_at_sea(
@@ -303,13 +308,24 @@ def resolve_launch(
             tally,
             uk_l[b],
         )
-        pop.state[aboard] = _ARRIVED_UK
-        tally.arrived_people.append(aboard)
-        tally.boats_arrived += 1
-        tally.boats_arrived_over_50 += int(aboard.size > LARGE_BOAT)
-        tally.boats_intercepted += int(met_l[b])
-        tally.people_arrived += aboard.size
-        tally.pilots_arrested += int(rng.random() < pilot_arrest_prob)
+        state[aboard] = _ARRIVED_UK
+        arrived_people.append(aboard)
+        arrived += 1
+        over_50 += int(aboard.size > LARGE_BOAT)
+        intercepted += int(met_l[b])
+        people_arrived += aboard.size
+        pilots += int(rng.random() < pilot_arrest_prob)
+    tally.launches_prevented += prevented_n
+    tally.people_prevented += people_prevented
+    tally.boats_destroyed += destroyed
+    tally.boats_launched += launched
+    tally.taxi_launches += taxis
+    tally.boats_failed += failed
+    tally.boats_arrived += arrived
+    tally.boats_arrived_over_50 += over_50
+    tally.boats_intercepted += intercepted
+    tally.people_arrived += people_arrived
+    tally.pilots_arrested += pilots
     if sent_back:
         back = np.concatenate(sent_back)
         tally.people_gave_up += pop.give_up_after_failure(back, rng)

@@ -17,6 +17,7 @@ replacement, shared brokers, splitting, moving, price rises, rivals absorbing cu
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -115,8 +116,8 @@ class Investigation(mesa.Agent):
     @property
     def level(self) -> int:
         """Deepest level the evidence reaches (-1: not even the crews yet)."""
-        c = self.nca.cfg
-        return int(np.searchsorted([1.0, c.evidence_organisers, c.evidence_financiers], self.evidence, "right")) - 1
+        c = self.nca.cfg  # bisect_right: np.searchsorted(..., side="right") on a short list
+        return bisect.bisect_right((1.0, c.evidence_organisers, c.evidence_financiers), self.evidence) - 1
 
     def step(self) -> str | None:
         """After today's evidence: strike, lapse or go on (returns the outcome when the investigation ends)."""
