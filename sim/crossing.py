@@ -202,11 +202,13 @@ def _deaths_at_sea(
     load (computed for all of a night's boats at once)."""
     load = aboard.size
     e_crush = p_crush * min(load, cfg.crush_deaths_mean)
-    tally.expected_deaths_crush += float(e_crush)
-    tally.expected_capsizes += float(p_capsize)
-    tally.expected_deaths += float(e_crush) + e_capsize
+    tally.expected_deaths_crush += e_crush  # Python floats (resolve_launch's lists)
+    tally.expected_capsizes += p_capsize
+    tally.expected_deaths += e_crush + e_capsize
     if uk_waters:
         tally.expected_deaths_uk_waters += e_capsize
+    if u[0] >= p_crush and u[1] >= p_capsize:
+        return aboard  # neither a crush nor a capsize (most boats): what the loop below would conclude
     kinds = (("crush", p_crush, deaths_in_crush, u[0]), ("capsize", p_capsize, deaths_in_incident, u[1]))
     for kind, p, draw, draw_u in kinds:
         if draw_u >= p or aboard.size == 0:
