@@ -18,6 +18,7 @@ under which its wave limit and loads were set (``moral_hazard_reference_vessels`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,14 +64,13 @@ def deploy(n_vessels: int, demand: np.ndarray) -> np.ndarray:
     """Station of each vessel: one at a time to the corridor with most demand per vessel already there."""
     want = [float(x) for x in demand]
     counts = [0] * len(want)
+    per_vessel = [w / 1 for w in want]  # want[k] / (1 + counts[k]), kept as the counts change
     stations = []
     for _ in range(n_vessels):
-        a, best = 0, want[0] / (1 + counts[0])  # the first corridor with the most demand per vessel
-        for k in range(1, len(want)):
-            if want[k] / (1 + counts[k]) > best:
-                a, best = k, want[k] / (1 + counts[k])
+        a = per_vessel.index(max(per_vessel))  # the first corridor with the most demand per vessel
         stations.append(a)
         counts[a] += 1
+        per_vessel[a] = want[a] / (1 + counts[a])
     return np.array(stations, dtype=np.intp)
 
 
@@ -102,6 +102,10 @@ class BorderForce(mesa.Agent):
         self.fleet: list[Vessel] = []
         ref = deploy(round(self.cfg.moral_hazard_reference_vessels * self.cfg.availability), np.ones(n_areas))
         self.reference_risk = self._known_risk(np.bincount(ref, minlength=n_areas))
+        self._stations_key = b""  # _on_station as bytes when _response_h was last set
+        # By vessels on station (as bytes): response times, known risk and cover, which follow from them alone (and
+        # the config); the fleet's few vessels make the same few patterns night after night.
+        self._by_stations: dict[bytes, list] = {}
         self.vessels = cfg.rescue_vessels
         self.start_night(0)
 
@@ -121,20 +125,29 @@ class BorderForce(mesa.Agent):
         self._redeploy()
 
     def on_station_by_area(self) -> np.ndarray:
-        counts = np.zeros(self.recent_launches.size)
+        counts = [0.0] * self.recent_launches.size
         for v in self.fleet:
             if v.on_station:
                 counts[v.station] += 1
-        return counts
+        return np.array(counts)
 
     def _redeploy(self) -> None:
         demand = 0.5 / self.recent_launches.size + 0.5 * self.recent_launches / self.recent_launches.sum()
         for v, station in zip(self.fleet, deploy(len(self.fleet), demand), strict=True):
             v.station = int(station)
-        self._on_station = self.on_station_by_area()
-        self._response_h = response_hours(self.cfg, self._on_station)
-        self._cover: dict[int, Cover] = {}
-        self._known: np.ndarray | None = None
+        on_station = self.on_station_by_area()
+        key = on_station.tobytes()
+        self._on_station = on_station
+        if key != self._stations_key:  # response times, known risk and cover follow the vessels on station alone
+            if self._stations_key:
+                self._by_stations[self._stations_key][2] = self._known  # computed since, perhaps
+            self._stations_key = key
+            state = self._by_stations.get(key)
+            if state is None:
+                if len(self._by_stations) >= 4096:
+                    self._by_stations.clear()
+                state = self._by_stations[key] = [response_hours(self.cfg, on_station), {}, None]
+            self._response_h, self._cover, self._known = state
 
     def observe(self, launches_by_area: np.ndarray) -> None:
         self.recent_launches *= 0.9
@@ -156,20 +169,27 @@ class BorderForce(mesa.Agent):
         load = boats_expected / capacity if capacity > 0 else np.inf
         wait_h = cfg.task_hours * max(0.0, 1.0 - 1.0 / load) if load > 0 else 0.0
         self.night_response_h = self._response_h + wait_h
+        self._night_fatal: tuple[np.ndarray, np.ndarray, list[float], float] | None = None  # at_sea, once a night
         self.meet_prob = cfg.detection_prob * (min(1.0, 1.0 / load) if load > 0 else 1.0)
 
-    def at_sea(self, areas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def at_sea(self, areas: np.ndarray, lists: bool = False) -> tuple:
         """For one network's boats tonight: the factor on each boat's fatal-incident hazard (the chance a distress
         turns fatal given who answers it), whether a distress would be in UK waters, and whether the boat is met
         if it reaches UK waters. Two draws per boat, whatever happens to it."""
         cfg = self.cfg
-        u_zone = self.draws.random(areas.size)
-        u_meet = self.draws.random(areas.size)
-        uk = u_zone >= cfg.french_zone_share
-        factor = np.where(
-            uk, fatal_share(cfg, self.night_response_h[areas]), fatal_share(cfg, cfg.french_response_hours)
-        )
-        return factor, uk, u_meet < self.meet_prob
+        n = areas.size
+        u = self.draws.random(2 * n)  # the same numbers as two draws of n: the zone, then the meeting
+        if self._night_fatal is None:  # the chance a distress turns fatal tonight: by corridor in UK waters, French
+            uk_fatal, french = fatal_share(cfg, self.night_response_h), fatal_share(cfg, cfg.french_response_hours)
+            self._night_fatal = (uk_fatal, french, uk_fatal.tolist(), float(french))
+        uk_fatal, french, uk_fatal_l, french_f = self._night_fatal
+        if lists:  # Python lists of the same values, for a network's few boats (resolve_launch)
+            share, meet, u_l = cfg.french_zone_share, self.meet_prob, u.tolist()
+            uk_l = [z >= share for z in u_l[:n]]
+            factor_l = [uk_fatal_l[a] if k else french_f for a, k in zip(areas.tolist(), uk_l, strict=True)]
+            return factor_l, uk_l, [m < meet for m in u_l[n:]]
+        uk = u[:n] >= cfg.french_zone_share
+        return np.where(uk, uk_fatal[areas], french), uk, u[n:] < self.meet_prob
 
     # ------------------------------------------------------------------------------------- moral hazard
     def _known_risk(self, on_station: np.ndarray) -> np.ndarray:
@@ -190,19 +210,21 @@ class BorderForce(mesa.Agent):
         """How a network launching from ``area`` adjusts to the cover it sees, keeping the risk it accepts: with
         strength s, the wave limit rises by s ln(r0 / r) / wave_risk_per_m and the aimed-for load is multiplied by
         (r0 / r)^(s / crowding_exponent), r the known chance a distress turns fatal, r0 the reference."""
+        cover = self._cover.get(area)  # emptied when the vessels on station change (_redeploy)
+        if cover is not None:
+            return cover
         cfg = self.cfg
         if not cfg.moral_hazard or cfg.moral_hazard_strength <= 0:
-            return NO_SHIFT
-        cover = self._cover.get(area)
-        if cover is None:
+            cover = NO_SHIFT
+        else:
             crossing = self.model.cfg.crossing
             ratio = float(self.reference_risk[area] / self.known_risk()[area])
             s = cfg.moral_hazard_strength
             cover = Cover(
-                wave_m=s * np.log(ratio) / max(crossing.wave_risk_per_m, 1e-9),
+                wave_m=s * math.log(ratio) / max(crossing.wave_risk_per_m, 1e-9),  # as np.log (C library's)
                 load_factor=ratio ** (s / max(crossing.crowding_exponent, 1e-9)),
             )
-            self._cover[area] = cover
+        self._cover[area] = cover
         return cover
 
     # ------------------------------------------------------------------------------------------- record

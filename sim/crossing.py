@@ -11,6 +11,8 @@ capacity) or lands on a beach, and is counted as arrived.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -102,6 +104,74 @@ def expected_deaths_in_incident(cfg: CrossingConfig, load: np.ndarray) -> np.nda
     ) * np.minimum(load, cfg.minor_incident_deaths)
 
 
+class SeaRisk:
+    """The terms of the crush and capsize chances that stay the same within a run (by people aboard, by launch
+    area) or within a night (waves, cold water), computed once instead of for every network's launches.
+
+    Entry for entry these are the numbers ``incident_probability``, ``crush_probability`` and
+    ``expected_deaths_in_incident`` give: the same operations on the same values in the same order, looked up by
+    load and area. Loads beyond the tables (above ``max_load``) fall back to the functions."""
+
+    def __init__(self, cfg: CrossingConfig, distance_km: np.ndarray, max_load: int) -> None:
+        self.cfg, self.distance_km = cfg, distance_km
+        loads = np.arange(max(int(max_load), 1) + 1, dtype=np.int64)
+        base = -np.log1p(-min(cfg.incident_base_prob, 0.999999))
+        self.crowding = base * (np.maximum(loads, 1) / cfg.reference_load) ** cfg.crowding_exponent  # by load
+        self.distance = (distance_km / 40.0) ** cfg.distance_exponent  # by area
+        over = np.maximum(loads.astype(float) / cfg.design_capacity - 1.0, 0.0)
+        crush = cfg.crush_hazard_at_double * over**cfg.crush_exponent
+        self.crush_beach = -np.expm1(-(crush * 1.0))  # by load
+        self.crush_taxi = -np.expm1(-(crush * cfg.taxi_boarding_risk))
+        self.deaths = expected_deaths_in_incident(cfg, loads)  # by load
+        self.night(0.5, 0.0)
+
+    def night(self, wave_m: float, winter: float) -> None:
+        """Tonight's waves and cold water (``winter``: the cold-water weight, 0-1)."""
+        self.wave_m, self.winter = wave_m, winter
+        self.crowding_waves = self.crowding * np.exp(self.cfg.wave_risk_per_m * (wave_m - 0.5))  # by load
+        self.cold = 1.0 + self.cfg.cold_water_risk * winter
+        self._lists: tuple[list[float], ...] | None = None  # the tables as lists, when first needed tonight
+
+    def launches(
+        self, loads: list[int], areas: list[int], quality: float, taxi: list[bool], rescue_factor: list[float]
+    ) -> tuple[list[float], list[float], list[float]]:
+        """Tonight's capsize chance, crush chance and expected capsize deaths of each boat of one network, as
+        Python lists (a network sends a few boats: scalar arithmetic beats a dozen small array operations).
+        The hazard is multiplied in the order ``incident_probability`` uses; ``math.expm1`` is the C library's,
+        as numpy's float64 loop is on this machine's instruction set (no AVX-512)."""
+        if self._lists is None:
+            self._lists = (
+                self.crowding_waves.tolist(),
+                self.distance.tolist(),
+                self.crush_taxi.tolist(),
+                self.crush_beach.tolist(),
+                self.deaths.tolist(),
+            )
+        crowding_waves, distance, crush_taxi, crush_beach, deaths = self._lists
+        hull = 1.0 + (self.cfg.poor_boat_risk - 1.0) * (1.0 - quality)
+        cold, expm1 = self.cold, math.expm1
+        p_inc, p_crush, e_capsize = [], [], []
+        try:
+            for load, area, is_taxi, rescue in zip(loads, areas, taxi, rescue_factor, strict=True):
+                p = -expm1(-(crowding_waves[load] * distance[area] * hull * cold * rescue))
+                p_inc.append(p)
+                p_crush.append(crush_taxi[load] if is_taxi else crush_beach[load])
+                e_capsize.append(p * deaths[load])
+        except IndexError:  # a load above the tables
+            return self._by_function(loads, areas, quality, taxi, rescue_factor)
+        return p_inc, p_crush, e_capsize
+
+    def _by_function(
+        self, loads: list[int], areas: list[int], quality: float, taxi: list[bool], rescue_factor: list[float]
+    ) -> tuple[list[float], list[float], list[float]]:
+        cfg, load, is_taxi = self.cfg, np.array(loads, dtype=np.int64), np.array(taxi, dtype=bool)
+        p_inc = incident_probability(
+            cfg, load, self.wave_m, self.distance_km[areas], quality, is_taxi, np.array(rescue_factor), self.winter
+        )
+        e_capsize = p_inc * expected_deaths_in_incident(cfg, load)
+        return p_inc.tolist(), crush_probability(cfg, load, is_taxi).tolist(), e_capsize.tolist()
+
+
 def deaths_in_incident(cfg: CrossingConfig, load: int, rng: np.random.Generator) -> int:
     """A capsize with people in the water kills a share of those aboard; otherwise one or a few are lost."""
     if rng.random() < cfg.mass_casualty_prob:
@@ -132,11 +202,13 @@ def _deaths_at_sea(
     load (computed for all of a night's boats at once)."""
     load = aboard.size
     e_crush = p_crush * min(load, cfg.crush_deaths_mean)
-    tally.expected_deaths_crush += float(e_crush)
-    tally.expected_capsizes += float(p_capsize)
-    tally.expected_deaths += float(e_crush) + e_capsize
+    tally.expected_deaths_crush += e_crush  # Python floats (resolve_launch's lists)
+    tally.expected_capsizes += p_capsize
+    tally.expected_deaths += e_crush + e_capsize
     if uk_waters:
         tally.expected_deaths_uk_waters += e_capsize
+    if u[0] >= p_crush and u[1] >= p_capsize:
+        return aboard  # neither a crush nor a capsize (most boats): what the loop below would conclude
     kinds = (("crush", p_crush, deaths_in_crush, u[0]), ("capsize", p_capsize, deaths_in_incident, u[1]))
     for kind, p, draw, draw_u in kinds:
         if draw_u >= p or aboard.size == 0:
@@ -173,46 +245,57 @@ def resolve_launch(
     rng: np.random.Generator,
     tally: CrossingTally,
     winter: float = 0.0,
+    sea_risk: SeaRisk | None = None,
 ) -> tuple[np.ndarray, int]:
-    """Resolve one network's launches for today; return per boat whether it was prevented, and boats returned."""
+    """Resolve one network's launches for today; return per boat whether it was prevented, and boats returned.
+    ``sea_risk``: the run's SeaRisk, set for tonight's ``wave_m`` and ``winter`` (the same chances, faster)."""
     n = plan_loads.size
-    starts = np.concatenate(([0], plan_loads.cumsum()))
-    p_prevent = np.where(plan_taxi, prevention_taxi[plan_areas], prevention_beach[plan_areas])
-    prevented = rng.random(n) < p_prevent
-    rescue_factor, uk_waters, met_at_sea = border_force.at_sea(plan_areas)
-    p_inc = incident_probability(
-        cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor, winter
-    )
-    p_crush = crush_probability(cfg, plan_loads, plan_taxi)
-    e_capsize = p_inc * expected_deaths_in_incident(cfg, plan_loads)  # aboard.size is the boat's planned load
-    u_fail = rng.random(n)
-    u_inc = rng.random(n)
-    u_crush = rng.random(n)
+    # The boats' numbers as Python lists (the same float64 values): a network sends a few boats a night, and
+    # scalar arithmetic on a few numbers beats small array operations.
+    loads_l, areas_l, taxi_l = plan_loads.tolist(), plan_areas.tolist(), plan_taxi.tolist()
+    starts_l = [0, *itertools.accumulate(loads_l)]
+    u = rng.random(4 * n).tolist()  # the same numbers as four draws of n: prevention, failure, capsize, crush
+    beach_l, taxi_p_l = prevention_beach.tolist(), prevention_taxi.tolist()
+    prevented_l = [
+        draw < (taxi_p_l[a] if is_taxi else beach_l[a]) for draw, a, is_taxi in zip(u, areas_l, taxi_l, strict=False)
+    ]  # u's first n numbers: zip stops at the n boats
+    rescue_l, uk_l, met_l = border_force.at_sea(plan_areas, lists=True)
+    if sea_risk is not None:
+        p_inc_l, p_crush_l, e_capsize_l = sea_risk.launches(loads_l, areas_l, quality, taxi_l, rescue_l)
+    else:
+        rescue_factor = np.array(rescue_l)
+        p_inc = incident_probability(
+            cfg, plan_loads, wave_m, distance_km[plan_areas], quality, plan_taxi, rescue_factor, winter
+        )
+        p_crush_l = crush_probability(cfg, plan_loads, plan_taxi).tolist()
+        e_capsize_l = (p_inc * expected_deaths_in_incident(cfg, plan_loads)).tolist()  # the planned loads
+        p_inc_l = p_inc.tolist()
+    u_fail_l, u_inc_l, u_crush_l = u[n : 2 * n], u[2 * n : 3 * n], u[3 * n :]
     returned_boats = 0
     tally.launch_attempts += n
     tally.launches_by_area += np.bincount(plan_areas, minlength=tally.launches_by_area.size)
     sent_back: list[np.ndarray] = []
-    # The per-boat loop reads Python lists (the same float64 values, faster to index than numpy arrays).
-    starts_l, prevented_l, taxi_l, u_fail_l = starts.tolist(), prevented.tolist(), plan_taxi.tolist(), u_fail.tolist()
-    p_crush_l, p_inc_l, u_crush_l, u_inc_l = p_crush.tolist(), p_inc.tolist(), u_crush.tolist(), u_inc.tolist()
-    e_capsize_l = e_capsize.tolist()
-    uk_l, met_l = uk_waters.tolist(), met_at_sea.tolist()
+    # Whole-number counts kept in locals and added to the tally once (the expected deaths, floats, are added to it
+    # boat by boat in _deaths_at_sea: their sum keeps its order).
+    prevented_n = people_prevented = destroyed = launched = taxis = failed = 0
+    arrived = over_50 = intercepted = people_arrived = pilots = 0
+    failure_prob, arrived_people, state = cfg.failure_prob, tally.arrived_people, pop.state
     for b in range(n):
         aboard = queue[starts_l[b] : starts_l[b + 1]]
         if prevented_l[b]:
-            tally.launches_prevented += 1
-            tally.people_prevented += aboard.size
+            prevented_n += 1
+            people_prevented += aboard.size
             sent_back.append(aboard)
             if rng.random() >= destroy_prob:
                 returned_boats += 1
             else:
-                tally.boats_destroyed += 1
+                destroyed += 1
             continue
-        tally.boats_launched += 1
-        tally.taxi_launches += int(taxi_l[b])
-        if u_fail_l[b] < cfg.failure_prob:
+        launched += 1
+        taxis += int(taxi_l[b])
+        if u_fail_l[b] < failure_prob:
             # Engine failure or deflation: rescued by the French and brought back; boat lost.
-            tally.boats_failed += 1
+            failed += 1
             sent_back.append(aboard)
             continue
         aboard = _deaths_at_sea(
@@ -227,14 +310,25 @@ def resolve_launch(
             tally,
             uk_l[b],
         )
-        pop.state[aboard] = _ARRIVED_UK
-        tally.arrived_people.append(aboard)
-        tally.boats_arrived += 1
-        tally.boats_arrived_over_50 += int(aboard.size > LARGE_BOAT)
-        tally.boats_intercepted += int(met_l[b])
-        tally.people_arrived += aboard.size
-        tally.pilots_arrested += int(rng.random() < pilot_arrest_prob)
+        state[aboard] = _ARRIVED_UK
+        arrived_people.append(aboard)
+        arrived += 1
+        over_50 += int(aboard.size > LARGE_BOAT)
+        intercepted += int(met_l[b])
+        people_arrived += aboard.size
+        pilots += int(rng.random() < pilot_arrest_prob)
+    tally.launches_prevented += prevented_n
+    tally.people_prevented += people_prevented
+    tally.boats_destroyed += destroyed
+    tally.boats_launched += launched
+    tally.taxi_launches += taxis
+    tally.boats_failed += failed
+    tally.boats_arrived += arrived
+    tally.boats_arrived_over_50 += over_50
+    tally.boats_intercepted += intercepted
+    tally.people_arrived += people_arrived
+    tally.pilots_arrested += pilots
     if sent_back:
         back = np.concatenate(sent_back)
         tally.people_gave_up += pop.give_up_after_failure(back, rng)
-    return prevented, returned_boats
+    return np.array(prevented_l, dtype=bool), returned_boats

@@ -48,9 +48,19 @@ class BeachPatrol(mesa.Agent):
         p = 1.0 - np.exp(-self.cfg.prevention_per_officer_km * density)
         return p * np.where(taxi, self.cfg.taxi_prevention_factor, 1.0)
 
+    def prevention_probs(self) -> tuple[np.ndarray, np.ndarray]:
+        """``prevention_prob`` for beach launches and for taxi boats, the same numbers from one computation."""
+        density = self.officers / self.model.geo.area_coastline_km
+        p = 1.0 - np.exp(-self.cfg.prevention_per_officer_km * density)
+        return p * 1.0, p * self.cfg.taxi_prevention_factor
+
     def observe(self, areas: np.ndarray) -> None:
+        self.observe_counts(np.bincount(areas, minlength=self.model.geo.n_areas))
+
+    def observe_counts(self, launches_by_area: np.ndarray) -> None:
+        """``observe`` given tonight's launches counted by area."""
         self.recent_launches *= 0.9
-        self.recent_launches += np.bincount(areas, minlength=self.model.geo.n_areas)
+        self.recent_launches += launches_by_area
 
     def step(self) -> None:
         """Move a share of officers towards where boats have recently left from."""

@@ -17,8 +17,10 @@ replacement, shared brokers, splitting, moving, price rises, rivals absorbing cu
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import mesa
@@ -72,10 +74,13 @@ class IntelligencePicture:
     def update(self, networks: list[SmugglingNetwork], inputs: float) -> None:
         """End of day: today's exposure (launches, arrivals, pilots, seizures traced, size) into the picture."""
         c = self.cfg
-        for n in networks:
-            size = n.organisers + n.facilitators + n.suppliers + n.financiers
-            self.today[n.index] += c.intel_per_item_seized * n.items_seized + c.intel_per_member * size
+        exposed = []
+        for n in networks:  # n.index is the network's position in the list
+            brokers = n.active_brokers
+            size = n.organisers + n.facilitators + brokers["suppliers"] + brokers["financiers"]
+            exposed.append(c.intel_per_item_seized * n.items_seized + c.intel_per_member * size)
             n.items_seized = 0
+        self.today[: len(exposed)] += exposed
         self.score += self.weight * (inputs * self.today - self.score)
         self.today[:] = 0.0
 
@@ -111,8 +116,8 @@ class Investigation(mesa.Agent):
     @property
     def level(self) -> int:
         """Deepest level the evidence reaches (-1: not even the crews yet)."""
-        c = self.nca.cfg
-        return int(np.searchsorted([1.0, c.evidence_organisers, c.evidence_financiers], self.evidence, "right")) - 1
+        c = self.nca.cfg  # bisect_right: np.searchsorted(..., side="right") on a short list
+        return bisect.bisect_right((1.0, c.evidence_organisers, c.evidence_financiers), self.evidence) - 1
 
     def step(self) -> str | None:
         """After today's evidence: strike, lapse or go on (returns the outcome when the investigation ends)."""
@@ -200,9 +205,7 @@ class NationalCrimeAgency(mesa.Agent):
         return rng
 
     def _reset_today(self) -> None:
-        self.today = {f"arrests_{r}": 0.0 for r in ARREST_ROLES[:-1]}
-        self.today |= {"disruptions": 0.0, "investigations_opened": 0.0, "investigations_closed": 0.0}
-        self.today |= {"boats_seized_in_actions": 0.0, "engines_seized_in_actions": 0.0, "cash_seized_gbp": 0.0}
+        self.today = dict(TODAY_ZERO)
 
     @property
     def arrests_today(self) -> int:
@@ -352,6 +355,13 @@ class NationalCrimeAgency(mesa.Agent):
     def daily_cost_gbp(self) -> float:
         return self.investigations * self.cost_per_day * self.model.cfg.scale
 
+
+# The day's counts, all zero (NationalCrimeAgency.today starts every day as a copy).
+TODAY_ZERO = MappingProxyType(
+    {f"arrests_{r}": 0.0 for r in ARREST_ROLES[:-1]}
+    | {"disruptions": 0.0, "investigations_opened": 0.0, "investigations_closed": 0.0}
+    | {"boats_seized_in_actions": 0.0, "engines_seized_in_actions": 0.0, "cash_seized_gbp": 0.0}
+)
 
 TABLE_COLUMNS = (
     "investigation",

@@ -26,7 +26,9 @@ start the scenario year in their running state.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
+from collections.abc import Callable
 from types import MappingProxyType
 
 import mesa
@@ -35,7 +37,7 @@ import numpy as np
 from sim.asylum import AsylumSystem
 from sim.border_force import BorderForce
 from sim.config import SimConfig, validate
-from sim.crossing import CrossingTally, resolve_launch
+from sim.crossing import CrossingTally, SeaRisk, resolve_launch
 from sim.demand import SUB_DEMAND_WALK, daily_levels
 from sim.enforcement import BeachPatrol
 from sim.geography import build_geography
@@ -74,6 +76,7 @@ class ChannelModel(mesa.Model):
         cfg = self.timeline.start(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
+        self._due: dict[float, list[Callable[[], None]]] = {}  # schedule_after: callbacks by the time they are due
         self._entropy = np.random.SeedSequence(cfg.seed).entropy
         self.streams = {name: self.substream(name) for name in STREAMS}
         self.geo = build_geography(cfg.world)
@@ -115,7 +118,13 @@ class ChannelModel(mesa.Model):
         limits = s.launch_wave_limit_m + s.launch_wave_limit_sd_m * launch_rng.standard_normal(n_net)
         self.networks = [SmugglingNetwork(self, s, k, int(homes[k]), float(limits[k])) for k in range(n_net)]
         self.initial_boats = sum(n.boats for n in self.networks)
+        self.sea_risk = SeaRisk(cfg.crossing, self.geo.area_distance_km, s.max_load)
+        self.area_odds: dict[tuple[int, bytes], list[float]] = {}  # SmugglingNetwork.launch_area_odds, per night
         self.season_outlook = self._season_outlook(doy)
+        # What stock_wanted takes from it each day, the same for every network: (ratio ** season_anticipation,
+        # launches_per_night * calm share ahead).
+        lift = cfg.supply_chain.season_anticipation
+        self.order_outlook = [(ratio**lift, s.launches_per_night * ahead) for ratio, ahead in self.season_outlook]
         self.brokers = link_brokers(self.networks, s, self.substream("enforcement", SUB_BROKERS))
 
         e = cfg.enforcement
@@ -163,13 +172,45 @@ class ChannelModel(mesa.Model):
     def substream(self, mechanism: str, *keys: int) -> np.random.Generator:
         """A generator of its own for one mechanism, or for one agent of it (``substream("launches", k)`` for
         network k): drawing from it never shifts another agent's or mechanism's draws (common random numbers)."""
-        return np.random.default_rng(np.random.SeedSequence(self._entropy, spawn_key=(STREAMS[mechanism], *keys)))
+        seed = np.random.SeedSequence(self._entropy, spawn_key=(STREAMS[mechanism], *keys))
+        return np.random.Generator(np.random.PCG64(seed))  # what default_rng(seed) builds, without its checks
+
+    def schedule_after(self, callback: Callable[[], None], after: float) -> None:
+        """Run ``callback`` ``after`` days from now, as a Mesa event of default priority (consignments' hops,
+        recruits joining, brokers returning). Callbacks due at the same time share one Mesa event and run in the
+        order they were scheduled, which is Mesa's own order for events of equal time and priority: the order of
+        one event each, without a weak reference, an Event and a heap entry per callback. The callback is held
+        strongly; its owner is held elsewhere until it runs (a consignment in transit, a pending recruit, a broker)."""
+        time = self.time + after
+        due = self._due.get(time)
+        if due is None:
+            self._due[time] = [callback]
+            self.schedule_event(self._run_due, at=time)
+        else:
+            due.append(callback)
+
+    def _run_due(self) -> None:
+        for callback in self._due.pop(self.time):
+            callback()
 
     def day_index(self, iso_date: str) -> int:
         """Model day (0 = first burn-in day) of a calendar date."""
         return self.burn_in + (dt.date.fromisoformat(iso_date) - self.start_date).days
 
     # ---------------------------------------------------------------------------------------------- step
+    @property
+    def cold_water_today(self) -> float:
+        """Today's cold-water weight (weather.water_cold_weight: 1 when the sea is coldest)."""
+        return self._cold_water_today
+
+    @cold_water_today.setter
+    def cold_water_today(self, cold: float) -> None:
+        """Set with the season term of the networks' launch rule (SmugglingNetwork.night_is_acceptable), the same
+        for every network: ln(1 + season_loss_weight * cold_water_risk * cold)."""
+        self._cold_water_today = cold
+        weight = self.cfg.smuggling.season_loss_weight
+        self.launch_season_loss = math.log1p(weight * self.cfg.crossing.cold_water_risk * cold)
+
     @property
     def counting(self) -> bool:
         return self.day >= self.burn_in
@@ -219,15 +260,17 @@ class ChannelModel(mesa.Model):
             winter=float(self.winter[self.day]),
         )
         if coast["places_sold"]:
-            for k in np.flatnonzero(coast["sold_by_network"]):
-                self.networks[k].sell(int(coast["sold_by_network"][k]), float(coast["revenue_by_network"][k]))
+            revenue = coast["revenue_by_network"].tolist()
+            for k, sold in enumerate(coast["sold_by_network"].tolist()):
+                if sold:
+                    self.networks[k].sell(int(sold), float(revenue[k]))
 
         tally = self._launches()
         arrivals = np.concatenate(tally.arrived_people) if tally.arrived_people else np.zeros(0, dtype=np.intp)
         for policy in self.policies:
             policy.arrivals(self, arrivals)
 
-        self.beach_patrol.observe(np.repeat(np.arange(self.geo.n_areas), tally.launches_by_area))
+        self.beach_patrol.observe_counts(tally.launches_by_area)
         self.beach_patrol.step()
         self.border_force.observe(tally.launches_by_area)
         self.nca.step()
@@ -246,14 +289,16 @@ class ChannelModel(mesa.Model):
         tally = CrossingTally(launches_by_area=np.zeros(self.geo.n_areas, dtype=np.int64))
         queues = pop.queues(len(self.networks))
         wave = float(self.wave[self.day])
-        p_beach = self.beach_patrol.prevention_prob(False)
-        p_taxi = self.beach_patrol.prevention_prob(True)
+        p_beach, p_taxi = self.beach_patrol.prevention_probs()
         place_day = self.population.place_day
+        self.area_odds.clear()
         plans = []
         for network, queue in zip(self.networks, queues, strict=True):
             network.oldest_wait = self.day - int(place_day[queue[0]]) if queue.size else 0
             plans.append(network.plan_launches(queue.size, wave, p_beach, network.launch_rng))
         self.border_force.start_night(sum(p.loads.size for p in plans if p is not None))
+        if any(p is not None for p in plans):
+            self.sea_risk.night(wave, self.cold_water_today)
         for network, queue, plan in zip(self.networks, queues, plans, strict=True):
             if plan is None:
                 continue
@@ -276,6 +321,7 @@ class ChannelModel(mesa.Model):
                 rng=network.sea_rng,
                 tally=tally,
                 winter=self.cold_water_today,
+                sea_risk=self.sea_risk,
             )
             network.learn_from_launches(plan.taxi, prevented, returned, plan.quality)
             self.nca.intel.saw_launches(

@@ -14,6 +14,7 @@ can neither sell nor launch are taken over by rivals.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -172,8 +173,12 @@ class SmugglingNetwork(mesa.Agent):
         financier to order from)."""
         if self.crews <= 0 or self.organisers <= 0:
             return False
-        stocked = min(self.boats, self.engines) > 0 or min(self.on_order.values()) > 0
-        return stocked or (self.suppliers > 0 and self.financiers > 0)
+        if self.boats > 0 and self.engines > 0:
+            return True
+        on_order, brokers = self.on_order, self.active_brokers
+        if on_order[BOAT] > 0 and on_order[ENGINE] > 0:
+            return True
+        return brokers["suppliers"] > 0 and brokers["financiers"] > 0
 
     def members(self, role: str) -> int:
         return getattr(self, role)
@@ -182,11 +187,13 @@ class SmugglingNetwork(mesa.Agent):
     def strength(self) -> float:
         """Share of full strength, weighted towards the coastal crews who do the launching."""
         full, brokers = self.full_strength, self.active_brokers  # the roles of ROLES, read directly (hot)
-        return (
-            0.2 * (self.organisers / max(full["organisers"], 1))
-            + 0.5 * (self.facilitators / max(full["facilitators"], 1))
-            + 0.15 * (brokers["suppliers"] / max(full["suppliers"], 1))
-            + 0.15 * (brokers["financiers"] / max(full["financiers"], 1))
+        organisers, facilitators = full["organisers"], full["facilitators"]
+        suppliers, financiers = full["suppliers"], full["financiers"]
+        return (  # x if x > 1 else 1: max(x, 1) for whole numbers, without the call
+            0.2 * (self.organisers / (organisers if organisers > 1 else 1))
+            + 0.5 * (self.facilitators / (facilitators if facilitators > 1 else 1))
+            + 0.15 * (brokers["suppliers"] / (suppliers if suppliers > 1 else 1))
+            + 0.15 * (brokers["financiers"] / (financiers if financiers > 1 else 1))
         )
 
     @property
@@ -220,19 +227,24 @@ class SmugglingNetwork(mesa.Agent):
     def place_orders(self) -> None:
         """Keep enough boats and engines in stock or on order for the queue and the launches expected ahead,
         paid at the makers' prices from cash and credit."""
-        if self.suppliers <= 0 or self.financiers <= 0:
+        brokers = self.active_brokers
+        financiers = brokers["financiers"]
+        if brokers["suppliers"] <= 0 or financiers <= 0:
             return
         model = self.model
+        sc = model.cfg.supply_chain
         wanted = self.stock_wanted()
-        credit = (
-            self.financiers * model.cfg.supply_chain.credit_per_financier_gbp if model.cfg.supply_chain.market else 0.0
-        )
+        credit = financiers * sc.credit_per_financier_gbp if sc.market else 0.0
         # Ahead of seizures: what is on order is expected to arrive less the recent loss rate, and the order is
         # grossed up by it (loss_anticipation of it: 0 = replace only after a loss).
-        keep = 1.0 - min(self.cfg.loss_anticipation * self.loss_share, 0.9)
+        anticipated = self.cfg.loss_anticipation * self.loss_share
+        keep = 1.0 - (anticipated if anticipated < 0.9 else 0.9)  # min(anticipated, 0.9)
+        on_order = self.on_order
         for kind, stock, maker in ((BOAT, self.boats, model.boat_maker), (ENGINE, self.engines, model.engine_maker)):
-            need = wanted - stock - self.on_order[kind] * keep
-            gap = math.ceil(need / keep) if need > 0 else 0
+            need = wanted - stock - on_order[kind] * keep
+            if need <= 0:
+                continue  # nothing to order (gap 0)
+            gap = math.ceil(need / keep)
             cost = maker.price
             affordable = int(max(self.cash + credit, 0.0) // cost) if cost > 0 else gap
             qty = max(0, min(gap, affordable))
@@ -249,9 +261,12 @@ class SmugglingNetwork(mesa.Agent):
         cfg, model = self.cfg, self.model
         rate = self.launch_rate
         if model.cfg.supply_chain.market:
-            ratio, ahead = model.season_outlook[model.day]
-            rate = max(rate, self.sales_rate / self.comfortable_load)
-            rate = min(rate * ratio**model.cfg.supply_chain.season_anticipation, cfg.launches_per_night * ahead)
+            # the day's ratio ** season_anticipation and launches_per_night * calm share ahead (ChannelModel)
+            lift, most = model.order_outlook[model.day]
+            selling = self.sales_rate / self.comfortable_load
+            rate = selling if selling > rate else rate  # max(rate, selling)
+            rate *= lift
+            rate = most if most < rate else rate  # min(rate, most)
         return math.ceil(self.queue_size / self.comfortable_load + cfg.stock_target_days * rate) + 1
 
     def choose_corridor(self, kind: str, corridors: list[str], size: int) -> str:
@@ -260,10 +275,13 @@ class SmugglingNetwork(mesa.Agent):
         chain, maker = model.supply_chain, model.boat_maker if kind == BOAT else model.engine_maker
         losses = self.corridor_loss.setdefault(kind, {})
         price = maker.price
-        cost = [
-            (price + chain.extra_cost(kind, c)) / max(1.0 - losses.setdefault(c, chain.base_loss(kind, c)), 1e-3)
-            for c in corridors
-        ]
+        cost = []
+        for c in corridors:
+            loss = losses.get(c)
+            if loss is None:  # first consignment by this corridor: start from its usual seizure rates
+                loss = losses[c] = chain.base_loss(kind, c)
+            kept = 1.0 - loss
+            cost.append((price + chain.extra_cost(kind, c)) / (kept if kept > 1e-3 else 1e-3))  # max(kept, 1e-3)
         cheapest, beta = min(cost), model.cfg.supply_chain.reroute_sensitivity
         weight = [(cheapest / c) ** beta for c in cost]  # exp(-beta * (log c - log cheapest))
         u, k = self.supply_rng.random() * sum(weight), 0
@@ -320,29 +338,47 @@ class SmugglingNetwork(mesa.Agent):
         beach or taxi."""
         cfg = self.cfg
         self.queue_size = queue_size
+        # The cheap tests first (no draws before them): too few waiting, a night too rough, no boats or crews.
+        if queue_size < cfg.min_load or not self.night_is_acceptable(wave):
+            self.launch_rate *= 1 - 1 / 30
+            return None
         n = self.boats_tonight(queue_size)
-        if n <= 0 or not self.night_is_acceptable(wave):
+        if n <= 0:
             self.launch_rate *= 1 - 1 / 30
             return None
         carried = min(queue_size, n * self.target_load(queue_size, n))
-        loads = np.full(n, carried // n, dtype=np.int64)
-        loads[: carried % n] += 1
-        geo = self.model.geo
-        # Networks weigh the log chance of getting away from each area's beach against the distance at sea.
-        utility = cfg.patrol_avoidance * np.log1p(-np.minimum(area_prevention, 1 - 1e-9))
-        utility -= cfg.distance_aversion * geo.area_distance_km
-        utility[self.home_area] += 1.0
-        p = np.exp(utility - utility.max())
-        p /= p.sum()
-        areas = p.cumsum()[:-1].searchsorted(rng.random(n), side="right")
-        taxi = rng.random(n) < self.taxi_share * geo.area_taxi_access[areas] * 2.0
+        each, extra = divmod(carried, n)
+        loads = np.array([each + 1] * extra + [each] * (n - extra), dtype=np.int64)  # the first `extra` one more
+        u = rng.random(2 * n).tolist()  # the same numbers as two draws of n: launch areas, then taxi boats
+        cum = self.launch_area_odds(area_prevention)
+        areas_l = [bisect.bisect_right(cum, x) for x in u[:n]]  # searchsorted(cum, x, side="right")
+        access, share = self.model.geo.area_taxi_access.tolist(), self.taxi_share
+        taxi_l = [x < share * access[a] * 2.0 for x, a in zip(u[n:], areas_l, strict=True)]
+        areas, taxi = np.array(areas_l, dtype=np.intp), np.array(taxi_l, dtype=bool)
         quality = self.quality_sum / max(self.boats, 1)
         self.boats -= n
         self.engines -= n
         self.quality_sum -= n * quality
         self.launch_rate = self.launch_rate * (1 - 1 / 30) + n / 30
-        self.load_ewma = 0.8 * self.load_ewma + 0.2 * float(loads.mean())
+        self.load_ewma = 0.8 * self.load_ewma + 0.2 * (carried / n)  # the loads' mean, exactly
         return LaunchPlan(loads=loads, areas=areas, taxi=taxi, quality=quality)
+
+    def launch_area_odds(self, area_prevention: np.ndarray) -> list[float]:
+        """Cumulative chances of launching from each area but the last: networks weigh the log chance of getting
+        away from each area's beach against the distance at sea, and favour their home area. The same for every
+        network of a home area on a night, so kept in ``ChannelModel.area_odds`` (emptied every night)."""
+        cache = self.model.area_odds
+        key = (self.home_area, area_prevention.tobytes())
+        cum = cache.get(key)
+        if cum is None:
+            cfg = self.cfg
+            utility = cfg.patrol_avoidance * np.log1p(-np.minimum(area_prevention, 1 - 1e-9))
+            utility -= cfg.distance_aversion * self.model.geo.area_distance_km
+            utility[self.home_area] += 1.0
+            p = np.exp(utility - utility.max())
+            p /= p.sum()
+            cum = cache[key] = p.cumsum()[:-1].tolist()
+        return cum
 
     # ------------------------------------------------------------------------------- launch decision
     def night_is_acceptable(self, wave: float) -> bool:
@@ -353,10 +389,8 @@ class SmugglingNetwork(mesa.Agent):
         by ``season_loss_weight``); the network accepts the loss of a warm-water night with waves at its
         ``wave_limit``. So a late-winter night needs calmer seas than a summer or autumn one.
         """
-        model = self.model
-        crossing = model.cfg.crossing
-        season = math.log1p(self.cfg.season_loss_weight * crossing.cold_water_risk * model.cold_water_today)
-        return crossing.wave_risk_per_m * (wave - self.wave_limit) + season <= 0.0
+        model = self.model  # season: ChannelModel.launch_season_loss, log1p(weight * cold_water_risk * cold)
+        return model.cfg.crossing.wave_risk_per_m * (wave - self.wave_limit) + model.launch_season_loss <= 0.0
 
     def boats_tonight(self, queue_size: int) -> int:
         """Boats the network can and wants to send: its stock, its crews and what it can do in one night."""
@@ -364,6 +398,8 @@ class SmugglingNetwork(mesa.Agent):
         if queue_size < cfg.min_load:
             return 0
         capacity = min(self.boats, self.engines, self.crews, cfg.launches_per_night)
+        if capacity <= 0:
+            return 0
         full = queue_size // self.target_load(queue_size, capacity)
         if full == 0 and self.oldest_wait >= cfg.fill_wait_days:
             full = 1  # the first customers have waited long enough: go with a part-filled boat
@@ -374,10 +410,17 @@ class SmugglingNetwork(mesa.Agent):
         stock grows, or as the queue outgrows what ``tonight`` boats a night could clear in
         ``queue_clear_nights`` nights."""
         cfg = self.cfg
-        per_boat = queue_size / max(min(self.boats, self.engines), 1)
-        per_slot = queue_size / max(tonight * cfg.queue_clear_nights, 1)
+        boats, engines = self.boats, self.engines
+        stock = engines if engines < boats else boats
+        per_boat = queue_size / (stock if stock > 1 else 1)  # max(min(boats, engines), 1)
+        slots = tonight * cfg.queue_clear_nights
+        per_slot = queue_size / (slots if slots > 1 else 1)
         # comfortable_load: the network's own, raised by the rescue cover it knows of (respond_to_enforcement)
-        return min(max(math.ceil(max(per_boat, per_slot)), self.comfortable_load), cfg.max_load)
+        load = math.ceil(per_slot if per_slot > per_boat else per_boat)
+        comfortable = self.comfortable_load
+        if load < comfortable:
+            load = comfortable
+        return load if load < cfg.max_load else cfg.max_load
 
     def learn_from_launches(self, taxi: np.ndarray, prevented: np.ndarray, boats_returned: int, quality: float) -> None:
         """Boats not destroyed on the beach come back; prevention outcomes steer the taxi-boat share."""
@@ -419,14 +462,14 @@ class SmugglingNetwork(mesa.Agent):
     def recruit(self, role: str) -> None:
         recruit = _Recruitment(self, role)
         self.pending.add(recruit)
-        self.model.schedule_event(recruit.join, after=self.replacement_delay(role))
+        self.model.schedule_after(recruit.join, self.replacement_delay(role))
 
     def arrest_broker(self, broker: Broker) -> int:
         """Arrest a shared supplier or financier: every client stops ordering until a successor takes over."""
         if not broker.active:
             return 0
         broker.set_active(False)
-        self.model.schedule_event(broker.return_to_work, after=self.replacement_delay(broker.role))
+        self.model.schedule_after(broker.return_to_work, self.replacement_delay(broker.role))
         return 1
 
     def after_action(self, rng: np.random.Generator) -> None:
@@ -455,7 +498,10 @@ class SmugglingNetwork(mesa.Agent):
         self.wave_limit = self.base_wave_limit + cover.wave_m
         cfg = self.cfg
         factor = cover.load_factor * self.launch_cost_factor()
-        self.comfortable_load = min(max(round(cfg.comfortable_load * factor), cfg.min_load), cfg.max_load)
+        load = round(cfg.comfortable_load * factor)
+        if load < cfg.min_load:
+            load = cfg.min_load
+        self.comfortable_load = load if load < cfg.max_load else cfg.max_load  # clipped to [min_load, max_load]
         if self.operating:
             self.idle_days = 0
             return

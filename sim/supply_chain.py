@@ -35,13 +35,14 @@ MAIN = "main"
 class Consignment:
     """A load of boats or engines for one network, on its way through the nodes of a corridor."""
 
-    __slots__ = ("__weakref__", "chain", "corridor", "kind", "network", "node", "quality", "size")
+    __slots__ = ("__weakref__", "chain", "corridor", "kind", "network", "node", "nodes", "quality", "size")
 
     def __init__(
         self, chain: SupplyChain, kind: str, size: int, network: SmugglingNetwork, quality: float, corridor: str
     ):
         self.chain, self.kind, self.size, self.network, self.quality = chain, kind, size, network, quality
         self.corridor = corridor
+        self.nodes = chain.corridors[kind][corridor][0]  # (name, node config) in order
         self.node = -1
 
     def reach_next_node(self) -> None:
@@ -64,10 +65,12 @@ class SupplyChain:
                 for name, corridor in group.items():
                     self.corridors[kind][name] = (list(corridor.nodes.items()), corridor.extra_cost_gbp)
         self.nodes = {kind: routes[MAIN][0] for kind, routes in self.corridors.items()}
+        self._names = {kind: list(routes) for kind, routes in self.corridors.items()}  # corridor_names, read often
         # Added seizure probability per node, set by policies (seizures, international posts).
         self.extra_seizure: dict[str, float] = {}
         self._seizure_by_source: dict[tuple[str, str], float] = {}
         self.in_transit: set[Consignment] = set()
+        self._travelling = {BOAT: 0, ENGINE: 0}  # items in transit by kind (pipeline), kept as they come and go
         self.shipped = {BOAT: 0, ENGINE: 0}
         self.seized = {BOAT: 0, ENGINE: 0}
         self.delivered = {BOAT: 0, ENGINE: 0}
@@ -76,14 +79,15 @@ class SupplyChain:
 
     # ------------------------------------------------------------------------------------------ shipping
     def ship(self, kind: str, size: int, network: SmugglingNetwork, quality: float) -> None:
-        corridor = network.choose_corridor(kind, self.corridor_names(kind), size) if self.cfg.market else MAIN
+        corridor = network.choose_corridor(kind, self._names[kind], size) if self.cfg.market else MAIN
         c = Consignment(self, kind, size, network, quality, corridor)
         self.in_transit.add(c)
+        self._travelling[kind] += size
         self.shipped[kind] += size
         key = f"{kind}_{corridor}"
         self.shipped_by_corridor[key] = self.shipped_by_corridor.get(key, 0) + size
-        first_days = self.corridors[kind][corridor][0][0][1].days
-        self.model.schedule_event(c.reach_next_node, after=max(first_days, 1e-3))
+        first_days = c.nodes[0][1].days
+        self.model.schedule_after(c.reach_next_node, first_days if first_days > 1e-3 else 1e-3)  # max(., 1e-3)
 
     def corridor_names(self, kind: str) -> list[str]:
         return list(self.corridors[kind])
@@ -120,24 +124,28 @@ class SupplyChain:
         return 1.0 - (1.0 - node_cfg.seizure_prob) * (1.0 - self.extra_seizure.get(node, 0.0))
 
     def at_node(self, c: Consignment) -> None:
-        nodes = self.corridors[c.kind][c.corridor][0]
+        nodes = c.nodes
         name, node_cfg = nodes[c.node]
-        if c.network.supply_rng.random() < self.seizure_prob(name, node_cfg):
+        extra = self.extra_seizure.get(name, 0.0)  # seizure_prob(name, node_cfg), inline (once per hop)
+        if c.network.supply_rng.random() < 1.0 - (1.0 - node_cfg.seizure_prob) * (1.0 - extra):
             self.in_transit.discard(c)
+            self._travelling[c.kind] -= c.size
             self.seized[c.kind] += c.size
             self.seized_by_node[name] = self.seized_by_node.get(name, 0) + c.size
             c.network.lose_order(c.kind, c.size, c.corridor)
             return
         if c.node + 1 < len(nodes):
             nxt = nodes[c.node + 1][1].days
-            self.model.schedule_event(c.reach_next_node, after=max(nxt, 1e-3))
+            self.model.schedule_after(c.reach_next_node, nxt if nxt > 1e-3 else 1e-3)  # max(nxt, 1e-3)
             return
         self.in_transit.discard(c)
+        self._travelling[c.kind] -= c.size
         self.delivered[c.kind] += c.size
         c.network.receive(c.kind, c.size, c.quality, c.corridor)
 
     def pipeline(self, kind: str) -> int:
-        return sum(c.size for c in self.in_transit if c.kind == kind)
+        """Items of a kind in transit (the sizes of the consignments in ``in_transit``)."""
+        return self._travelling[kind]
 
 
 class Maker(mesa.Agent):
@@ -151,9 +159,15 @@ class Maker(mesa.Agent):
 
     def __init__(self, model: ChannelModel, kind: str, per_week: float, consignment_size: int, quality: float):
         super().__init__(model)
-        self.kind, self.per_week, self.consignment_size, self.quality = kind, per_week, consignment_size, quality
+        self.kind, self.consignment_size, self.quality = kind, consignment_size, quality
         sc = model.cfg.supply_chain
         self.market = sc.market
+        # The price's terms, read once: no timeline row changes them (sim/timeline.py KEYS).
+        self._normal_weeks, self._elasticity, self._max_multiple = (
+            sc.normal_order_weeks,
+            sc.price_elasticity,
+            sc.max_price_multiple,
+        )
         scale = model.cfg.scale
         plural = "boats" if kind == BOAT else "engines"
         self.capacity_bounds = (
@@ -164,28 +178,41 @@ class Maker(mesa.Agent):
         self.ready = 0.0
         self.orders: dict[SmugglingNetwork, int] = {}
         self._book = 0  # sum of self.orders, kept as orders come and go (prices are read many times a day)
+        self._per_week = per_week
         self.orders_per_week = per_week  # EWMA of orders received
         self._ordered_today = 0
+        self._reprice()
 
     @property
     def order_book(self) -> int:
         return self._book
 
     @property
-    def price(self) -> float:
-        """Unit price today: the base cost, more when the order book is long (scarcity)."""
+    def per_week(self) -> float:
+        """Output per week (market: follows the orders, ``adjust_capacity``)."""
+        return self._per_week
+
+    @per_week.setter
+    def per_week(self, value: float) -> None:
+        self._per_week = value
+        self._reprice()
+
+    def _reprice(self) -> None:
+        """Unit price (``price``): the base cost, more when the order book is long (scarcity). Kept as a plain
+        attribute, set again whenever the order book or the output changes (it is read many times a day)."""
         if not self.market:
-            return self.base_cost
-        cfg = self.model.cfg.supply_chain
-        weeks = self.order_book / max(self.per_week, 1e-9)
-        scarcity = max(weeks / cfg.normal_order_weeks, 1.0) ** cfg.price_elasticity
-        return self.base_cost * min(scarcity, cfg.max_price_multiple)
+            self.price = self.base_cost
+            return
+        weeks = self._book / max(self._per_week, 1e-9)
+        scarcity = max(weeks / self._normal_weeks, 1.0) ** self._elasticity
+        self.price = self.base_cost * min(scarcity, self._max_multiple)
 
     def order(self, network: SmugglingNetwork, quantity: int) -> None:
         if quantity > 0:
             self.orders[network] = self.orders.get(network, 0) + quantity
             self._book += quantity
             self._ordered_today += quantity
+            self._reprice()
 
     def adjust_capacity(self) -> None:
         """Output follows the orders received, with a lead time, within the declared limits."""
@@ -193,25 +220,31 @@ class Maker(mesa.Agent):
         self.orders_per_week += (7.0 * self._ordered_today - self.orders_per_week) / 7.0
         self._ordered_today = 0
         # Aim to fill new orders and work off the book beyond its normal length over the lead time.
-        backlog = max(self.order_book - cfg.normal_order_weeks * self.per_week, 0.0)
+        per_week = self._per_week
+        backlog = max(self._book - cfg.normal_order_weeks * per_week, 0.0)
         target = self.orders_per_week + 7.0 * backlog / cfg.capacity_lead_days
         rate = 1.0 - 0.5 ** (1.0 / cfg.capacity_lead_days)  # half the gap closed in capacity_lead_days
         low, high = self.capacity_bounds
-        self.per_week = float(min(max(self.per_week + rate * (target - self.per_week), low), high))  # np.clip
+        self.per_week = float(min(max(per_week + rate * (target - per_week), low), high))  # np.clip
 
     def step(self) -> None:
         if self.market:
             self.adjust_capacity()
-        self.ready = min(self.ready + self.per_week / 7.0, self.per_week * 4.0)
+        per_week = self._per_week
+        self.ready = min(self.ready + per_week / 7.0, per_week * 4.0)
+        orders = self.orders
+        if not orders or self.ready < 1.0:
+            return
         chain = self.model.supply_chain
-        while self.orders and self.ready >= 1.0:
-            network = next(iter(self.orders))
-            size = min(self.orders[network], self.consignment_size, int(self.ready))
-            if size < min(self.orders[network], self.consignment_size):
+        while orders and self.ready >= 1.0:
+            network = next(iter(orders))
+            size = min(orders[network], self.consignment_size, int(self.ready))
+            if size < min(orders[network], self.consignment_size):
                 break  # wait until a full load is ready
             chain.ship(self.kind, size, network, self.quality)
             self.ready -= size
             self._book -= size
-            left = self.orders.pop(network) - size
+            self._reprice()
+            left = orders.pop(network) - size
             if left > 0:
-                self.orders[network] = left  # goes to the back of the queue
+                orders[network] = left  # goes to the back of the queue

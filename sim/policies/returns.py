@@ -33,25 +33,39 @@ class Returns(PolicyLever):
         self.allowance = 0.0
         self.count_allowance = np.zeros(len(self.agreements))  # weekly-count agreements: returns accrued, unused
         self._returned_today = 0
+        self._p_key: tuple | None = None  # the live share agreements and their rates p_return was built from
+        self._no_arrivals = np.zeros(len(names), dtype=np.intp)  # bincount of nobody, by nationality
 
     def apply(self, model: ChannelModel) -> None:
         self.allowance = min(self.allowance + self.cfg.capacity_per_year * model.cfg.scale / 365.0, 1e12)
-        self.p_return = np.zeros(len(model.geo.nationality_names))
         self.live = []
-        for i, (agreement, window, covered) in enumerate(self.agreements):
+        shares = []  # (index, rate) of the live agreements that return a share of arrivals
+        for i, (agreement, window, _) in enumerate(self.agreements):
             if model.day not in window:
                 continue
             self.live.append(i)
             if agreement.weekly_returns > 0:
                 self.count_allowance[i] += agreement.weekly_returns * model.cfg.scale / 7.0
             else:
-                self.p_return = np.where(covered, combine(self.p_return, agreement.return_prob), self.p_return)
+                shares.append((i, agreement.return_prob))
+        key = tuple(shares)
+        if key != self._p_key:  # the chance of return by nationality changes only with these (a timeline may)
+            self._p_key = key
+            self.p_return = np.zeros(len(model.geo.nationality_names))
+            for i, rate in shares:
+                covered = self.agreements[i][2]
+                self.p_return = np.where(covered, combine(self.p_return, rate), self.p_return)
         seen = self.observed.rate
         r = self.cfg.response_strength
         model.deterrence_leave_hazard += r * seen / 30.0
         model.purchase_factor *= np.exp(-r * seen)
 
     def on_arrivals(self, model: ChannelModel, people: np.ndarray) -> None:
+        if people.size == 0:  # nobody to return: only the rate people see decays (as the general case would do)
+            self.observed.update(self._no_arrivals, self._no_arrivals)
+            model.removals_by_lever[self.name] = model.removals_by_lever.get(self.name, 0)
+            self._returned_today = 0
+            return
         nat = model.population.nationality[people].astype(np.intp)
         chosen = model.streams["policy"].random(people.size) < self.p_return[nat]
         for i in self.live:  # weekly-count agreements take the first covered arrivals not already chosen
