@@ -10,8 +10,8 @@ exits 1 on any difference (naming the run and the part). CPU seconds of each run
     python benchmarks/identical.py --write /tmp/before.json     # before a change
     python benchmarks/identical.py --check /tmp/before.json     # after it
 
-benchmarks/output/identical.json holds the hashes of the model after the 2021-2023 calibration merge (written
-2026-12-02 from commit cd7306b, with the new daily column boats_arrived_over_50 and the history posterior file).
+benchmarks/output/identical.json holds the hashes of the model at commit c6d6931 (re-recorded 2026-12-02 after the
+speed merges, which left every hash as it was at c6d6931).
 """
 
 from __future__ import annotations
