@@ -4,7 +4,8 @@ Daily step order (one step = one night on the coast):
 
 1. Policies: the timeline's changes of the day are applied (history runs, sim/timeline.py); levers switch on or off
    at their dates and update what they act on (seizure rates, perceived removal risk, capacities).
-2. Entries: people whose entry day has come start their journeys (people who have left are compacted out).
+2. Entries: people whose entry day has come start their journeys (people who have left are compacted out of the
+   arrays as they leave, at the coast's daily decisions).
 3. Journeys: people at the end of a route leg move on, are pushed back, or reach the French coast.
 4. Supply: makers adjust output and prices to their orders and ship boats and engines; consignments move along
    their corridors as scheduled events (seized or delivered); networks place orders and, weekly, adjust prices.
