@@ -12,7 +12,6 @@ capacity) or lands on a beach, and is counted as arrived.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -137,8 +136,9 @@ class SeaRisk:
     ) -> tuple[list[float], list[float], list[float]]:
         """Tonight's capsize chance, crush chance and expected capsize deaths of each boat of one network, as
         Python lists (a network sends a few boats: scalar arithmetic beats a dozen small array operations).
-        The hazard is multiplied in the order ``incident_probability`` uses; ``math.expm1`` is the C library's,
-        as numpy's float64 loop is on this machine's instruction set (no AVX-512)."""
+        The hazard is multiplied in the order ``incident_probability`` uses, and its ``-expm1(-h)`` is numpy's, one
+        call for the night's boats: the C library's ``math.expm1`` differs from numpy's in the last bit on machines
+        whose numpy uses AVX-512 loops, and the fast path must give the function's numbers everywhere."""
         if self._lists is None:
             self._lists = (
                 self.crowding_waves.tolist(),
@@ -149,14 +149,14 @@ class SeaRisk:
             )
         crowding_waves, distance, crush_taxi, crush_beach, deaths = self._lists
         hull = 1.0 + (self.cfg.poor_boat_risk - 1.0) * (1.0 - quality)
-        cold, expm1 = self.cold, math.expm1
-        p_inc, p_crush, e_capsize = [], [], []
+        cold = self.cold
+        hazard, p_crush = [], []
         try:
             for load, area, is_taxi, rescue in zip(loads, areas, taxi, rescue_factor, strict=True):
-                p = -expm1(-(crowding_waves[load] * distance[area] * hull * cold * rescue))
-                p_inc.append(p)
+                hazard.append(-(crowding_waves[load] * distance[area] * hull * cold * rescue))
                 p_crush.append(crush_taxi[load] if is_taxi else crush_beach[load])
-                e_capsize.append(p * deaths[load])
+            p_inc = (-np.expm1(hazard)).tolist()
+            e_capsize = [p * deaths[load] for p, load in zip(p_inc, loads, strict=True)]
         except IndexError:  # a load above the tables
             return self._by_function(loads, areas, quality, taxi, rescue_factor)
         return p_inc, p_crush, e_capsize
