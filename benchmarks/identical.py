@@ -10,8 +10,10 @@ exits 1 on any difference (naming the run and the part). CPU seconds of each run
     python benchmarks/identical.py --write /tmp/before.json     # before a change
     python benchmarks/identical.py --check /tmp/before.json     # after it
 
-benchmarks/output/identical.json holds the hashes of the model at commit c6d6931 (re-recorded 2026-12-02 after the
-speed merges, which left every hash as it was at c6d6931).
+benchmarks/output/identical.json holds the hashes of the model as last recorded (the date and git revision are in
+it). The hashes are those of one machine: numpy's float64 loops (exp, expm1, log1p) use AVX-512 where the CPU has it
+and then differ from other machines in the last bit, so record a reference on the machine you check on, before the
+change (the first form above); the recorded file is for that machine's kind only.
 """
 
 from __future__ import annotations
@@ -74,6 +76,22 @@ def run_hashes(overrides: list[str]) -> tuple[dict[str, str], float]:
     return hashes, cpu
 
 
+def machine() -> dict[str, object]:
+    """What the hashes depend on besides the code: numpy's version and the SIMD extensions its loops use."""
+    import datetime as dt
+    import subprocess
+
+    from numpy._core._multiarray_umath import __cpu_features__ as features
+
+    rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=False)
+    return {
+        "numpy": np.__version__,
+        "avx512": bool(features.get("AVX512F", False)),
+        "recorded": dt.date.today().isoformat(),
+        "git_revision": rev.stdout.strip(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     group = ap.add_mutually_exclusive_group(required=True)
@@ -87,10 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         out[name], cpu = run_hashes(RUNS[name])
         print(f"{name:24s} cpu {cpu:6.2f} s  daily {out[name]['daily'][:12]}  summary {out[name]['summary'][:12]}")
     if args.write:
-        args.write.write_text(json.dumps({"runs": RUNS, "hashes": out}, indent=2) + "\n")
+        args.write.write_text(json.dumps({"machine": machine(), "runs": RUNS, "hashes": out}, indent=2) + "\n")
         print(f"wrote {args.write}")
         return 0
-    reference = json.loads(args.check.read_text())["hashes"]
+    recorded = json.loads(args.check.read_text())
+    reference, here, there = recorded["hashes"], machine(), recorded.get("machine", {})
+    for key in ("numpy", "avx512"):
+        if there.get(key) != here[key]:
+            print(f"note: the reference was recorded with {key}={there.get(key)}, this machine has {here[key]}")
     bad = [(n, part) for n in names for part in out[n] if reference.get(n, {}).get(part) != out[n][part]]
     for n, part in bad:
         print(f"DIFFERENT: {n} {part}")

@@ -92,6 +92,21 @@ def test_a_2024_run_is_compared_in_monthly_shares(observed):
     assert target["observed"] == 36816
 
 
+def test_crossing_days_by_month_are_the_observed_ones(observed):
+    # 2022 scored against itself: the model row equals the observed row; moved to 2024, the observed row is the
+    # 2021-2023 average.
+    daily = obs.load_daily()
+    d22 = daily[(daily["date"].dt.year == 2022) & (daily["people"] > 0)]
+    own = d22.groupby(d22["date"].dt.month).size().reindex(range(1, 13), fill_value=0).astype(float).tolist()
+    c = V.score([_observed_year_record(2022)], observed)["monthly"]["crossing_days"]
+    assert c["observed"] == own and c["mean"] == own and c["basis"] == "2022"
+    assert sum(own) == 162  # data/annual_reference.csv: 162 crossing days in 2022
+    c24 = V.score([_observed_year_record(2022, shift_to=2024)], observed)["monthly"]["crossing_days"]
+    assert c24["basis"] == "2021-2023 average"
+    assert sum(c24["observed"]) == pytest.approx((154 + 162 + 140) / 3, abs=1.0)
+    assert "crossing days, model mean" in V.format_card(V.score([_observed_year_record(2022)], observed))
+
+
 def test_ard_and_rel_diff():
     assert V.ard([1, 2, 3], [1, 2, 3]) == 0
     assert V.ard([2, 2], [1, 4]) == pytest.approx((1.0 + 0.5) / 2)

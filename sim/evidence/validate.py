@@ -257,6 +257,13 @@ class Observed:
         sel = self.daily[self.daily["date"].dt.year == year]
         return obs.monthly_totals(sel["date"], sel["people"]).droplevel("year").reindex(range(1, 13), fill_value=0)
 
+    def crossing_days_by_month(self, year: int) -> tuple[pd.Series, str]:
+        """Days with arrivals in each month: the year's if observed, else the mean over the pattern years."""
+        years = [year] if self.has_daily(year) else list(self.pattern_years)
+        sel = self.daily[self.daily["date"].dt.year.isin(years) & (self.daily["people"] > 0)]
+        counts = sel.groupby(sel["date"].dt.month).size().reindex(range(1, 13), fill_value=0) / len(years)
+        return counts.astype(float), (str(year) if len(years) == 1 else f"{min(years)}-{max(years)} average")
+
     @cached_property
     def shares(self) -> pd.Series:
         return obs.monthly_shares(self.daily, self.pattern_years)
@@ -418,6 +425,19 @@ def score(records: Sequence[RunRecord], observed: Observed | None = None, label:
         "yardstick": observed.year_to_year_ard,
     }
     monthly["fits"] = bool(monthly["ard_per_seed"]["mean"] <= monthly["yardstick"])
+    # Days with arrivals month by month: where in the year the model's crossing days fall (weather and launch rule).
+    obs_days, days_basis = observed.crossing_days_by_month(year)
+    model_days = pd.DataFrame(
+        {
+            i: r.daily.loc[r.daily["people_arrived"] > 0, "date"].dt.month.value_counts().reindex(covered, fill_value=0)
+            for i, r in enumerate(records)
+        }
+    ).mean(axis=1)
+    monthly["crossing_days"] = {
+        "basis": days_basis,
+        "observed": [float(obs_days.loc[m]) for m in covered],
+        "mean": [float(model_days.loc[m]) for m in covered],
+    }
 
     # ------------------------------------------------------------------ daily pattern
     obs_pattern, obs_basis = observed.pattern(year)
@@ -584,6 +604,14 @@ def format_card(card: dict, heading: str = "###") -> str:
         "| observed | " + " | ".join(_num(r["observed"]) for r in m["months"]) + " |",
         "| model mean | " + " | ".join(_num(r["mean"]) for r in m["months"]) + " |",
         "| rel. diff. | " + " | ".join(_pct(r["rel_diff"]) for r in m["months"]) + " |",
+    ]
+    if "crossing_days" in m:  # cards saved before the row existed lack it
+        c = m["crossing_days"]
+        lines += [
+            f"| crossing days, observed ({c['basis']}) | " + " | ".join(f"{v:.1f}" for v in c["observed"]) + " |",
+            "| crossing days, model mean | " + " | ".join(f"{v:.1f}" for v in c["mean"]) + " |",
+        ]
+    lines += [
         "",
         f"Averaged relative difference (ARD): {m['ard_per_seed']['mean']:.2f} per simulated year (seeds "
         f"{m['ard_per_seed']['p5']:.2f}-{m['ard_per_seed']['p95']:.2f}), {m['ard_of_mean']:.2f} for the mean over "
