@@ -205,7 +205,7 @@ class NationalCrimeAgency(mesa.Agent):
         return rng
 
     def _reset_today(self) -> None:
-        self.today = dict(TODAY_ZERO)
+        self.today = TODAY_ZERO.copy()  # a plain dict copy of the zeros (dict(TODAY_ZERO) goes key by key)
 
     @property
     def arrests_today(self) -> int:
@@ -262,14 +262,14 @@ class NationalCrimeAgency(mesa.Agent):
             return
         cfg = self.cfg
         score = self.intel.score[: len(networks)]
-        on = np.bincount([inv.target for inv in self.live], minlength=len(networks)).astype(float)
+        on = np.bincount(self._targets, minlength=len(networks)).astype(float)  # the live cases' targets (_track)
         odds = self.upper_odds * cfg.upper_level_share / max(1.0 - cfg.upper_level_share, 1e-9)
         p_upper = odds / (1.0 + odds)
         for _ in range(free):
             w = score / (1.0 + on)
             if w.sum() <= 0:
                 w = np.ones(len(networks))
-            k = int(np.searchsorted(np.cumsum(w / w.sum())[:-1], self.draws.random(), side="right"))
+            k = int((w / w.sum()).cumsum()[:-1].searchsorted(self.draws.random(), side="right"))
             u = self.draws.random()
             aim = 0 if u >= p_upper else (2 if u < p_upper * cfg.financier_share else 1)
             inv = Investigation(self.model, self, self._opened, k, aim)

@@ -293,12 +293,16 @@ class ChannelModel(mesa.Model):
         p_beach, p_taxi = self.beach_patrol.prevention_probs()
         place_day = self.population.place_day
         self.area_odds.clear()
-        plans = []
+        plans, boats, day = [], 0, self.day
         for network, queue in zip(self.networks, queues, strict=True):
-            network.oldest_wait = self.day - int(place_day[queue[0]]) if queue.size else 0
-            plans.append(network.plan_launches(queue.size, wave, p_beach, network.launch_rng))
-        self.border_force.start_night(sum(p.loads.size for p in plans if p is not None))
-        if any(p is not None for p in plans):
+            size = queue.size
+            network.oldest_wait = day - int(place_day[queue[0]]) if size else 0
+            plan = network.plan_launches(size, wave, p_beach, network.launch_rng)
+            plans.append(plan)
+            if plan is not None:
+                boats += plan.loads.size  # at least one: a plan sends a boat or is None
+        self.border_force.start_night(boats)
+        if boats:
             self.sea_risk.night(wave, self.cold_water_today)
         for network, queue, plan in zip(self.networks, queues, plans, strict=True):
             if plan is None:
