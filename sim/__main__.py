@@ -20,8 +20,8 @@ from sim.cli import (
     check_command_line,
     draw_metadata,
     explicit_over_timeline,
-    known_hydra_mode,
     register_schema,
+    run_composed,
     timeline_overrides,
     to_simconfig,
 )
@@ -34,8 +34,8 @@ from sim.sweeps.sweep import config_key, preflight_sweep, run_sweep_job, skip_hy
 register_schema()
 
 
-@hydra.main(version_base="1.3", config_path="../configs", config_name="config")
-def hydra_main(cfg: DictConfig) -> dict:
+def run_task(cfg: DictConfig) -> dict:
+    """The job of one run (or of one run of a sweep): Hydra has made its output folder and set HydraConfig."""
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     # posterior_draw=K: row K of posterior_file (null: its medians), as load_config applies them (config.yaml has them)
     task = [str(o) for o in HydraConfig.get().overrides.task]
@@ -63,6 +63,9 @@ def hydra_main(cfg: DictConfig) -> dict:
     return results.summary
 
 
+hydra_main = hydra.main(version_base="1.3", config_path="../configs", config_name="config")(run_task)
+
+
 def main() -> None:
     sys.argv[1:] = timeline_overrides(sys.argv[1:])
     checked = CheckedCommandLine(runs=0)
@@ -74,8 +77,10 @@ def main() -> None:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    with known_hydra_mode(checked):  # one composition fewer: Hydra's mode is read from the check's (sim/cli.py)
-        hydra_main()
+    if checked.composed is not None:  # a plain run: its job runs from the check's composition (sim/cli.py)
+        run_composed(checked, run_task)
+    else:
+        hydra_main()  # sweeps and Hydra's flags (--cfg, --help, --info, -cn, ...): Hydra's own command line
 
 
 if __name__ == "__main__":
