@@ -2,9 +2,10 @@
 
 For each setting, runs ``python -c "import mesa"`` and ``python -m sim hydra.run.dir=TMP`` (the default 2024 scenario,
 full scale) alternately, ``--repeat`` times each (3), and records the medians of wall and CPU seconds (user + system
-of the child, from its resource usage), the simulation's own seconds (``wall_seconds`` of the run's metadata.json),
-the difference process - import mesa (what the brief of the start-up work measured) and the fixed overhead, that
-difference less the simulation: Hydra composition, validation, imports beyond Mesa's, writing the run folder.
+of the child, from its resource usage); the simulation's own seconds (wall: ``wall_seconds`` of the run's
+metadata.json; CPU: ``sim.model.run`` of the same config timed in a process of its own); the difference process -
+import mesa (what the brief of the start-up work measured); and the fixed overhead, that difference less the
+simulation: Hydra composition, validation, imports beyond Mesa's, writing the run folder.
 
 Two settings, because Python's bytecode cache decides how dear importing this project's modules is:
 
@@ -38,6 +39,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
+# CPU seconds of the simulation alone (sim.model.run of the default config: building the model, stepping it,
+# gathering its tables), in a process of its own: the run's metadata.json has only its wall seconds.
+SIMULATION_CPU = (
+    "import time; from sim.cli import load_config; from sim.model import run; cfg = load_config([]); "
+    "t = time.process_time(); run(cfg); print(time.process_time() - t)"
+)
+
+
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
     """(wall seconds, CPU seconds of the child, its stdout) of one command; exits naming it if it fails."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -55,15 +64,18 @@ def measure(root: Path, env: dict[str, str], repeat: int, tmp: Path, warm_up: bo
     """Medians of ``repeat`` alternating runs of ``import mesa`` and ``python -m sim`` in ``root``."""
     env = {**env, "PYTHONPATH": str(root)}
     mesa_cmd = [sys.executable, "-c", "import mesa"]
-    rows: dict[str, list[float]] = {k: [] for k in ("mesa_wall", "mesa_cpu", "sim_wall", "sim_cpu", "simulation")}
+    keys = ("mesa_wall", "mesa_cpu", "sim_wall", "sim_cpu", "simulation_wall", "simulation_cpu")
+    rows: dict[str, list[float]] = {k: [] for k in keys}
     for i in range(repeat + (1 if warm_up else 0)):
         out_dir = tmp / f"run_{len(list(tmp.iterdir()))}"
         mesa_wall, mesa_cpu, _ = timed(mesa_cmd, root, env)
         sim_wall, sim_cpu, _ = timed([sys.executable, "-m", "sim", f"hydra.run.dir={out_dir}"], root, env)
+        _, _, simulation_cpu = timed([sys.executable, "-c", SIMULATION_CPU], root, env)
         if warm_up and i == 0:
             continue
         meta = json.loads((out_dir / "metadata.json").read_text())
-        for key, value in zip(rows, (mesa_wall, mesa_cpu, sim_wall, sim_cpu, meta["wall_seconds"]), strict=True):
+        values = (mesa_wall, mesa_cpu, sim_wall, sim_cpu, meta["wall_seconds"], float(simulation_cpu))
+        for key, value in zip(keys, values, strict=True):
             rows[key].append(value)
     med = {k: round(statistics.median(v), 3) for k, v in rows.items()}
     return {
@@ -73,9 +85,10 @@ def measure(root: Path, env: dict[str, str], repeat: int, tmp: Path, warm_up: bo
         "import_mesa_cpu_s": med["mesa_cpu"],
         "difference_wall_s": round(med["sim_wall"] - med["mesa_wall"], 3),
         "difference_cpu_s": round(med["sim_cpu"] - med["mesa_cpu"], 3),
-        "simulation_s": med["simulation"],
-        "overhead_wall_s": round(med["sim_wall"] - med["mesa_wall"] - med["simulation"], 3),
-        "overhead_cpu_s": round(med["sim_cpu"] - med["mesa_cpu"] - med["simulation"], 3),
+        "simulation_wall_s": med["simulation_wall"],
+        "simulation_cpu_s": med["simulation_cpu"],
+        "overhead_wall_s": round(med["sim_wall"] - med["mesa_wall"] - med["simulation_wall"], 3),
+        "overhead_cpu_s": round(med["sim_cpu"] - med["mesa_cpu"] - med["simulation_cpu"], 3),
         "samples": {k: [round(x, 3) for x in v] for k, v in rows.items()},
     }
 

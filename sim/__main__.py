@@ -12,7 +12,7 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from sim.cli import (
     CheckedCommandLine,
@@ -29,7 +29,7 @@ from sim.config import ConfigError
 from sim.model import run
 from sim.outputs import write_run_folder
 from sim.policies import levers_on
-from sim.sweeps.sweep import config_key, preflight_sweep, run_sweep_job, skip_hydra_recheck, task_config
+from sim.sweeps.sweep import config_key, config_yaml, preflight_sweep, run_sweep_job, skip_hydra_recheck, task_config
 
 register_schema()
 
@@ -47,7 +47,7 @@ def run_task(cfg: DictConfig) -> dict:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     plain = task_config(cfg)
     extra = {"config_key": config_key(plain), **draw_metadata(plain)}
-    write_run_folder(out_dir, results, OmegaConf.to_yaml(plain), sim_cfg.seed, extra=extra)
+    write_run_folder(out_dir, results, config_yaml(cfg), sim_cfg.seed, extra=extra)
     if HydraConfig.get().mode.name == "RUN":
         draw = f", posterior draw {sim_cfg.posterior_draw}" if sim_cfg.posterior_draw is not None else ""
         if sim_cfg.posterior_file and sim_cfg.posterior_draw is None:
