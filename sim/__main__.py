@@ -1,7 +1,9 @@
 """Command line: ``python -m sim [overrides]`` runs one scenario; ``python -m sim -m ...`` sweeps.
 
 Every configuration the command line asks for is composed and validated before Hydra starts, so a bad key or
-value gives one line on stderr, exit code 2, and nothing is written under results/.
+value gives one line on stderr, exit code 2, and nothing is written under results/. A plain run (overrides, no
+flag) then runs its job from that composition (``sim.cli.run_composed``: one composition per run); sweeps and
+Hydra's own flags go through ``@hydra.main``.
 """
 
 from __future__ import annotations
