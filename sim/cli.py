@@ -23,15 +23,17 @@ import statistics
 import textwrap
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
@@ -56,18 +58,41 @@ def register_schema() -> None:
 
 
 def to_simconfig(cfg: DictConfig) -> SimConfig:
-    """Turn a composed Hydra config into the typed, validated SimConfig."""
+    """Turn a composed Hydra config into the typed, validated SimConfig.
+
+    A composition of ``configs/`` is already typed by the schema (``channel_schema`` heads its defaults), so its
+    objects are read off it directly (milliseconds); anything else, or anything that does not read off cleanly, is
+    merged into the schema from its plain values (a tenth of a second), which also words the errors."""
+    if isinstance(cfg, DictConfig) and OmegaConf.get_type(cfg) is SimConfig and "hydra" not in cfg:
+        try:
+            obj = OmegaConf.to_object(cfg)
+        except OmegaConfBaseException:
+            obj = None
+        if isinstance(obj, SimConfig) and not _has_unknown_keys(obj):
+            return validate(obj)
     plain = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
     return copy.deepcopy(_typed_config(_frozen(plain)))  # a copy: callers may change their SimConfig
 
 
+def _has_unknown_keys(value: Any) -> bool:
+    """Whether a key the schema does not declare came through (``+world.routes.balkan.legs.0.speed=1``):
+    ``OmegaConf.to_object`` sets such a key as an attribute, where merging into the schema refuses it."""
+    if dataclasses.is_dataclass(value):
+        names = [f.name for f in dataclasses.fields(value)]
+        return len(vars(value)) != len(names) or any(_has_unknown_keys(getattr(value, n)) for n in names)
+    if isinstance(value, dict):
+        return any(_has_unknown_keys(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_unknown_keys(v) for v in value)
+    return False
+
+
 @functools.lru_cache(maxsize=4)
 def _typed_config(frozen: tuple) -> SimConfig:
-    """The typed, validated SimConfig of a plain config (as :func:`_frozen`). Memoised, because ``python -m sim``
-    types the same config twice (the preflight, then the run Hydra composes): merging into the structured schema
-    is the dearest step of composing (about 0.3 s), and its result depends on the plain values alone."""
+    """The typed, validated SimConfig of a plain config (as :func:`_frozen`), merged into the structured schema.
+    Memoised: merging is dear (about 0.1 s), and its result depends on the plain values alone."""
     try:
         obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(SimConfig), _thawed(frozen)))
     except OmegaConfBaseException as exc:
@@ -101,15 +126,27 @@ def load_config(overrides: list[str] | None = None, config_name: str = "config")
 def compose_raw(overrides: list[str], config_name: str = "config", with_hydra: bool = False) -> DictConfig:
     """Compose ``configs/`` with overrides (Hydra's own section too if ``with_hydra``) and apply ``posterior_draw``
     (as ``python -m sim`` does); ConfigError on one line."""
+    cfg, _ = _compose(overrides, config_name, with_hydra)
+    return explicit_over_timeline(apply_posterior_draw(cfg, overrides), overrides)
+
+
+# hydra.job.name of a run: what @hydra.main names it from sim/__main__.py (its log file is __main__.log).
+JOB_NAME = "__main__"
+
+
+def _compose(overrides: Sequence[str], config_name: str, with_hydra: bool) -> tuple[DictConfig, Any]:
+    """Hydra's composition of ``configs/`` (nothing of ours applied) and the config loader that made it (a run's
+    job is given it, as Hydra gives it to its own); ConfigError on one line."""
     register_schema()
     try:
-        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name=JOB_NAME):
             cfg = compose(config_name=config_name, overrides=list(overrides), return_hydra_config=with_hydra)
+            loader = GlobalHydra.instance().config_loader()
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(one_line(exc)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(yaml_error_line(exc)) from None
-    return explicit_over_timeline(apply_posterior_draw(cfg, overrides), overrides)
+    return cfg, loader
 
 
 def timeline_keys_set(overrides: Sequence[str]) -> list[str]:
@@ -548,20 +585,21 @@ def preflight(argv: list[str]) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class CheckedCommandLine:
-    """What :func:`check_command_line` found: how many runs, and for a single run the overrides it composed and
-    their ``hydra.mode`` (what Hydra's own ``get_mode`` would compose the whole config again to read)."""
+    """What :func:`check_command_line` found: how many runs, and for a plain single run (overrides only, no flag)
+    Hydra's whole composition of it, untouched, and its config loader: :func:`run_composed` runs the job from them,
+    so the run composes its config once."""
 
     runs: int
-    overrides: tuple[str, ...] = ()
-    hydra_mode: Any = None
-    single: bool = False
+    composed: DictConfig | None = None
+    config_loader: Any = None
 
 
 def check_command_line(argv: list[str]) -> CheckedCommandLine:
-    """:func:`preflight`, also returning what a single run's composition says about Hydra's mode."""
+    """:func:`preflight`, also returning a plain single run's composition (for :func:`run_composed`)."""
     overrides, multirun, config_name = split_argv(argv)
+    plain = not any(str(a).startswith("-") for a in argv)  # a flag (--cfg, --help, -cn, ...): Hydra's own CLI
     try:
-        return _preflight(overrides, multirun, config_name)
+        return _preflight(overrides, multirun, config_name, plain)
     except ConfigError as exc:
         raise ConfigError(_full_key(str(exc), overrides)) from None
 
@@ -578,7 +616,7 @@ def _full_key(message: str, overrides: list[str]) -> str:
     return message
 
 
-def _preflight(overrides: list[str], multirun: bool, config_name: str) -> CheckedCommandLine:
+def _preflight(overrides: list[str], multirun: bool, config_name: str, plain: bool = False) -> CheckedCommandLine:
     parser = OverridesParser.create()
     try:
         parsed = parser.parse_overrides(overrides)
@@ -590,12 +628,14 @@ def _preflight(overrides: list[str], multirun: bool, config_name: str) -> Checke
                 raise ConfigError(f"{ov.input_line}: a sweep needs -m (multirun)")
         # One run: one composition with Hydra's part (its groups and keys, hydra/launcher=... included); the model's
         # part is checked, and Hydra's mode read from it, so that Hydra need not compose again to find it.
-        composed = compose_raw(overrides, config_name, with_hydra=True)
-        mode = composed.hydra.mode
-        with read_write(composed), open_dict(composed):
-            del composed["hydra"]
-        to_simconfig(composed)
-        return CheckedCommandLine(runs=1, overrides=tuple(overrides), hydra_mode=mode, single=True)
+        composed, loader = _compose(overrides, config_name, with_hydra=True)
+        task = copy.deepcopy(composed)  # the job's config, as Hydra's run_job will make it: without Hydra's part
+        with read_write(task), open_dict(task):
+            del task["hydra"]
+        to_simconfig(explicit_over_timeline(apply_posterior_draw(task, overrides), overrides))
+        if plain and composed.hydra.mode in (None, RunMode.RUN) and not composed.hydra.verbose:
+            return CheckedCommandLine(runs=1, composed=composed, config_loader=loader)
+        return CheckedCommandLine(runs=1)
     fixed: list[str] = []
     axes: list[list[str]] = []
     for ov in parsed:
@@ -619,25 +659,62 @@ def _preflight(overrides: list[str], multirun: bool, config_name: str) -> Checke
     return CheckedCommandLine(runs=total)
 
 
-@contextlib.contextmanager
-def known_hydra_mode(checked: CheckedCommandLine) -> Iterator[None]:
-    """While Hydra runs a single run that :func:`check_command_line` composed: answer Hydra's ``get_mode`` from that
-    composition instead of letting it compose the whole config a third time (about 0.4 s) only to read
-    ``hydra.mode``. Any other call (other overrides, a sweep) goes to Hydra's own. This process only, undone after."""
-    from hydra._internal.hydra import Hydra
+def run_composed(checked: CheckedCommandLine, task_function: Callable[[DictConfig], Any]) -> Any:
+    """Run a plain single run from the preflight's composition, as ``@hydra.main`` runs it, without composing again
+    (``@hydra.main`` composes twice more: once only to read ``hydra.mode``, once to run). Through Hydra's public
+    pieces only: the job itself is Hydra's ``run_job`` (what launcher plugins call: output folder, ``.hydra/``
+    files, job logging, ``hydra.job.chdir`` and ``env_set``), with the logging and callbacks Hydra's run mode sets
+    up around it. Returns the task's value; a task that raised raises again, after Hydra's line naming the job."""
+    from hydra.core.utils import configure_log, run_job
+    from hydra.types import HydraContext
 
-    if not checked.single:
-        yield
-        return
-    original = Hydra.get_mode
+    cfg = checked.composed
+    assert cfg is not None, "run_composed needs a plain single run's composition (check_command_line)"
+    if cfg.hydra.mode is None:  # what @hydra.main does when the config sets no mode: the run records it
+        with read_write(cfg), open_dict(cfg):
+            cfg.hydra.mode = RunMode.RUN
+            cfg.hydra.overrides.hydra.append("hydra.mode=RUN")
+    configure_log(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+    callbacks = _RunCallbacks(cfg)
+    callbacks.on_run_start(config=cfg, config_name=cfg.hydra.job.config_name)
+    ret = run_job(
+        hydra_context=HydraContext(config_loader=checked.config_loader, callbacks=callbacks),  # type: ignore[arg-type]
+        task_function=task_function,
+        config=cfg,
+        job_dir_key="hydra.run.dir",
+        job_subdir_key=None,
+    )
+    callbacks.on_run_end(config=cfg, config_name=cfg.hydra.job.config_name, job_return=ret)
+    return ret.return_value
 
-    def get_mode(self: Any, config_name: str | None, overrides: list[str]) -> Any:
-        if tuple(overrides) == checked.overrides:
-            return checked.hydra_mode
-        return original(self, config_name, overrides)
 
-    Hydra.get_mode = get_mode  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Hydra.get_mode = original  # type: ignore[method-assign]
+class _RunCallbacks:
+    """The callbacks of ``hydra.callbacks``, instantiated and told of the run and its job in the order Hydra tells
+    them (ends in reverse); a callback that raises is reported as a warning, as Hydra reports it."""
+
+    def __init__(self, cfg: DictConfig) -> None:
+        from hydra.utils import instantiate
+
+        self.callbacks = [instantiate(params) for params in (OmegaConf.select(cfg, "hydra.callbacks") or {}).values()]
+
+    def _notify(self, name: str, reverse: bool = False, **kwargs: Any) -> None:
+        import warnings
+
+        for callback in reversed(self.callbacks) if reverse else self.callbacks:
+            try:
+                getattr(callback, name)(**kwargs)
+            except Exception as exc:
+                message = f"Callback {type(callback).__name__}.{name} raised {type(exc).__name__}: {exc}"
+                warnings.warn(message, stacklevel=2)
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        self._notify("on_run_start", config=config, **kwargs)
+
+    def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
+        self._notify("on_run_end", reverse=True, config=config, **kwargs)
+
+    def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
+        self._notify("on_job_start", config=config, **kwargs)
+
+    def on_job_end(self, config: DictConfig, **kwargs: Any) -> None:
+        self._notify("on_job_end", reverse=True, config=config, **kwargs)

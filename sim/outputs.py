@@ -6,6 +6,7 @@ overlap; reports, sweeps and the dashboard all read them from here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -477,6 +478,13 @@ def json_text(data: Any) -> str:
 
 
 def package_versions() -> dict[str, str]:
+    """The versions metadata.json records (a copy: the lookups are read once per process, importlib.metadata being
+    slow, and the installed packages do not change under a running process)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for pkg in ("mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core", "omegaconf", "matplotlib", "networkx"):
         try:

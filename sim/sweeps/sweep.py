@@ -81,6 +81,15 @@ def task_config(cfg: DictConfig) -> dict[str, Any]:
     return {k: v for k, v in plain.items() if k != "hydra"}
 
 
+def config_yaml(cfg: DictConfig) -> str:
+    """The text of a run's config.yaml: :func:`task_config` as YAML, the text ``OmegaConf.to_yaml(task_config(cfg))``
+    gives, written off the config itself when Hydra's part is not in it (not rebuilt from its plain values first:
+    half the time)."""
+    if "hydra" in cfg:
+        return OmegaConf.to_yaml(task_config(cfg))
+    return OmegaConf.to_yaml(cfg, resolve=True)
+
+
 def one_line_error(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}"
     return " ".join(text.split())[:500]
@@ -179,7 +188,7 @@ def run_sweep_job(cfg: DictConfig) -> dict[str, Any] | None:
             )
         sim_cfg = to_simconfig(cfg)
         results = run(sim_cfg)
-        resolved = OmegaConf.to_yaml(plain)
+        resolved = config_yaml(cfg)
         write_run_folder(out_dir, results, resolved, sim_cfg.seed, extra={**extra, "error": ""})
         status = FINISHED
         summary = results.summary
