@@ -93,10 +93,12 @@ report: $(STAMP)
 	@test -n "$(SWEEP)" || { echo "usage: make report SWEEP=SWEEP_DIR [ARGS='--baseline NAME --out DIR']"; exit 2; }
 	$(PY) -m sim.report $(SWEEP) $(ARGS)
 
-## Speed and memory benchmark: migrant-days per second at 1x and 10x population
+## Speed and memory benchmark: migrant-days per second at 1x and 10x population, the five-year history, and the
+## whole python -m sim process beside python -c "import mesa" (benchmarks/output/startup.json)
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmark.py
 	$(PY) benchmarks/history.py
+	$(PY) benchmarks/startup.py
 
 ## Policy frontier time: a small budget end to end, extrapolated to 200 candidates -> benchmarks/output/frontier.json
 bench-frontier: $(STAMP)
