@@ -738,7 +738,13 @@ CAUSES = (
         "more readily in the cold and the longer they wait, and networks weigh the cold-water risk of losing a boat "
         "(smuggling.season_loss_weight, chosen on the 2021-2023 seasonal pattern) and can launch only a few boats a "
         "night, so a winter backlog is smaller and clears over several calm nights. A single simulated year's "
-        "winter share still varies a lot with its weather.",
+        "winter share still varies a lot with its weather (over seeds its standard deviation is about 0.045, so "
+        "the mean of 10 seeds has a standard error of about 0.014; tests/test_season.py uses 40). The crossing "
+        "days month by month (scorecards) show where the shape comes from: the model has about half the "
+        "observed winter crossing days and a third more in July-August, with the climatology's calm nights and "
+        "one launch rule for every season. Tried on 2021-2023 and not adopted: networks weighing the calm nights "
+        "ahead (pushing as the season closes, waiting as it opens) moved November up but December up too and "
+        "March-April far down (monthly L1 0.20 -> 0.23-0.31).",
     ),
     (
         "seasonal pattern",
@@ -747,8 +753,14 @@ CAUSES = (
     ),
     (
         "run",
-        "Runs of crossing days: with plentiful boats (the 2022 supply) networks launch on almost every calm day, so "
-        "runs of crossing days are as long as the calm spells; observed runs are shorter.",
+        "Runs of crossing days: with plentiful boats (makers' output follows orders up to 120 a week) networks "
+        "launch on almost every calm day, so runs of crossing days are as long as the calm spells; observed runs "
+        "are shorter. On 2021-2023 a binding boat supply breaks them: capping makers at 22 boats and engines a week "
+        "gives longest runs of 12.5-15 days (observed 11-13) and mean runs of 3.0-3.15 (observed 2.6-2.95), but "
+        "then people per boat follow demand (2022: 53 against 41 observed) rather than rising into 2023, which "
+        "would need a supply squeeze in 2023 that the timeline does not hold. Waiting for a calmer night on the "
+        "day-ahead forecast shortened runs only a little (longest 21.7 -> 16.8 days). Not adopted: both would be "
+        "new mechanisms to calibrate.",
     ),
 )
 
