@@ -216,6 +216,24 @@ def test_doc_sections_and_goals(scores):
     assert [g["met"] for g in goals if "2025" in g["goal"] and "people per boat" not in g["goal"]] == [None] * 5
 
 
+def test_people_per_boat_goal_needs_the_observed_rise():
+    # Observed 48.9 -> 53.0 -> 61.7 (+26%): medians creeping up by 5% rise every year but miss it; +15% meets it.
+    def scores(medians):
+        rows = [
+            {"year": y, "outcome": "people_per_boat", "q50": m, "observed": o, "inside_90": True, "rel_diff_median": 0}
+            for y, m, o in zip((2023, 2024, 2025), medians, (48.9, 53.0, 61.7), strict=True)
+        ]
+        return {"annual": rows}
+
+    def met(medians):
+        return next(g for g in F.goals(scores(medians)) if "people per boat rising" in g["goal"])["met"]
+
+    assert met([33.0, 34.0, 34.65]) is False
+    assert met([33.0, 35.0, 37.95]) is True
+    assert met([33.0, 40.0, 39.0]) is False  # not every year
+    assert met([33.0, float("nan"), 40.0]) is None
+
+
 # ------------------------------------------------------------------------------------------------ CLI, files
 def test_cli_writes_the_files(sweep, tmp_path, capsys):
     out = tmp_path / "out"

@@ -7,7 +7,9 @@ day above the observed record (1,305 people, 2022) in more than one run in ten. 
 Forty seeds, not ten: a single seed's December-February share varies a lot with its winter's weather (standard
 deviation about 0.045 over seeds), so the mean of ten has a standard error of about 0.014, more than half the
 target band's half-width (0.024); the mean of forty (standard error about 0.007) says where the model's expected
-share lies, which is what the target is about. The seeds are 0-39, fixed in advance, not chosen.
+share lies, which is what the target is about. The seeds are 0-39, fixed in advance, not chosen. Measured
+2026-12-02 on the 2021-2023 posterior: December-February 0.108 (standard error 0.008; seeds 0-9 alone 0.118),
+June-October 0.624, one run of 40 with a day above 1,305 (1,377).
 """
 
 from __future__ import annotations
@@ -28,11 +30,6 @@ def _share(run, months) -> float:
     return float(people[d["date"].dt.month.isin(months).to_numpy()].sum() / max(people.sum(), 1.0))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 target missed since the default runs on the 2021-2023 posterior: December-February share 0.128 "
-    "against 0.096 +-25% (10 seeds, measured 2026-12-02); strict, so meeting it again fails loudly and removes this",
-)
 def test_the_default_year_has_the_2021_2023_seasons_and_no_record_days():
     shares = obs.monthly_shares()
     daily = obs.load_daily()
@@ -45,4 +42,4 @@ def test_the_default_year_has_the_2021_2023_seasons_and_no_record_days():
     target_winter, target_summer = float(shares[[12, 1, 2]].sum()), float(shares[list(range(6, 11))].sum())
     assert abs(dec_feb / target_winter - 1) <= 0.25, (dec_feb, target_winter)
     assert abs(jun_oct / target_summer - 1) <= 0.15, (jun_oct, target_summer)
-    assert sum(b > record for b in busiest) <= 1, (busiest, record)
+    assert sum(b > record for b in busiest) <= len(busiest) // 10, (busiest, record)  # one run in ten
