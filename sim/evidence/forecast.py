@@ -852,9 +852,9 @@ DOC_CAVEAT = (
     "data/calibration/history/posterior_draws.csv (`python -m sim.calibrate --window 2021-2023`: ABC-SMC on each "
     "window year's annual targets, monthly shares, daily patterns and large-boat share; docs/calibration.md), and "
     "one scale on the demand levels is part of it. Nothing from 2024 or 2025 was fitted, so both are out of sample "
-    "(the design facts that came from them are listed in docs/calibration.md). The back-casts above (scenarios "
+    "(the design facts that came from them are listed in docs/calibration.md). The retired back-casts (scenarios "
     "backcast_2022, backcast_2023: demand and boat supply set from observed ratios, so partly inputs) are "
-    "superseded by the 2022 and 2023 slices of this run (`by_year` in its summary). Crossing days are not "
+    "replaced by the 2022 and 2023 slices of this run (`by_year` in its summary). Crossing days are not "
     "scale-free: the calibration and this forecast run at the same scale, so the posterior is that of the model "
     "at that scale.\n"
 )
