@@ -33,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # list once had 1,500) leave the networks next to no boats to launch.
 BUSY = [
     "scale=0.1",
-    "days=150",
+    "days=200",  # enough consignments that some are seized on the way (a few boats a month at this scale)
     "world.burn_in_days=40",
     "world.start_date=2024-06-01",
-    "supply_chain.boat_nodes.bulgaria.seizure_prob=0.3",
+    "supply_chain.boat_nodes.germany.seizure_prob=0.3",  # not Bulgaria: the timeline sets its rate on the first day
     "crossing.incident_base_prob=0.2",
 ]
 
