@@ -1,16 +1,20 @@
 """Start-up cost of ``python -m sim``: what the whole process costs beyond ``import mesa`` and the simulation itself.
 
-For each setting, runs ``python -c "import mesa"`` and ``python -m sim hydra.run.dir=TMP`` (the default 2024 scenario,
-full scale) alternately, ``--repeat`` times each (3), and records the medians of wall and CPU seconds (user + system
-of the child, from its resource usage); the simulation's own seconds (wall: ``wall_seconds`` of the run's
-metadata.json; CPU: ``sim.model.run`` of the same config timed in a process of its own); the difference process -
-import mesa (what the brief of the start-up work measured); and the fixed overhead, that difference less the
-simulation: Hydra composition, validation, imports beyond Mesa's, writing the run folder.
+For each setting, runs ``python -c "import mesa"`` and ``python -m sim`` (the default 2024 scenario, full scale, as
+typed, in a temporary working folder) alternately, ``--repeat`` times each (3), and records the medians of wall and
+CPU seconds (user + system of the child, from its resource usage); the simulation's own seconds (wall:
+``wall_seconds`` of the run's metadata.json; CPU: ``sim.model.run`` of the same config timed in a process of its
+own); the difference process - import mesa (what the brief of the start-up work measured); and the fixed overhead,
+that difference less the simulation: Hydra composition, validation, imports beyond Mesa's, writing the run folder.
 
-Two settings, because Python's bytecode cache decides how dear importing this project's modules is:
+Three settings, because two caches decide how dear start-up is: Python's bytecode cache (importing this project's
+modules) and the composition cache of plain runs (sim/composition_cache.py: a command line run before loads Hydra's
+composition instead of composing, about 0.2 s less), kept in a temporary folder here:
 
 - ``as_found``: the environment as it is (``PYTHONDONTWRITEBYTECODE`` as set; if it is set and the source tree has
-  no ``__pycache__``, every module of the project is compiled on every run);
+  no ``__pycache__``, every module of the project is compiled on every run; ``make run`` compiles them), after one
+  warm-up run that stores the composition: the same command line run again, the usual case;
+- ``first_run``: as found, with the composition cache off: a command line's first run;
 - ``bytecode_cached``: ``PYTHONDONTWRITEBYTECODE`` unset and ``PYTHONPYCACHEPREFIX`` a temporary folder (so the
   source tree is not written to), after one warm-up run that fills it, as for a user whose Python caches bytecode.
 
@@ -37,6 +41,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+ENV_CACHE = "CHANNEL_ABM_COMPOSITION_CACHE"  # sim/composition_cache.py: where compositions are kept, or 0 for none
 
 
 # CPU seconds of the simulation alone (sim.model.run of the default config: building the model, stepping it,
@@ -69,12 +74,14 @@ def measure(roots: list[Path], env: dict[str, str], repeat: int, tmp: Path, warm
     for i in range(repeat + (1 if warm_up else 0)):
         for root, row in zip(roots, rows, strict=True):
             root_env = {**env, "PYTHONPATH": str(root)}
-            out_dir = tmp / f"run_{len(list(tmp.iterdir()))}"
+            work = tmp / "work"  # the user's folder: `python -m sim` as typed, results/runs/DATE/TIME under it
+            work.mkdir(exist_ok=True)
             mesa_wall, mesa_cpu, _ = timed(mesa_cmd, root, root_env)
-            sim_wall, sim_cpu, _ = timed([sys.executable, "-m", "sim", f"hydra.run.dir={out_dir}"], root, root_env)
+            sim_wall, sim_cpu, printed = timed([sys.executable, "-m", "sim"], work, root_env)
             _, _, simulation_cpu = timed([sys.executable, "-c", SIMULATION_CPU], root, root_env)
             if warm_up and i == 0:
                 continue
+            out_dir = Path(printed.rsplit("results: ", 1)[1].strip())
             meta = json.loads((out_dir / "metadata.json").read_text())
             values = (mesa_wall, mesa_cpu, sim_wall, sim_cpu, meta["wall_seconds"], float(simulation_cpu))
             for key, value in zip(keys, values, strict=True):
@@ -126,14 +133,18 @@ def main(argv: list[str] | None = None) -> int:
     results = [describe(root) for root in roots]
     with tempfile.TemporaryDirectory(prefix="startup_bench_") as tmp_name:
         tmp = Path(tmp_name)
-        (tmp / "as_found").mkdir()
-        for result, measured in zip(results, measure(roots, found, args.repeat, tmp / "as_found", False), strict=True):
-            result["as_found"] = measured
+        cache = {ENV_CACHE: str(tmp / "compositions")}
         cached = {k: v for k, v in found.items() if k != "PYTHONDONTWRITEBYTECODE"}
         cached["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-        (tmp / "cached").mkdir()
-        for result, measured in zip(results, measure(roots, cached, args.repeat, tmp / "cached", True), strict=True):
-            result["bytecode_cached"] = measured
+        settings = {
+            "as_found": ({**found, **cache}, True),  # the warm-up run stores the composition the others load
+            "first_run": ({**found, ENV_CACHE: "0"}, False),  # every run composes (a command line's first run)
+            "bytecode_cached": ({**cached, **cache}, True),
+        }
+        for name, (env, warm_up) in settings.items():
+            (tmp / name).mkdir()
+            for result, measured in zip(results, measure(roots, env, args.repeat, tmp / name, warm_up), strict=True):
+                result[name] = measured
     out["load_after"] = round(os.getloadavg()[0], 2)
     out.update(results[0])
     if len(results) > 1:

@@ -34,8 +34,6 @@ from sim.outputs import write_run_folder
 from sim.policies import levers_on
 from sim.sweeps.sweep import config_key, config_yaml, preflight_sweep, run_sweep_job, skip_hydra_recheck, task_config
 
-register_schema()
-
 
 def run_task(cfg: DictConfig) -> dict:
     """The job of one run (or of one run of a sweep): Hydra has made its output folder and set HydraConfig."""
@@ -44,6 +42,7 @@ def run_task(cfg: DictConfig) -> dict:
     task = [str(o) for o in HydraConfig.get().overrides.task]
     cfg = explicit_over_timeline(apply_posterior_draw(cfg, task), task)
     if HydraConfig.get().mode.name == "MULTIRUN":
+        register_schema()  # a launcher's worker process imports this module without running main()
         return run_sweep_job(cfg)  # reuses finished runs, records a failure, lets the sweep go on (sim/sweeps/)
     sim_cfg = to_simconfig(cfg)
     results = run(sim_cfg)
@@ -83,6 +82,7 @@ def main() -> None:
     if checked.composed is not None:  # a plain run: its job runs from the check's composition (sim/cli.py)
         run_composed(checked, run_task)
     else:
+        register_schema()  # the schema in Hydra's ConfigStore (a plain run's composition registers it when it composes)
         hydra_main()  # sweeps and Hydra's flags (--cfg, --help, --info, -cn, ...): Hydra's own command line
 
 

@@ -37,6 +37,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
+from sim import composition_cache
 from sim.config import ConfigError, SimConfig, declared_default, declared_range, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -628,12 +629,19 @@ def _preflight(overrides: list[str], multirun: bool, config_name: str, plain: bo
                 raise ConfigError(f"{ov.input_line}: a sweep needs -m (multirun)")
         # One run: one composition with Hydra's part (its groups and keys, hydra/launcher=... included); the model's
         # part is checked, and Hydra's mode read from it, so that Hydra need not compose again to find it.
-        composed, loader = _compose(overrides, config_name, with_hydra=True)
+        cache_name = composition_cache.key(overrides, config_name) if plain and composition_cache.enabled() else None
+        cached = composition_cache.load(cache_name) if cache_name else None
+        if cached is not None:  # this command line composed before in this checkout (sim/composition_cache.py)
+            composed, loader = cached, None
+        else:
+            composed, loader = _compose(overrides, config_name, with_hydra=True)
         task = copy.deepcopy(composed)  # the job's config, as Hydra's run_job will make it: without Hydra's part
         with read_write(task), open_dict(task):
             del task["hydra"]
         to_simconfig(explicit_over_timeline(apply_posterior_draw(task, overrides), overrides))
         if plain and composed.hydra.mode in (None, RunMode.RUN) and not composed.hydra.verbose:
+            if cache_name and cached is None:
+                composition_cache.store(cache_name, composed)
             return CheckedCommandLine(runs=1, composed=composed, config_loader=loader)
         return CheckedCommandLine(runs=1)
     fixed: list[str] = []
@@ -665,11 +673,16 @@ def run_composed(checked: CheckedCommandLine, task_function: Callable[[DictConfi
     pieces only: the job itself is Hydra's ``run_job`` (what launcher plugins call: output folder, ``.hydra/``
     files, job logging, ``hydra.job.chdir`` and ``env_set``), with the logging and callbacks Hydra's run mode sets
     up around it. Returns the task's value; a task that raised raises again, after Hydra's line naming the job."""
-    from hydra.core.utils import configure_log, run_job
+    from hydra.core.utils import JobRuntime, configure_log, run_job, setup_globals
     from hydra.types import HydraContext
 
     cfg = checked.composed
     assert cfg is not None, "run_composed needs a plain single run's composition (check_command_line)"
+    # What Hydra's initialisation sets up and a launcher sets up again before run_job: its resolvers (${now:...}) and
+    # the job's name. A composition from the cache (sim/composition_cache.py) had no initialisation; its config
+    # loader is None, which run_job does not use.
+    setup_globals()
+    JobRuntime.instance().set("name", cfg.hydra.job.name)
     if cfg.hydra.mode is None:  # what @hydra.main does when the config sets no mode: the run records it
         with read_write(cfg), open_dict(cfg):
             cfg.hydra.mode = RunMode.RUN
@@ -693,9 +706,12 @@ class _RunCallbacks:
     them (ends in reverse); a callback that raises is reported as a warning, as Hydra reports it."""
 
     def __init__(self, cfg: DictConfig) -> None:
-        from hydra.utils import instantiate
+        self.callbacks: list[Any] = []
+        configured = OmegaConf.select(cfg, "hydra.callbacks") or {}
+        if configured:  # hydra.utils costs a few hundredths of a second to import: only when there are callbacks
+            from hydra.utils import instantiate
 
-        self.callbacks = [instantiate(params) for params in (OmegaConf.select(cfg, "hydra.callbacks") or {}).values()]
+            self.callbacks = [instantiate(params) for params in configured.values()]
 
     def _notify(self, name: str, reverse: bool = False, **kwargs: Any) -> None:
         import warnings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
 import pytest
@@ -35,3 +36,11 @@ def run_with(*overrides: str, small: bool = True) -> Results:
 @pytest.fixture(scope="session")
 def default_small() -> Results:
     return run_with("seed=1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def composition_cache_of_the_tests(tmp_path_factory):
+    """``python -m sim`` run by the tests keeps its compositions apart from the checkout's .cache/ (and the tests see
+    hits and misses alike: a command line run twice composes once), sim/composition_cache.py."""
+    os.environ["CHANNEL_ABM_COMPOSITION_CACHE"] = str(tmp_path_factory.mktemp("compositions"))
+    yield

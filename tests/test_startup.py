@@ -1,9 +1,11 @@
-"""Start-up of ``python -m sim``: a plain run composes its config once, writes the run folder Hydra's own command line
-writes, types its config without merging it into the schema again, and imports nothing it does not use."""
+"""Start-up of ``python -m sim``: a plain run composes its config once (not at all when the same command line composed
+before: sim/composition_cache.py), writes the run folder Hydra's own command line writes, types its config without
+merging it into the schema again, and imports nothing it does not use."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
-from sim import cli
+from sim import cli, composition_cache
 from sim.config import ConfigError
 from sim.outputs import package_versions
 from sim.sweeps.sweep import config_yaml, task_config
@@ -41,13 +43,15 @@ finally:
 """
 
 
-def probe(*args: str) -> dict:
+def probe(*args: str, cache: str | Path = "0") -> dict:
+    """``python -m sim ARGS`` in a probe process; ``cache``: CHANNEL_ABM_COMPOSITION_CACHE (off unless given)."""
     p = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(HEAVY), json.dumps(list(args))],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, composition_cache.ENV_SWITCH: str(cache)},
     )
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout.rsplit("PROBE ", 1)[1])
@@ -104,3 +108,67 @@ def test_package_versions_are_read_once_and_handed_out_as_copies():
     versions["mesa"] = "edited"
     assert package_versions()["mesa"] != "edited"
     assert package_versions() == package_versions()
+
+
+def test_a_command_line_run_again_loads_its_composition_and_writes_the_same_folder(tmp_path):
+    cache = tmp_path / "cache"
+    out = tmp_path / "run"
+    first = probe(*TINY, f"hydra.run.dir={out}", cache=cache)
+    assert first["compositions"] == 1
+    assert len(list(cache.glob("*.pickle"))) == 1
+    out.rename(tmp_path / "composed")
+    again = probe(*TINY, f"hydra.run.dir={out}", cache=cache)
+    assert again["compositions"] == 0  # loaded from the cache
+    assert again["heavy"] == []
+    ours, composed = folder_files(out), folder_files(tmp_path / "composed")
+    meta, meta_composed = (json.loads(files.pop("metadata.json")) for files in (ours, composed))
+    assert ours == composed  # .hydra/ (its run folder and time stamps as a fresh composition gives them) included
+    meta.pop("wall_seconds"), meta_composed.pop("wall_seconds")
+    assert meta == meta_composed
+    # A damaged entry is a miss: composed again, the run goes on, and the entry is written anew.
+    (entry,) = cache.glob("*.pickle")
+    entry.write_bytes(entry.read_bytes()[:-100])
+    damaged = probe(*TINY, f"hydra.run.dir={tmp_path / 'again'}", "seed=5", cache=cache)
+    assert damaged["compositions"] == 1
+    assert probe(*TINY, f"hydra.run.dir={out}", cache=cache)["compositions"] == 1
+    assert probe(*TINY, f"hydra.run.dir={out}", cache=cache)["compositions"] == 0
+
+
+def test_the_key_of_a_composition_changes_with_what_it_depends_on(tmp_path, monkeypatch):
+    for folder in ("configs", "sim", "hydra_plugins"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "configs" / "config.yaml").write_text("seed: 0\n")
+    (tmp_path / "sim" / "config.py").write_text("SEED = 0\n")
+    monkeypatch.setattr(composition_cache, "ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    base = composition_cache.key(["seed=1"], "config")
+    assert composition_cache.key(["seed=1"], "config") == base
+    keys = {
+        "override": composition_cache.key(["seed=2"], "config"),
+        "config name": composition_cache.key(["seed=1"], "other"),
+    }
+    (tmp_path / "configs" / "config.yaml").write_text("seed: 1\n")
+    keys["config file"] = composition_cache.key(["seed=1"], "config")
+    (tmp_path / "configs" / "extra.yaml").write_text("")
+    keys["new config file"] = composition_cache.key(["seed=1"], "config")
+    (tmp_path / "sim" / "config.py").write_text("SEED = 1\n")
+    keys["schema code"] = composition_cache.key(["seed=1"], "config")
+    (tmp_path / "sim" / "notes.txt").write_text("not code")  # not something a composition reads
+    unchanged = composition_cache.key(["seed=1"], "config")
+    assert unchanged == keys["schema code"]
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # hydra.runtime.cwd
+    keys["working folder"] = composition_cache.key(["seed=1"], "config")
+    assert len({base, *keys.values()}) == len(keys) + 1, keys
+
+
+def test_the_cache_can_be_turned_off_or_moved(tmp_path, monkeypatch):
+    monkeypatch.setenv(composition_cache.ENV_SWITCH, "off")
+    assert composition_cache.folder() is None
+    composition_cache.store("x", OmegaConf.create({"hydra": {}}))
+    assert composition_cache.load("x") is None
+    monkeypatch.setenv(composition_cache.ENV_SWITCH, str(tmp_path))
+    composition_cache.store("x", OmegaConf.create({"hydra": {"a": 1}}))
+    assert composition_cache.load("x") == OmegaConf.create({"hydra": {"a": 1}})
+    (tmp_path / "y.pickle").write_bytes(b"not a cache entry")
+    assert composition_cache.load("y") is None
