@@ -457,7 +457,10 @@ class _LegTables:
 
     def leg_days(self, rng: np.random.Generator, cells: np.ndarray) -> np.ndarray:
         """``draw_leg_days`` (sim/geography.py) of these legs, from the tables."""
-        out = rng.gamma(self.gamma_shape[cells], self.gamma_scale[cells])
+        # rng.gamma(shape, scale) is scale * standard_gamma(shape), draw for draw (numpy's random_gamma): the same
+        # numbers, without broadcasting two parameter arrays
+        out = rng.standard_gamma(self.gamma_shape[cells])
+        out *= self.gamma_scale[cells]
         return out if self.all_positive else np.where(self.positive[cells], out, 0.0)
 
 

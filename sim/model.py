@@ -245,11 +245,13 @@ class ChannelModel(mesa.Model):
 
         self.boat_maker.step()
         self.engine_maker.step()
+        # A network's step changes no other network's price or reach: each is read right after its own step.
+        prices_l, weights_l = [], []
         for network in self.networks:
             network.step()
-
-        prices = np.array([n.price for n in self.networks])
-        weights = np.array([n.sales_weight for n in self.networks])
+            prices_l.append(network.price)
+            weights_l.append(network.sales_weight)
+        prices, weights = np.array(prices_l), np.array(weights_l)
         coast = pop.coast_decisions(
             day,
             self.streams["coast"],
@@ -262,9 +264,10 @@ class ChannelModel(mesa.Model):
         )
         if coast["places_sold"]:
             revenue = coast["revenue_by_network"].tolist()
-            for k, sold in enumerate(coast["sold_by_network"].tolist()):
+            networks = self.networks
+            for k, sold in enumerate(coast["sold_by_network"].tolist()):  # Python ints and floats already
                 if sold:
-                    self.networks[k].sell(int(sold), float(revenue[k]))
+                    networks[k].sell(sold, revenue[k])
 
         tally = self._launches()
         arrivals = np.concatenate(tally.arrived_people) if tally.arrived_people else np.zeros(0, dtype=np.intp)
