@@ -132,7 +132,8 @@ class BorderForce(mesa.Agent):
         return np.array(counts)
 
     def _redeploy(self) -> None:
-        demand = 0.5 / self.recent_launches.size + 0.5 * self.recent_launches / self.recent_launches.sum()
+        recent = self.recent_launches  # np.add.reduce: .sum() without its Python layer (the same reduction)
+        demand = 0.5 / recent.size + 0.5 * recent / np.add.reduce(recent)
         for v, station in zip(self.fleet, deploy(len(self.fleet), demand), strict=True):
             v.station = int(station)
         on_station = self.on_station_by_area()
@@ -154,9 +155,14 @@ class BorderForce(mesa.Agent):
         self.recent_launches += launches_by_area
 
     def step(self) -> None:
-        """After tonight: vessels for tomorrow night, stationed towards where boats have recently come from."""
-        for v in self.fleet:
-            v.step()
+        """After tonight: vessels for tomorrow night, stationed towards where boats have recently come from.
+        Each vessel's availability (Vessel.step) from one draw of as many numbers as vessels: the same numbers in
+        the same order as one draw per vessel."""
+        fleet = self.fleet
+        if fleet:
+            available = (self.draws.random(len(fleet)) < self.cfg.availability).tolist()
+            for v, on in zip(fleet, available, strict=True):
+                v.on_station = on
         self._redeploy()
 
     # ---------------------------------------------------------------------------------------- at night
@@ -164,7 +170,7 @@ class BorderForce(mesa.Agent):
         """Tonight's response times and chance of meeting a boat, given how many boats the networks plan to
         send: beyond the vessels' capacity, boats wait for a free vessel or land unmet."""
         cfg = self.cfg
-        on = float(self._on_station.sum())
+        on = float(np.add.reduce(self._on_station))  # .sum(), without its Python layer
         capacity = on * cfg.boats_per_vessel_night * self.model.cfg.scale
         load = boats_expected / capacity if capacity > 0 else np.inf
         wait_h = cfg.task_hours * max(0.0, 1.0 - 1.0 / load) if load > 0 else 0.0
@@ -233,4 +239,4 @@ class BorderForce(mesa.Agent):
         return self.vessels * self.cost_per_day * self.model.cfg.scale
 
     def daily_values(self) -> dict[str, float]:
-        return {"vessels_on_station": float(self._on_station.sum())}
+        return {"vessels_on_station": float(np.add.reduce(self._on_station))}

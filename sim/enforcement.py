@@ -67,7 +67,8 @@ class BeachPatrol(mesa.Agent):
         rate, w = self.cfg.redeploy_rate, self.cfg.redeploy_weight
         if rate <= 0:
             return
-        share = (1 - w) * self.standing_share + w * self.recent_launches / self.recent_launches.sum()
+        recent = self.recent_launches  # np.add.reduce: .sum() without its Python layer (the same reduction)
+        share = (1 - w) * self.standing_share + w * recent / np.add.reduce(recent)
         target = self.total_officers * share
         self.officers = (1 - rate) * self.officers + rate * target
 

@@ -74,11 +74,12 @@ class IntelligencePicture:
     def update(self, networks: list[SmugglingNetwork], inputs: float) -> None:
         """End of day: today's exposure (launches, arrivals, pilots, seizures traced, size) into the picture."""
         c = self.cfg
+        per_item, per_member = c.intel_per_item_seized, c.intel_per_member
         exposed = []
         for n in networks:  # n.index is the network's position in the list
             brokers = n.active_brokers
             size = n.organisers + n.facilitators + brokers["suppliers"] + brokers["financiers"]
-            exposed.append(c.intel_per_item_seized * n.items_seized + c.intel_per_member * size)
+            exposed.append(per_item * n.items_seized + per_member * size)
             n.items_seized = 0
         self.today[: len(exposed)] += exposed
         self.score += self.weight * (inputs * self.today - self.score)
@@ -209,7 +210,8 @@ class NationalCrimeAgency(mesa.Agent):
 
     @property
     def arrests_today(self) -> int:
-        return int(sum(self.today[f"arrests_{r}"] for r in ARREST_ROLES[:-1]))
+        today = self.today
+        return int(sum([today[k] for k in _ARREST_KEYS]))
 
     # ------------------------------------------------------------------------------------------ daily
     def step(self) -> None:
@@ -235,7 +237,7 @@ class NationalCrimeAgency(mesa.Agent):
         cfg = self.cfg
         rate = cfg.evidence_per_day * (self.intel.score[self._targets] / cfg.reference_intel) ** cfg.intel_elasticity
         self._evidence += np.where(self._evidence >= 1.0, rate * self.upper_inputs, rate)
-        return np.flatnonzero((self._evidence >= self._aim_evidence) | (self.model.day >= self._end_day))
+        return ((self._evidence >= self._aim_evidence) | (self.model.day >= self._end_day)).nonzero()[0]
 
     def _track(self, inv: Investigation | None = None, drop: int | None = None) -> None:
         """Keep the arrays of live cases in step with ``live`` (append a new case, or drop one by position)."""
@@ -247,12 +249,12 @@ class NationalCrimeAgency(mesa.Agent):
         if inv is not None:
             c = self.cfg
             end = min(inv.compromised_on, inv.opened + c.max_duration_days)
-            self._targets = np.append(self._targets, inv.target)
-            self._evidence = np.append(self._evidence, inv.evidence)
-            self._aim_evidence = np.append(
-                self._aim_evidence, (1.0, c.evidence_organisers, c.evidence_financiers)[inv.aim]
-            )
-            self._end_day = np.append(self._end_day, end)
+            aim = (1.0, c.evidence_organisers, c.evidence_financiers)[inv.aim]
+            # np.append(a, x) for each, without its Python layer: the same dtypes (intp targets, float the rest)
+            self._targets = np.concatenate((self._targets, np.array((inv.target,), dtype=self._targets.dtype)))
+            self._evidence = np.concatenate((self._evidence, (inv.evidence,)))
+            self._aim_evidence = np.concatenate((self._aim_evidence, (aim,)))
+            self._end_day = np.concatenate((self._end_day, (end,)))
 
     def _open(self, free: int, running: bool = False) -> None:
         """Open investigations in free slots. ``running``: the caseload at the start of the run, already part-way
@@ -362,6 +364,8 @@ TODAY_ZERO = MappingProxyType(
     | {"disruptions": 0.0, "investigations_opened": 0.0, "investigations_closed": 0.0}
     | {"boats_seized_in_actions": 0.0, "engines_seized_in_actions": 0.0, "cash_seized_gbp": 0.0}
 )
+
+_ARREST_KEYS = tuple(f"arrests_{r}" for r in ARREST_ROLES[:-1])  # the day's arrests (arrests_today)
 
 TABLE_COLUMNS = (
     "investigation",

@@ -272,7 +272,8 @@ class Population:
         p += 1.0
         p *= cfg.give_up_per_day * (1.0 + cfg.cold_leave_factor * winter)
         if price is not None and price > 0 and cfg.short_of_price_leave_factor > 0:
-            short = np.clip(1.0 - (self.funds[people] if funds is None else funds) / price, 0.0, 1.0)
+            short = 1.0 - (self.funds[people] if funds is None else funds) / price
+            np.minimum(np.maximum(short, 0.0, out=short), 1.0, out=short)  # np.clip(short, 0, 1), without its layers
             p *= 1.0 + cfg.short_of_price_leave_factor * short
         return np.minimum(p, 1.0, out=p)
 
@@ -295,8 +296,8 @@ class Population:
         funds = np.maximum(self.funds[waiting] + net, 0.0)
         self.funds[waiting] = funds
         u = rng.random(waiting.size)
-        total_weight = network_weight.sum()
-        going = float((prices * network_weight).sum() / total_weight) if total_weight > 0 else None
+        total_weight = np.add.reduce(network_weight)  # .sum() without its Python layer (the same reduction)
+        going = float(np.add.reduce(prices * network_weight) / total_weight) if total_weight > 0 else None
         p_give_up = self.leave_prob(waiting, day, winter, going, funds)
         if deterrence_hazard.any():
             leave = u < p_give_up + deterrence_hazard[self.nationality[waiting]]
@@ -332,7 +333,7 @@ class Population:
         out["places_sold"] = int(buyers.size)
         self._bought = np.concatenate((self._bought, buyers))
         self._holders += buyers.size
-        out["revenue_gbp"] = float(price.sum())
+        out["revenue_gbp"] = float(np.add.reduce(price))
         out["sold_by_network"] = np.bincount(net, minlength=len(prices))
         out["revenue_by_network"] = np.bincount(net, weights=price, minlength=len(prices))
 
@@ -354,9 +355,9 @@ class Population:
             return [holders] * n_networks
         # Already in the order of the day paid, then index: a stable sort by network (16-bit: by radix, fast)
         net = self.network[holders]
-        order = np.argsort(net, kind="stable")
+        order = net.argsort(kind="stable")
         holders = holders[order]
-        bounds = net[order].searchsorted(np.arange(n_networks + 1))
+        bounds = net[order].searchsorted(np.arange(n_networks + 1)).tolist()
         return [holders[bounds[k] : bounds[k + 1]] for k in range(n_networks)]
 
     def _queues_by_sorting(self, n_networks: int) -> list[np.ndarray]:
@@ -456,7 +457,10 @@ class _LegTables:
 
     def leg_days(self, rng: np.random.Generator, cells: np.ndarray) -> np.ndarray:
         """``draw_leg_days`` (sim/geography.py) of these legs, from the tables."""
-        out = rng.gamma(self.gamma_shape[cells], self.gamma_scale[cells])
+        # rng.gamma(shape, scale) is scale * standard_gamma(shape), draw for draw (numpy's random_gamma): the same
+        # numbers, without broadcasting two parameter arrays
+        out = rng.standard_gamma(self.gamma_shape[cells])
+        out *= self.gamma_scale[cells]
         return out if self.all_positive else np.where(self.positive[cells], out, 0.0)
 
 
@@ -486,7 +490,7 @@ class _OnTheMove:
 
     def due(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """(their slots, the people) whose leg ends today or before, in index order."""
-        slots = np.flatnonzero(self.days[: self.size] <= day)
+        slots = (self.days[: self.size] <= day).nonzero()[0]  # np.flatnonzero, without its Python layer
         return slots, self.people[slots]
 
     def move_on(self, slots: np.ndarray, days: np.ndarray, arrived: np.ndarray) -> None:

@@ -245,11 +245,13 @@ class ChannelModel(mesa.Model):
 
         self.boat_maker.step()
         self.engine_maker.step()
+        # A network's step changes no other network's price or reach: each is read right after its own step.
+        prices_l, weights_l = [], []
         for network in self.networks:
             network.step()
-
-        prices = np.array([n.price for n in self.networks])
-        weights = np.array([n.sales_weight for n in self.networks])
+            prices_l.append(network.price)
+            weights_l.append(network.sales_weight)
+        prices, weights = np.array(prices_l), np.array(weights_l)
         coast = pop.coast_decisions(
             day,
             self.streams["coast"],
@@ -262,9 +264,10 @@ class ChannelModel(mesa.Model):
         )
         if coast["places_sold"]:
             revenue = coast["revenue_by_network"].tolist()
-            for k, sold in enumerate(coast["sold_by_network"].tolist()):
+            networks = self.networks
+            for k, sold in enumerate(coast["sold_by_network"].tolist()):  # Python ints and floats already
                 if sold:
-                    self.networks[k].sell(int(sold), float(revenue[k]))
+                    networks[k].sell(sold, revenue[k])
 
         tally = self._launches()
         arrivals = np.concatenate(tally.arrived_people) if tally.arrived_people else np.zeros(0, dtype=np.intp)
@@ -294,19 +297,24 @@ class ChannelModel(mesa.Model):
         place_day = self.population.place_day
         self.area_odds.clear()
         plans, boats, day = [], 0, self.day
+        # plan_launches' first tests, inline (most networks on most nights): too few waiting for a boat, or a night
+        # too rough (SmugglingNetwork.night_is_acceptable); no launch and no draws.
+        wave_risk, season = cfg.crossing.wave_risk_per_m, self.launch_season_loss
         for network, queue in zip(self.networks, queues, strict=True):
             size = queue.size
             network.oldest_wait = day - int(place_day[queue[0]]) if size else 0
+            if size < network.cfg.min_load or not wave_risk * (wave - network.wave_limit) + season <= 0.0:
+                network.queue_size = size
+                network.launch_rate *= 1 - 1 / 30
+                continue
             plan = network.plan_launches(size, wave, p_beach, network.launch_rng)
-            plans.append(plan)
             if plan is not None:
+                plans.append((network, queue, plan))
                 boats += plan.loads.size  # at least one: a plan sends a boat or is None
         self.border_force.start_night(boats)
         if boats:
             self.sea_risk.night(wave, self.cold_water_today)
-        for network, queue, plan in zip(self.networks, queues, plans, strict=True):
-            if plan is None:
-                continue
+        for network, queue, plan in plans:
             before = (tally.people_arrived, tally.pilots_arrested)
             prevented, returned = resolve_launch(
                 plan.loads,

@@ -122,16 +122,31 @@ class DailyRecorder:
     ) -> None:
         m = self.model
         chain = m.supply_chain
+        seized, before = chain.seized, self._seized_before
+        asylum = m.asylum
+        # The columns over the networks from one pass (sums of whole numbers; means by _mean, in network order).
+        prices, strengths, taxi_shares = [], [], []
+        boats = engines = operating = ordering = 0
+        for n in m.networks:
+            prices.append(n.price)
+            strengths.append(n.strength)
+            taxi_shares.append(n.taxi_share)
+            boats += n.boats
+            engines += n.engines
+            operating += n.operating
+            brokers = n.active_brokers  # suppliers > 0 and financiers > 0 (the properties, read directly)
+            ordering += brokers["suppliers"] > 0 and brokers["financiers"] > 0
+        outside_options = coast["outside_options"]
         values = {
             "wave_height_m": float(m.wave[day]),
             "people_entered": entered,
             "people_not_recruited": not_recruited,
             "people_pushed_back": pushed_back,
-            "people_reached_coast": int(coast_by_route.sum()),
+            "people_reached_coast": int(np.add.reduce(coast_by_route)),
             "people_gave_up": coast["gave_up"] + tally.people_gave_up,
-            "left_for_lorries": coast["outside_options"][0],
-            "claimed_asylum_france": coast["outside_options"][1],
-            "moved_on": coast["outside_options"][2],
+            "left_for_lorries": outside_options[0],
+            "claimed_asylum_france": outside_options[1],
+            "moved_on": outside_options[2],
             "people_deterred": coast["deterred"] + not_recruited,
             "places_sold": coast["places_sold"],
             "revenue_gbp": coast["revenue_gbp"],
@@ -153,27 +168,27 @@ class DailyRecorder:
             "expected_deaths_crush": tally.expected_deaths_crush,
             "expected_capsizes": tally.expected_capsizes,
             "fatal_incidents": tally.fatal_incidents,
-            "boats_seized": chain.seized["boat"] - self._seized_before["boat"],
-            "engines_seized": chain.seized["engine"] - self._seized_before["engine"],
+            "boats_seized": seized["boat"] - before["boat"],
+            "engines_seized": seized["engine"] - before["engine"],
             "smugglers_arrested": m.nca.arrests_today + tally.pilots_arrested,
-            "mean_price_gbp": _mean([n.price for n in m.networks]) if m.networks else np.nan,
-            "boats_in_stock": sum(n.boats for n in m.networks),
-            "engines_in_stock": sum(n.engines for n in m.networks),
+            "mean_price_gbp": _mean(prices) if prices else np.nan,
+            "boats_in_stock": boats,
+            "engines_in_stock": engines,
             "boats_in_supply_chain": chain.pipeline("boat"),
-            "network_strength": _mean([n.strength for n in m.networks]) if m.networks else 0.0,
-            "taxi_share_intended": _mean([n.taxi_share for n in m.networks]) if m.networks else 0.0,
+            "network_strength": _mean(strengths) if strengths else 0.0,
+            "taxi_share_intended": _mean(taxi_shares) if taxi_shares else 0.0,
             "perceived_death_risk": m.perceived_death_risk,
             "perceived_removal_prob": m.perceived_removal_prob,
-            "asylum_backlog": m.asylum.backlog,
-            "people_in_hotels": m.asylum.people_in_hotels,
-            "hotel_cost_gbp": m.asylum.hotel_cost_today,
-            "people_removed": m.asylum.removals_today,
+            "asylum_backlog": asylum.backlog,
+            "people_in_hotels": asylum.people_in_hotels,
+            "hotel_cost_gbp": asylum.hotel_cost_today,
+            "people_removed": asylum.removals_today,
         }
-        values.update(enforcement_values(m, tally))
+        values.update(enforcement_values(m, tally, operating, ordering))
         costs = m.daily_costs()
         values["policy_cost_gbp"] = sum(costs.values())
         # Support of people awaiting a decision outside hotels; with hotels and policy, the public cost of the day.
-        outside_hotels = max(m.asylum.backlog, 0.0) - m.asylum.people_in_hotels
+        outside_hotels = max(asylum.backlog, 0.0) - asylum.people_in_hotels
         values["asylum_support_cost_gbp"] = outside_hotels * m.cfg.asylum.support_cost_gbp_per_night
         values["public_cost_gbp"] = (
             values["policy_cost_gbp"] + values["hotel_cost_gbp"] + values["asylum_support_cost_gbp"]
@@ -188,7 +203,7 @@ class DailyRecorder:
         else:
             self._write_by_name(day, values)
             self._keys = tuple(self._column)
-        self._seized_before = dict(chain.seized)
+        self._seized_before = dict(seized)
         self.states[day] = m.population.counts()
         self.launches_by_area[day] = tally.launches_by_area
         self.coast_by_route[day] = coast_by_route
@@ -250,16 +265,23 @@ def _mean(values: list[float]) -> float:
     return float(np.add.reduce(a) / a.size)
 
 
-def enforcement_values(m: ChannelModel, tally: CrossingTally) -> dict[str, float]:
-    """Today's daily columns of investigations, networks' state and Border Force at sea."""
+def enforcement_values(
+    m: ChannelModel, tally: CrossingTally, operating: int | None = None, ordering: int | None = None
+) -> dict[str, float]:
+    """Today's daily columns of investigations, networks' state and Border Force at sea. ``operating`` and
+    ``ordering``: the networks operating and able to order, if the caller has counted them (DailyRecorder.record)."""
     values = dict(m.nca.today)
     # What the observed UK counts (every organised-immigration-crime network) would be at the stated Channel share.
     values["disruptions_uk_equivalent"] = values["disruptions"] / max(m.nca.cfg.channel_share_of_uk_disruptions, 1e-9)
     values["arrests_pilots"] = tally.pilots_arrested
     values["investigations_live"] = len(m.nca.live)
     values["networks"] = len(m.networks)
-    values["networks_operating"] = sum(n.operating for n in m.networks)
-    values["networks_ordering"] = sum(n.suppliers > 0 and n.financiers > 0 for n in m.networks)
+    if operating is None:
+        operating = sum(n.operating for n in m.networks)
+    if ordering is None:
+        ordering = sum(n.suppliers > 0 and n.financiers > 0 for n in m.networks)
+    values["networks_operating"] = operating
+    values["networks_ordering"] = ordering
     values["fatal_incidents_uk_waters"] = tally.fatal_incidents_uk_waters
     values["deaths_uk_waters"] = tally.deaths_uk_waters
     values["expected_deaths_uk_waters"] = tally.expected_deaths_uk_waters

@@ -171,7 +171,7 @@ class SmugglingNetwork(mesa.Agent):
     def operating(self) -> bool:
         """Can sell (organisers), launch (crews) and has or can get boats (stock, orders, or a supplier and a
         financier to order from)."""
-        if self.crews <= 0 or self.organisers <= 0:
+        if self.facilitators // self.cfg.facilitators_per_launch <= 0 or self.organisers <= 0:  # crews, inline
             return False
         if self.boats > 0 and self.engines > 0:
             return True
@@ -231,15 +231,17 @@ class SmugglingNetwork(mesa.Agent):
         financiers = brokers["financiers"]
         if brokers["suppliers"] <= 0 or financiers <= 0:
             return
-        model = self.model
-        sc = model.cfg.supply_chain
         wanted = self.stock_wanted()
-        credit = financiers * sc.credit_per_financier_gbp if sc.market else 0.0
         # Ahead of seizures: what is on order is expected to arrive less the recent loss rate, and the order is
         # grossed up by it (loss_anticipation of it: 0 = replace only after a loss).
         anticipated = self.cfg.loss_anticipation * self.loss_share
         keep = 1.0 - (anticipated if anticipated < 0.9 else 0.9)  # min(anticipated, 0.9)
         on_order = self.on_order
+        if wanted - self.boats - on_order[BOAT] * keep <= 0 and wanted - self.engines - on_order[ENGINE] * keep <= 0:
+            return  # nothing to order of either kind (most days): the loop below would order nothing
+        model = self.model
+        sc = model.cfg.supply_chain
+        credit = financiers * sc.credit_per_financier_gbp if sc.market else 0.0
         for kind, stock, maker in ((BOAT, self.boats, model.boat_maker), (ENGINE, self.engines, model.engine_maker)):
             need = wanted - stock - on_order[kind] * keep
             if need <= 0:
@@ -324,7 +326,8 @@ class SmugglingNetwork(mesa.Agent):
         self.price = float(min(max(self.price, cfg.price_min_gbp), cfg.price_max_gbp))  # np.clip, for one number
 
     def step(self) -> None:
-        self._track_sales()
+        self.sales_rate += (self._sold_today - self.sales_rate) / 30.0  # _track_sales, inline (every network, daily)
+        self._sold_today = 0
         self.respond_to_enforcement()
         self.place_orders()
         if self.model.day % 7 == 6:
@@ -494,10 +497,16 @@ class SmugglingNetwork(mesa.Agent):
     def respond_to_enforcement(self) -> None:
         """Daily: judge the sea state and loads against the rescue cover known of (moral hazard), and hand the
         customers to rivals when the network has not been operating (``operating``) for too long."""
-        cover = self.model.border_force.known_cover_shift(self.home_area)
+        model = self.model
+        cover = model.border_force.known_cover_shift(self.home_area)
         self.wave_limit = self.base_wave_limit + cover.wave_m
         cfg = self.cfg
-        factor = cover.load_factor * self.launch_cost_factor()
+        # launch_cost_factor and _launch_cost, inline (the same operations in the same order: every network, daily)
+        taxi = self.taxi_share
+        getaway = 1.0 - ((1.0 - taxi) * self.prevented_beach + taxi * self.prevented_taxi)
+        kit = model.boat_maker.price + model.engine_maker.price
+        cost = kit / (getaway if getaway > 0.05 else 0.05) / self.price  # max(getaway, 0.05)
+        factor = cover.load_factor * (cost / self.reference_launch_cost) ** cfg.load_cost_elasticity
         load = round(cfg.comfortable_load * factor)
         if load < cfg.min_load:
             load = cfg.min_load

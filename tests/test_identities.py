@@ -302,7 +302,7 @@ STREAM_OWNERS = {
     ("enforcement", SUB_TARGETS): {"NationalCrimeAgency._open"},
     ("enforcement", SUB_INVESTIGATION): {"Investigation.__init__", "Investigation.strike", "NationalCrimeAgency._open"},
     ("enforcement", SUB_NETWORK, NETWORK): {"SmugglingNetwork.after_action", "absorb_customers"},
-    ("enforcement", SUB_BORDER_FORCE): {"BorderForce.at_sea", "Vessel.step"},
+    ("enforcement", SUB_BORDER_FORCE): {"BorderForce.at_sea", "BorderForce.step", "Vessel.step"},  # step: availability
     ("enforcement", SUB_BROKERS): {"link_brokers"},
     ("policy",): {"Returns.on_arrivals"},
 }
