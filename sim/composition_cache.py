@@ -29,11 +29,12 @@ import os
 import pickle
 import platform
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
+
+from sim.outputs import temp_beside
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "compositions"
@@ -137,8 +138,7 @@ def store(name: str, cfg: DictConfig) -> None:
         return
     try:
         payload = pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL)
-        where.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-")
+        fd, tmp = temp_beside(where / f"{name}.pickle")  # no fsync: a torn entry fails its checksum and is a miss
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(FORMAT + hashlib.sha256(payload).digest() + payload)
