@@ -297,16 +297,9 @@ class ChannelModel(mesa.Model):
         place_day = self.population.place_day
         self.area_odds.clear()
         plans, boats, day = [], 0, self.day
-        # plan_launches' first tests, inline (most networks on most nights): too few waiting for a boat, or a night
-        # too rough (SmugglingNetwork.night_is_acceptable); no launch and no draws.
-        wave_risk, season = cfg.crossing.wave_risk_per_m, self.launch_season_loss
         for network, queue in zip(self.networks, queues, strict=True):
             size = queue.size
             network.oldest_wait = day - int(place_day[queue[0]]) if size else 0
-            if size < network.cfg.min_load or not wave_risk * (wave - network.wave_limit) + season <= 0.0:
-                network.queue_size = size
-                network.launch_rate *= 1 - 1 / 30
-                continue
             plan = network.plan_launches(size, wave, p_beach, network.launch_rng)
             if plan is not None:
                 plans.append((network, queue, plan))
