@@ -227,17 +227,15 @@ class DailyRecorder:
         m = self.model
         b = m.burn_in
         cols = {k: np.ascontiguousarray(v) for k, v in self.cols.items()}  # sums as over the columns alone
-        daily = pd.DataFrame({k: v[b:] for k, v in cols.items()})
-        daily.insert(0, "date", pd.to_datetime([d.isoformat() for d in m.dates[b:]]))
-        daily.insert(1, "day", np.arange(len(daily)))
-        for s in State:
-            daily[f"stock_{s.name.lower()}"] = self.states[b:, s.value]
-        for j, a in enumerate(self.area_names):
-            daily[f"launch_attempts_{a}"] = self.launches_by_area[b:, j]
-        for j, r in enumerate(self.route_names):
-            daily[f"coast_arrivals_{r}"] = self.coast_by_route[b:, j]
-        for name, v in self.cost_items.items():
-            daily[f"cost_{name}_gbp"] = v[b:]
+        # The table's columns in order, then one DataFrame (inserting them one by one costs pandas ~0.1 ms each).
+        table: dict[str, Any] = {"date": pd.to_datetime([d.isoformat() for d in m.dates[b:]])}
+        table["day"] = np.arange(m.total_days - b)
+        table.update((k, v[b:]) for k, v in cols.items())
+        table.update((f"stock_{s.name.lower()}", self.states[b:, s.value]) for s in State)
+        table.update((f"launch_attempts_{a}", self.launches_by_area[b:, j]) for j, a in enumerate(self.area_names))
+        table.update((f"coast_arrivals_{r}", self.coast_by_route[b:, j]) for j, r in enumerate(self.route_names))
+        table.update((f"cost_{name}_gbp", v[b:]) for name, v in self.cost_items.items())
+        daily = pd.DataFrame(table)
         totals = {k: float(v.sum()) for k, v in cols.items() if k in _COUNTS}
         summary = summarise(daily, self.route_names, self.area_names, list(self.cost_items))
         # The market (sim/supply_chain.py): boats and engines sent by each corridor over the run, burn-in included.
