@@ -278,20 +278,22 @@ class SmugglingNetwork(mesa.Agent):
         chain, maker = model.supply_chain, model.boat_maker if kind == BOAT else model.engine_maker
         losses = self.corridor_loss.setdefault(kind, {})
         price = maker.price
-        cost = []
+        routes = chain.corridors[kind]  # corridor -> (nodes, extra cost per item): chain.extra_cost, inline
+        cost, extra = [], []
         for c in corridors:
             loss = losses.get(c)
             if loss is None:  # first consignment by this corridor: start from its usual seizure rates
                 loss = losses[c] = chain.base_loss(kind, c)
             kept = 1.0 - loss
-            cost.append((price + chain.extra_cost(kind, c)) / (kept if kept > 1e-3 else 1e-3))  # max(kept, 1e-3)
+            extra.append(routes[c][1])
+            cost.append((price + extra[-1]) / (kept if kept > 1e-3 else 1e-3))  # max(kept, 1e-3)
         cheapest, beta = min(cost), model.cfg.supply_chain.reroute_sensitivity
         weight = [(cheapest / c) ** beta for c in cost]  # exp(-beta * (log c - log cheapest))
         u, k = self.supply_rng.random() * sum(weight), 0
         while k < len(weight) - 1 and u >= weight[k]:
             u -= weight[k]
             k += 1
-        self.cash -= chain.extra_cost(kind, corridors[k]) * size
+        self.cash -= extra[k] * size
         return corridors[k]
 
     def _corridor_outcome(self, kind: str, corridor: str, lost: bool) -> None:
