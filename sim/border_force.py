@@ -107,8 +107,8 @@ class BorderForce(mesa.Agent):
         ref = deploy(round(self.cfg.moral_hazard_reference_vessels * self.cfg.availability), np.ones(n_areas))
         self.reference_risk = self._known_risk(np.bincount(ref, minlength=n_areas))
         self._stations_key: tuple[float, ...] | None = None  # vessels on station by corridor for _response_h
-        # By vessels on station (a tuple of counts): response times, known risk and cover, which follow from them alone (and
-        # the config); the fleet's few vessels make the same few patterns night after night.
+        # By vessels on station (a tuple of counts): response times, known risk and cover, which follow from them
+        # alone (and the config); the fleet's few vessels make the same few patterns night after night.
         self._by_stations: dict[tuple[float, ...], list] = {}
         self.vessels = cfg.rescue_vessels
         self.start_night(0)
