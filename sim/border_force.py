@@ -62,7 +62,11 @@ def response_hours(cfg: BorderForceConfig, on_station: np.ndarray) -> np.ndarray
 
 def deploy(n_vessels: int, demand: np.ndarray) -> np.ndarray:
     """Station of each vessel: one at a time to the corridor with most demand per vessel already there."""
-    want = [float(x) for x in demand]
+    return np.array(_stations(n_vessels, [float(x) for x in demand]), dtype=np.intp)
+
+
+def _stations(n_vessels: int, want: list[float]) -> list[int]:
+    """``deploy`` on a list of demands, as a list (the fleet's daily redeployment)."""
     counts = [0] * len(want)
     per_vessel = [w / 1 for w in want]  # want[k] / (1 + counts[k]), kept as the counts change
     stations = []
@@ -71,7 +75,7 @@ def deploy(n_vessels: int, demand: np.ndarray) -> np.ndarray:
         stations.append(a)
         counts[a] += 1
         per_vessel[a] = want[a] / (1 + counts[a])
-    return np.array(stations, dtype=np.intp)
+    return stations
 
 
 class Vessel(mesa.Agent):
@@ -102,10 +106,10 @@ class BorderForce(mesa.Agent):
         self.fleet: list[Vessel] = []
         ref = deploy(round(self.cfg.moral_hazard_reference_vessels * self.cfg.availability), np.ones(n_areas))
         self.reference_risk = self._known_risk(np.bincount(ref, minlength=n_areas))
-        self._stations_key = b""  # _on_station as bytes when _response_h was last set
-        # By vessels on station (as bytes): response times, known risk and cover, which follow from them alone (and
-        # the config); the fleet's few vessels make the same few patterns night after night.
-        self._by_stations: dict[bytes, list] = {}
+        self._stations_key: tuple[float, ...] | None = None  # vessels on station by corridor for _response_h
+        # By vessels on station (a tuple of counts): response times, known risk and cover, which follow from them
+        # alone (and the config); the fleet's few vessels make the same few patterns night after night.
+        self._by_stations: dict[tuple[float, ...], list] = {}
         self.vessels = cfg.rescue_vessels
         self.start_night(0)
 
@@ -125,22 +129,28 @@ class BorderForce(mesa.Agent):
         self._redeploy()
 
     def on_station_by_area(self) -> np.ndarray:
+        return np.array(self._on_station_counts())
+
+    def _on_station_counts(self) -> list[float]:
         counts = [0.0] * self.recent_launches.size
         for v in self.fleet:
             if v.on_station:
                 counts[v.station] += 1
-        return np.array(counts)
+        return counts
 
     def _redeploy(self) -> None:
         recent = self.recent_launches  # np.add.reduce: .sum() without its Python layer (the same reduction)
         demand = 0.5 / recent.size + 0.5 * recent / np.add.reduce(recent)
-        for v, station in zip(self.fleet, deploy(len(self.fleet), demand), strict=True):
-            v.station = int(station)
-        on_station = self.on_station_by_area()
-        key = on_station.tobytes()
-        self._on_station = on_station
+        fleet = self.fleet
+        for v, station in zip(fleet, _stations(len(fleet), demand.tolist()), strict=True):
+            v.station = station
+        counts = self._on_station_counts()
+        key = tuple(counts)  # the vessels on station per corridor: most nights one of a few patterns
         if key != self._stations_key:  # response times, known risk and cover follow the vessels on station alone
-            if self._stations_key:
+            on_station = np.array(counts)
+            self._on_station = on_station
+            self._on_total = float(np.add.reduce(on_station))  # .sum(), without its Python layer
+            if self._stations_key is not None:
                 self._by_stations[self._stations_key][2] = self._known  # computed since, perhaps
             self._stations_key = key
             state = self._by_stations.get(key)
@@ -170,7 +180,7 @@ class BorderForce(mesa.Agent):
         """Tonight's response times and chance of meeting a boat, given how many boats the networks plan to
         send: beyond the vessels' capacity, boats wait for a free vessel or land unmet."""
         cfg = self.cfg
-        on = float(np.add.reduce(self._on_station))  # .sum(), without its Python layer
+        on = self._on_total  # vessels on station tonight (_redeploy)
         capacity = on * cfg.boats_per_vessel_night * self.model.cfg.scale
         load = boats_expected / capacity if capacity > 0 else np.inf
         wait_h = cfg.task_hours * max(0.0, 1.0 - 1.0 / load) if load > 0 else 0.0
@@ -239,4 +249,4 @@ class BorderForce(mesa.Agent):
         return self.vessels * self.cost_per_day * self.model.cfg.scale
 
     def daily_values(self) -> dict[str, float]:
-        return {"vessels_on_station": float(np.add.reduce(self._on_station))}
+        return {"vessels_on_station": self._on_total}

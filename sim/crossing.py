@@ -273,7 +273,9 @@ def resolve_launch(
     u_fail_l, u_inc_l, u_crush_l = u[n : 2 * n], u[2 * n : 3 * n], u[3 * n :]
     returned_boats = 0
     tally.launch_attempts += n
-    tally.launches_by_area += np.bincount(plan_areas, minlength=tally.launches_by_area.size)
+    by_area = tally.launches_by_area
+    for a in areas_l:  # np.bincount(plan_areas) added in, boat by boat (a few boats: cheaper than the arrays)
+        by_area[a] += 1
     sent_back: list[np.ndarray] = []
     # Whole-number counts kept in locals and added to the tally once (the expected deaths, floats, are added to it
     # boat by boat in _deaths_at_sea: their sum keeps its order).

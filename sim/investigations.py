@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -182,10 +183,14 @@ class NationalCrimeAgency(mesa.Agent):
         self.intel = IntelligencePicture(self.cfg, len(model.networks))
         self.draws = model.substream("enforcement", SUB_TARGETS)
         self.live: list[Investigation] = []
-        self._targets = np.zeros(0, dtype=np.intp)
+        # Aligned with ``live``: each case's evidence (an array, built on daily) and, as lists, its target, the
+        # evidence it aims for and its last day; the lists as arrays once the cases have changed (_case_arrays).
         self._evidence = np.zeros(0)
-        self._aim_evidence = np.zeros(0)
-        self._end_day = np.zeros(0)
+        self._targets: list[int] = []
+        self._aim_evidence: list[float] = []
+        self._end_day: list[int] = []
+        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._first_end = 10**9  # the earliest last day of a live case (before it, no case can run out of time)
         self.records: list[dict] = []
         self.boats_seized_total = 0  # in coordinated actions, over the whole run (boat balance)
         self._opened = 0
@@ -220,41 +225,63 @@ class NationalCrimeAgency(mesa.Agent):
         self._reset_today()
         self.intel.update(model.networks, self.inputs)
         if self.live:
-            for i in self._build_evidence()[::-1]:
-                inv = self.live[i]
+            live = self.live
+            for i in reversed(self._build_evidence()):  # from the last: closing a case leaves the earlier in place
+                inv = live[i]
                 inv.evidence = float(self._evidence[i])
                 outcome = inv.step()
                 if outcome is not None:
-                    self._close(inv, outcome)
+                    self._close(inv, outcome, i)
         free = self.capacity - len(self.live)
         if free < 0:  # the caseload was cut (a campaign ended): the newest cases are closed without action
             for inv in sorted(self.live, key=lambda c: (c.opened, c.number))[free:]:
                 self._close(inv, "unfunded")
         self._open(free)
 
-    def _build_evidence(self) -> np.ndarray:
+    def _case_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The live cases' targets, aimed-for evidence and last days as arrays (rebuilt after cases changed)."""
+        if self._arrays is None:
+            self._arrays = (
+                np.array(self._targets, dtype=np.intp),
+                np.array(self._aim_evidence, dtype=float),
+                np.array(self._end_day, dtype=float),
+            )
+        return self._arrays
+
+    def _build_evidence(self) -> list[int]:
         """Today's evidence for every live case (arrays aligned with ``live``); the cases that may end today."""
         cfg = self.cfg
-        rate = cfg.evidence_per_day * (self.intel.score[self._targets] / cfg.reference_intel) ** cfg.intel_elasticity
-        self._evidence += np.where(self._evidence >= 1.0, rate * self.upper_inputs, rate)
-        return ((self._evidence >= self._aim_evidence) | (self.model.day >= self._end_day)).nonzero()[0]
+        targets, aim, end_day = self._case_arrays()
+        rate = cfg.evidence_per_day * (self.intel.score[targets] / cfg.reference_intel) ** cfg.intel_elasticity
+        evidence = self._evidence
+        if self.upper_inputs != 1.0:  # rate * 1.0 is rate: without a boost above the crews, the same addition
+            rate = np.where(evidence >= 1.0, rate * self.upper_inputs, rate)
+        evidence += rate
+        may_end = evidence >= aim
+        day = self.model.day
+        if day >= self._first_end:  # before the earliest last day no case runs out of time
+            may_end |= day >= end_day
+        return may_end.nonzero()[0].tolist()
 
-    def _track(self, inv: Investigation | None = None, drop: int | None = None) -> None:
-        """Keep the arrays of live cases in step with ``live`` (append a new case, or drop one by position)."""
-        if drop is not None:
-            self._targets, self._evidence, self._aim_evidence, self._end_day = (
-                np.concatenate((a[:drop], a[drop + 1 :]))  # np.delete(a, drop), without its Python layer
-                for a in (self._targets, self._evidence, self._aim_evidence, self._end_day)
-            )
-        if inv is not None:
-            c = self.cfg
-            end = min(inv.compromised_on, inv.opened + c.max_duration_days)
-            aim = (1.0, c.evidence_organisers, c.evidence_financiers)[inv.aim]
-            # np.append(a, x) for each, without its Python layer: the same dtypes (intp targets, float the rest)
-            self._targets = np.concatenate((self._targets, np.array((inv.target,), dtype=self._targets.dtype)))
-            self._evidence = np.concatenate((self._evidence, (inv.evidence,)))
-            self._aim_evidence = np.concatenate((self._aim_evidence, (aim,)))
-            self._end_day = np.concatenate((self._end_day, (end,)))
+    def _add_case(self, inv: Investigation) -> None:
+        """A new case's target, aim and last day (its evidence is appended by the caller, ``_open``)."""
+        c = self.cfg
+        end = min(inv.compromised_on, inv.opened + c.max_duration_days)
+        self._targets.append(inv.target)
+        self._aim_evidence.append((1.0, c.evidence_organisers, c.evidence_financiers)[inv.aim])
+        self._end_day.append(end)
+        self._first_end = min(self._first_end, end)
+        self._arrays = None
+
+    def _drop_case(self, i: int) -> None:
+        """Forget the live case at position ``i`` of the aligned arrays and lists."""
+        ev = self._evidence
+        self._evidence = np.concatenate((ev[:i], ev[i + 1 :]))  # np.delete(ev, i), without its Python layer
+        del self._targets[i], self._aim_evidence[i]
+        end = self._end_day.pop(i)
+        if end == self._first_end:
+            self._first_end = min(self._end_day, default=10**9)
+        self._arrays = None
 
     def _open(self, free: int, running: bool = False) -> None:
         """Open investigations in free slots. ``running``: the caseload at the start of the run, already part-way
@@ -263,61 +290,74 @@ class NationalCrimeAgency(mesa.Agent):
         if free <= 0 or not networks:
             return
         cfg = self.cfg
-        score = self.intel.score[: len(networks)]
-        on = np.bincount(self._targets, minlength=len(networks)).astype(float)  # the live cases' targets (_track)
+        n = len(networks)
+        score = self.intel.score[:n]
+        on = np.bincount(np.array(self._targets, dtype=np.intp), minlength=n).astype(float)  # the live cases' targets
         odds = self.upper_odds * cfg.upper_level_share / max(1.0 - cfg.upper_level_share, 1e-9)
         p_upper = odds / (1.0 + odds)
+        aims = (1.0, cfg.evidence_organisers, cfg.evidence_financiers)
+        evidence: list[float] = []
         for _ in range(free):
             w = score / (1.0 + on)
-            if w.sum() <= 0:
-                w = np.ones(len(networks))
-            k = int((w / w.sum()).cumsum()[:-1].searchsorted(self.draws.random(), side="right"))
+            total = np.add.reduce(w)  # w.sum(), without its Python layer (the same reduction)
+            if total <= 0:
+                w = np.ones(n)
+                total = np.add.reduce(w)
+            # (w / w.sum()).cumsum()[:-1].searchsorted(u, side="right"): the same running sum, on a list
+            cum = list(itertools.accumulate((w / total).tolist()))
+            k = bisect.bisect_right(cum, self.draws.random(), 0, n - 1)
             u = self.draws.random()
             aim = 0 if u >= p_upper else (2 if u < p_upper * cfg.financier_share else 1)
             inv = Investigation(self.model, self, self._opened, k, aim)
             if running:
-                inv.evidence = float(inv.draws.random()) * (1.0, cfg.evidence_organisers, cfg.evidence_financiers)[aim]
+                inv.evidence = float(inv.draws.random()) * aims[aim]
                 inv.opened = -int(inv.evidence / max(cfg.evidence_per_day, 1e-9))
             self.live.append(inv)
-            self._track(inv)
+            self._add_case(inv)
+            evidence.append(inv.evidence)
             self._opened += 1
             on[k] += 1
-            self.today["investigations_opened"] += 1
+        self._evidence = np.concatenate((self._evidence, evidence))
+        self.today["investigations_opened"] += free
 
-    def _close(self, inv: Investigation, outcome: str) -> None:
-        i = self.live.index(inv)
-        self.live.pop(i)
-        self._track(drop=i)
+    def _close(self, inv: Investigation, outcome: str, i: int | None = None) -> None:
+        """End a case (``i``: its position in ``live``, if known): strike if it ends in action, and record it."""
+        if i is None:
+            i = self.live.index(inv)
+        del self.live[i]
+        self._drop_case(i)
         network = self.model.networks[inv.target]
         result = inv.strike(network) if outcome.endswith("action") else ActionResult()
+        arrests = result.arrests
         t = self.today
         t["investigations_closed"] += 1
-        for role, n in result.arrests.items():
-            if role != "pilots":
-                t[f"arrests_{role}"] += n
-        t["disruptions"] += int(result.disrupted)
+        for role, column in _ARREST_COLUMNS:
+            t[column] += arrests[role]
+        disrupted = result.disrupted
+        t["disruptions"] += int(disrupted)
         t["boats_seized_in_actions"] += result.boats_seized
         self.boats_seized_total += result.boats_seized
         t["engines_seized_in_actions"] += result.engines_seized
         t["cash_seized_gbp"] += result.cash_seized_gbp
-        self.records.append(
-            {
-                "investigation": inv.number,
-                "target_network": inv.target,
-                "aim": LEVELS[inv.aim],
-                "opened_day": inv.opened,
-                "closed_day": self.model.day,
-                "duration_days": self.model.day - inv.opened,
-                "outcome": outcome,
-                "level_reached": LEVELS[inv.level] if inv.level >= 0 else "none",
-                "disrupted": result.disrupted,
-                **{f"arrests_{r}": n for r, n in result.arrests.items() if r != "pilots"},
-                "boats_seized": result.boats_seized,
-                "engines_seized": result.engines_seized,
-                "cash_seized_gbp": round(result.cash_seized_gbp, 2),
-                "networks_reached": result.networks_reached,
-            }
-        )
+        day, level = self.model.day, inv.level
+        record = {
+            "investigation": inv.number,
+            "target_network": inv.target,
+            "aim": LEVELS[inv.aim],
+            "opened_day": inv.opened,
+            "closed_day": day,
+            "duration_days": day - inv.opened,
+            "outcome": outcome,
+            "level_reached": LEVELS[level] if level >= 0 else "none",
+            "disrupted": disrupted,
+        }
+        for role, column in _ARREST_COLUMNS:
+            record[column] = arrests[role]
+        record["boats_seized"] = result.boats_seized
+        record["engines_seized"] = result.engines_seized
+        record["cash_seized_gbp"] = round(result.cash_seized_gbp, 2)
+        record["networks_reached"] = result.networks_reached
+        self.records.append(record)
         inv.remove()
 
     # ----------------------------------------------------------------------------------------- outputs
@@ -366,6 +406,7 @@ TODAY_ZERO = MappingProxyType(
 )
 
 _ARREST_KEYS = tuple(f"arrests_{r}" for r in ARREST_ROLES[:-1])  # the day's arrests (arrests_today)
+_ARREST_COLUMNS = tuple(zip(ARREST_ROLES[:-1], _ARREST_KEYS, strict=True))  # (role, its column): pilots apart
 
 TABLE_COLUMNS = (
     "investigation",

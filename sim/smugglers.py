@@ -150,6 +150,7 @@ class SmugglingNetwork(mesa.Agent):
         self.idle_days = 0
         self.actions_against = 0
         self.parent: int | None = None  # index of the network it split from
+        self._access: list[float] | None = None  # geo.area_taxi_access as a list (_taxi_access)
 
     # ------------------------------------------------------------------------------------------ capacity
     @property
@@ -277,20 +278,22 @@ class SmugglingNetwork(mesa.Agent):
         chain, maker = model.supply_chain, model.boat_maker if kind == BOAT else model.engine_maker
         losses = self.corridor_loss.setdefault(kind, {})
         price = maker.price
-        cost = []
+        routes = chain.corridors[kind]  # corridor -> (nodes, extra cost per item): chain.extra_cost, inline
+        cost, extra = [], []
         for c in corridors:
             loss = losses.get(c)
             if loss is None:  # first consignment by this corridor: start from its usual seizure rates
                 loss = losses[c] = chain.base_loss(kind, c)
             kept = 1.0 - loss
-            cost.append((price + chain.extra_cost(kind, c)) / (kept if kept > 1e-3 else 1e-3))  # max(kept, 1e-3)
+            extra.append(routes[c][1])
+            cost.append((price + extra[-1]) / (kept if kept > 1e-3 else 1e-3))  # max(kept, 1e-3)
         cheapest, beta = min(cost), model.cfg.supply_chain.reroute_sensitivity
         weight = [(cheapest / c) ** beta for c in cost]  # exp(-beta * (log c - log cheapest))
         u, k = self.supply_rng.random() * sum(weight), 0
         while k < len(weight) - 1 and u >= weight[k]:
             u -= weight[k]
             k += 1
-        self.cash -= chain.extra_cost(kind, corridors[k]) * size
+        self.cash -= extra[k] * size
         return corridors[k]
 
     def _corridor_outcome(self, kind: str, corridor: str, lost: bool) -> None:
@@ -355,7 +358,7 @@ class SmugglingNetwork(mesa.Agent):
         u = rng.random(2 * n).tolist()  # the same numbers as two draws of n: launch areas, then taxi boats
         cum = self.launch_area_odds(area_prevention)
         areas_l = [bisect.bisect_right(cum, x) for x in u[:n]]  # searchsorted(cum, x, side="right")
-        access, share = self.model.geo.area_taxi_access.tolist(), self.taxi_share
+        access, share = self._taxi_access(), self.taxi_share
         taxi_l = [x < share * access[a] * 2.0 for x, a in zip(u[n:], areas_l, strict=True)]
         areas, taxi = np.array(areas_l, dtype=np.intp), np.array(taxi_l, dtype=bool)
         quality = self.quality_sum / max(self.boats, 1)
@@ -365,6 +368,13 @@ class SmugglingNetwork(mesa.Agent):
         self.launch_rate = self.launch_rate * (1 - 1 / 30) + n / 30
         self.load_ewma = 0.8 * self.load_ewma + 0.2 * (carried / n)  # the loads' mean, exactly
         return LaunchPlan(loads=loads, areas=areas, taxi=taxi, quality=quality)
+
+    def _taxi_access(self) -> list[float]:
+        """The launch areas' taxi-boat access as a list (the geography's, read once)."""
+        access = self._access
+        if access is None:
+            access = self._access = self.model.geo.area_taxi_access.tolist()
+        return access
 
     def launch_area_odds(self, area_prevention: np.ndarray) -> list[float]:
         """Cumulative chances of launching from each area but the last: networks weigh the log chance of getting
@@ -535,13 +545,13 @@ def absorb_customers(network: SmugglingNetwork) -> int:
     proportion to the rivals' reach and price (their place keeps its date); returns how many moved."""
     model = network.model
     pop = model.population
+    holders = pop.in_state(State.HAS_PLACE)
+    holders = holders.compress(pop.network[holders] == network.index)
+    if holders.size == 0:  # nobody to move (tested before the rivals' weights: neither path draws)
+        return 0
     weights = np.array([n.sales_weight for n in model.networks], dtype=float)
     weights[network.index] = 0.0
     if weights.sum() <= 0:
-        return 0
-    holders = pop.in_state(State.HAS_PLACE)
-    holders = holders[pop.network[holders] == network.index]
-    if holders.size == 0:
         return 0
     rng = model.nca.response_rng(network.index)
     cum = np.cumsum(weights / weights.sum())

@@ -40,8 +40,9 @@ class Returns(PolicyLever):
         self.allowance = min(self.allowance + self.cfg.capacity_per_year * model.cfg.scale / 365.0, 1e12)
         self.live = []
         shares = []  # (index, rate) of the live agreements that return a share of arrivals
+        day = model.day
         for i, (agreement, window, _) in enumerate(self.agreements):
-            if model.day not in window:
+            if not window.first <= day <= window.last:  # day not in window, without the call
                 continue
             self.live.append(i)
             if agreement.weekly_returns > 0:
