@@ -7,6 +7,7 @@ at the coast they decide whether to buy a place on a boat, wait, give up or aban
 
 from __future__ import annotations
 
+import itertools
 from enum import IntEnum
 
 import numpy as np
@@ -88,6 +89,7 @@ class Population:
         a = 4.0
         m = min(max(cfg.risk_tolerance_mean, 1e-3), 1 - 1e-3)
         self.risk_tolerance = rng.beta(a * m, a * (1 - m), n).astype(np.float32)
+        self._risk_aversion = 1.0 - self.risk_tolerance  # float32, as the buying chance computes it
         self.camp = np.full(n, -1, dtype=np.int8)
         self.network = np.full(n, -1, dtype=np.int16)
         self.place_day = np.full(n, -1, dtype=np.int32)
@@ -109,7 +111,13 @@ class Population:
         self._bought = np.zeros(0, dtype=np.intp)
         self._holders = 0
         self._left_counts = np.zeros(N_STATES, dtype=np.int64)  # people compacted out, by terminal state
+        self._wait_base = np.zeros(0)
+        self._chances_key: tuple[int, float] | None = None
+        self._chances = (self._wait_base, self._wait_base)
         self._tables = _LegTables(geo)
+        # Each person's (route, leg) as one flat index of the leg tables, kept with route and leg: the day's movers
+        # read one array instead of two and their arithmetic.
+        self._cell = self.route.astype(np.intp) * self._tables.n_cols  # np.intp: the tables' fast index
 
     # ----------------------------------------------------------------------------------------- journeys
     def enter(self, day: int, rng: np.random.Generator, recruitment_cut: np.ndarray) -> tuple[int, int]:
@@ -123,16 +131,19 @@ class Population:
         self.state[start:end] = _IN_TRANSIT
         self._entered = end
         dropped = 0
-        if end > start and recruitment_cut.any():
+        if end <= start:
+            return 0, 0
+        new = np.arange(start, end, dtype=np.intp)
+        first_days = self.next_day[start:end]
+        if recruitment_cut.any():
             stay_home = rng.random(end - start) < recruitment_cut[self.nationality[start:end]]
-            self.state[start:end][stay_home] = _DETERRED
-            dropped = int(stay_home.sum())
-            self._left_counts[_DETERRED] += dropped  # never on the move: straight to the leavers' count
-        if end > start:
-            new = np.arange(start, end, dtype=np.intp)
+            dropped = int(np.count_nonzero(stay_home))
             if dropped:
-                new = new.compress(self.state[start:end] == _IN_TRANSIT)
-            self._moving.add(new, self.next_day[new])
+                self.state[start:end][stay_home] = _DETERRED
+                self._left_counts[_DETERRED] += dropped  # never on the move: straight to the leavers' count
+                recruited = ~stay_home
+                new, first_days = new.compress(recruited), first_days.compress(recruited)
+        self._moving.add(new, first_days)
         self._in_transit += end - start - dropped
         return end - start, dropped
 
@@ -148,19 +159,20 @@ class Population:
         if movers.size == 0:
             return movers, 0
         tab = self._tables
-        cell = self.route[movers].astype(np.intp) * tab.n_cols + self.leg[movers]  # (route, leg) as one flat index
+        cell = self._cell[movers]  # (route, leg) as one flat index
         stopped = rng.random(movers.size) < tab.stop_prob(interception_boost)[cell]
         pushed = movers.compress(stopped)
         # Pushed back or queued: try the same leg again later.
+        cell_pushed = cell.compress(stopped)
         if tab.capacity is None:
             blocked = stopped
-            self.next_day[pushed] = day + tab.pushback_days[cell.compress(stopped)]
+            self.next_day[pushed] = day + tab.pushback_days[cell_pushed]
         else:
             blocked = stopped | _over_capacity(cell, tab.capacity, ~stopped, rng)
             delay = np.where(stopped, tab.pushback_days[cell], 1)
             self.next_day[movers.compress(blocked)] = day + delay.compress(blocked)
         if self.cfg.route_switch_prob > 0 and pushed.size:
-            self._switch_routes(pushed, day, rng)
+            self._switch_routes(pushed, cell_pushed, day, rng)
         moving = ~blocked
         go = movers.compress(moving)
         cell_go = cell.compress(moving)
@@ -177,14 +189,16 @@ class Population:
         cont = go.compress(on)
         cell_next = cell_go.compress(on) + 1
         self.leg[cont] = tab.leg_of_cell[cell_next]
-        days = tab.leg_days(rng, cell_next)
-        self.next_day[cont] = day + np.maximum(1, np.rint(days)).astype(np.int32)
+        self._cell[cont] = cell_next
+        self.next_day[cont] = _whole_days_after(day, tab.leg_days(rng, cell_next))
         self._moving.move_on(slots, self.next_day[movers], slots.compress(moving).compress(done))
         return arrived, int(pushed.size)
 
-    def _switch_routes(self, pushed: np.ndarray, day: int, rng: np.random.Generator) -> None:
-        """Some of those pushed back try another route from the same origin, from its start (displacement)."""
-        alt = self.geo.alternative_route[self.route[pushed]]
+    def _switch_routes(self, pushed: np.ndarray, cells: np.ndarray, day: int, rng: np.random.Generator) -> None:
+        """Some of those pushed back (on the legs ``cells``) try another route from the same origin, from its start
+        (displacement)."""
+        tab = self._tables
+        alt = tab.alternative_route[cells]
         switching = (alt >= 0) & (rng.random(pushed.size) < self.cfg.route_switch_prob)
         switch = pushed.compress(switching)
         if switch.size == 0:
@@ -192,8 +206,10 @@ class Population:
         new = alt.compress(switching)
         self.route[switch] = new
         self.leg[switch] = 0
-        days = self._tables.leg_days(rng, new * self._tables.n_cols)
-        self.next_day[switch] = day + np.maximum(1, np.rint(days)).astype(np.int32)
+        first = new * tab.n_cols
+        self._cell[switch] = first
+        days = tab.leg_days(rng, first, tab.switch_shape)
+        self.next_day[switch] = _whole_days_after(day, days)
 
     # -------------------------------------------------------------------------------------- at the coast
     def coast_decisions(
@@ -222,8 +238,9 @@ class Population:
         holders = self.coast.compress(states == _HAS_PLACE)
         waiting = self.coast.compress(states == _AT_COAST)
         if holders.size:
-            # People holding a place give up too, and lose what they paid.
-            quit_ = holders.compress(rng.random(holders.size) < self.leave_prob(holders, day, winter))
+            # People holding a place give up too, and lose what they paid (leave_prob without a price, looked up).
+            u = rng.random(holders.size)
+            quit_ = holders.compress(u < self._day_chances(day, winter)[1].take(self.coast_day[holders]))
             self._holders = holders.size - quit_.size
             self.state[quit_] = _GAVE_UP
             out["gave_up"] += int(quit_.size)
@@ -277,6 +294,22 @@ class Population:
             p *= 1.0 + cfg.short_of_price_leave_factor * short
         return np.minimum(p, 1.0, out=p)
 
+    def _day_chances(self, day: int, winter: float) -> tuple[np.ndarray, np.ndarray]:
+        """``leave_prob`` without a price for each coast day 0 to ``day``, before the cap at 1 (first) and after it
+        (second): the same operations on each wait, done once a day, so one look-up gives each person's chance."""
+        if self._chances_key != (day, winter):
+            cfg = self.cfg
+            n = day + 1
+            if self._wait_base.size < n:  # (waited / 30) * rate + 1 for each wait, grown as the days go by
+                base = np.arange(max(n, 2 * self._wait_base.size, 64)) / 30.0
+                base *= cfg.wait_leave_per_month
+                base += 1.0
+                self._wait_base = base
+            raw = self._wait_base[n - 1 :: -1] * (cfg.give_up_per_day * (1.0 + cfg.cold_leave_factor * winter))
+            self._chances = (raw, np.minimum(raw, 1.0))  # index: coast day (wait day - coast day)
+            self._chances_key = (day, winter)
+        return self._chances
+
     def _wait_and_buy(
         self,
         waiting: np.ndarray,
@@ -293,16 +326,26 @@ class Population:
         cfg = self.cfg
         # Savings come in, living costs (more in winter) go out; funds can run down while waiting.
         net = cfg.daily_savings_gbp - cfg.living_cost_gbp_per_day - cfg.winter_living_cost_gbp_per_day * winter
-        funds = np.maximum(self.funds[waiting] + net, 0.0)
+        funds = self.funds[waiting]
+        funds += net
+        np.maximum(funds, 0.0, out=funds)
         self.funds[waiting] = funds
         u = rng.random(waiting.size)
         total_weight = np.add.reduce(network_weight)  # .sum() without its Python layer (the same reduction)
         going = float(np.add.reduce(prices * network_weight) / total_weight) if total_weight > 0 else None
-        p_give_up = self.leave_prob(waiting, day, winter, going, funds)
+        # leave_prob(waiting, day, winter, going, funds), the wait's part looked up
+        p_give_up = self._day_chances(day, winter)[0].take(self.coast_day[waiting])
+        short_factor = cfg.short_of_price_leave_factor
+        if going is not None and going > 0 and short_factor > 0:
+            short = 1.0 - funds / going  # at most 1 (funds >= 0, just clamped): clip(short, 0, 1) is its maximum with 0
+            np.maximum(short, 0.0, out=short)
+            p_give_up *= 1.0 + short_factor * short
+        np.minimum(p_give_up, 1.0, out=p_give_up)
         if deterrence_hazard.any():
             leave = u < p_give_up + deterrence_hazard[self.nationality[waiting]]
-            deterred = leave & (u >= p_give_up)
-            gave_up = leave & ~deterred
+            below = u < p_give_up
+            deterred = leave > below  # leave & (u >= p), for booleans
+            gave_up = leave & below  # leave & ~deterred
             self.state[waiting.compress(deterred)] = _DETERRED
             out["deterred"] = int(np.count_nonzero(deterred))
         else:  # nobody fears removal today: u < p + 0 is u < p, and nobody is deterred
@@ -313,9 +356,11 @@ class Population:
         stay = waiting.compress(~leave)
         if stay.size == 0 or total_weight <= 0:
             return
-        # Recent deaths hold back the risk-averse; risk-tolerant people are barely affected.
-        hesitation = cfg.death_news_sensitivity * perceived_death_risk * (1.0 - self.risk_tolerance[stay])
-        p_buy = cfg.purchase_rate_per_day * np.exp(-hesitation)
+        # Recent deaths hold back the risk-averse; risk-tolerant people are barely affected. exp(-(k * x)) as
+        # exp((-k) * x): negation is exact, the same numbers with one operation less.
+        p_buy = (-(cfg.death_news_sensitivity * perceived_death_risk)) * self._risk_aversion[stay]
+        np.exp(p_buy, out=p_buy)
+        p_buy *= cfg.purchase_rate_per_day
         if (purchase_factor != 1.0).any():  # times 1 everywhere changes no value: skip it on ordinary days
             p_buy = p_buy * purchase_factor[self.nationality[stay]]
         looking = stay.compress(rng.random(stay.size) < p_buy)
@@ -323,13 +368,14 @@ class Population:
             return
         net = _choice(rng, network_weight / total_weight, looking.size)
         price = prices[net]
-        can_pay = self.funds[looking] >= price
+        funds = self.funds[looking]
+        can_pay = funds >= price
         buyers, net, price = looking.compress(can_pay), net.compress(can_pay), price.compress(can_pay)
         self.state[buyers] = _HAS_PLACE
         self.network[buyers] = net
         self.place_day[buyers] = day
         self.price_paid[buyers] = price
-        self.funds[buyers] -= price
+        self.funds[buyers] = funds.compress(can_pay) - price  # funds[buyers] -= price: float64, then stored
         out["places_sold"] = int(buyers.size)
         self._bought = np.concatenate((self._bought, buyers))
         self._holders += buyers.size
@@ -340,7 +386,7 @@ class Population:
     def give_up_after_failure(self, people: np.ndarray, rng: np.random.Generator) -> int:
         """People sent back from the beach or the sea may abandon the attempt."""
         self.failed_attempts[people] += 1
-        quit_ = people[rng.random(people.size) < self.cfg.give_up_per_failed_attempt]
+        quit_ = people.compress(rng.random(people.size) < self.cfg.give_up_per_failed_attempt)
         self.state[quit_] = _GAVE_UP
         return int(quit_.size)
 
@@ -355,9 +401,9 @@ class Population:
             return [holders] * n_networks
         # Already in the order of the day paid, then index: a stable sort by network (16-bit: by radix, fast)
         net = self.network[holders]
-        order = net.argsort(kind="stable")
-        holders = holders[order]
-        bounds = net[order].searchsorted(np.arange(n_networks + 1)).tolist()
+        holders = holders[net.argsort(kind="stable")]
+        # where each network's run starts: the counts of the networks before it (searchsorted on the sorted networks)
+        bounds = [0, *itertools.accumulate(np.bincount(net, minlength=n_networks)[:n_networks].tolist())]
         return [holders[bounds[k] : bounds[k + 1]] for k in range(n_networks)]
 
     def _queues_by_sorting(self, n_networks: int) -> list[np.ndarray]:
@@ -394,9 +440,10 @@ class Population:
 
     def in_state(self, state: State) -> np.ndarray:
         """Indices of the people in a state, in index order; of a terminal state, those not yet compacted out."""
-        if state in (State.NOT_ENTERED, State.IN_TRANSIT):  # nobody on the move is read this way on a hot path
-            return np.flatnonzero(self.state[: self._entered] == int(state))
-        return self.coast.compress(self.state[self.coast] == int(state))
+        value = int(state)
+        if value <= _IN_TRANSIT:  # not entered or on the move: nobody is read this way on a hot path
+            return np.flatnonzero(self.state[: self._entered] == value)
+        return self.coast.compress(self.state[self.coast] == value)
 
     def compact(self) -> None:
         """Drop the people who have left the system (arrived, died, gave up, deterred) from the coast's index."""
@@ -442,6 +489,12 @@ class _LegTables:
         camp = geo.area_camp_share.cumsum()
         camp[-1] = 1.0
         self.camp_cum = camp
+        self.alternative_route = np.repeat(geo.alternative_route, self.n_cols)  # by (route, leg)
+        # The first legs of the routes people switch to: one gamma shape for all of them (as on the default
+        # routes) lets their draws take numpy's scalar-shape path, several times faster for a few people.
+        first = np.unique(geo.alternative_route[geo.alternative_route >= 0]) * self.n_cols
+        shapes = self.gamma_shape[first]
+        self.switch_shape = float(shapes[0]) if shapes.size and (shapes == shapes[0]).all() else None
         self._boost_key: bytes | None = None
         self._stop = self.interception
 
@@ -455,11 +508,13 @@ class _LegTables:
             self._boost_key = key
         return self._stop
 
-    def leg_days(self, rng: np.random.Generator, cells: np.ndarray) -> np.ndarray:
-        """``draw_leg_days`` (sim/geography.py) of these legs, from the tables."""
+    def leg_days(self, rng: np.random.Generator, cells: np.ndarray, shape: float | None = None) -> np.ndarray:
+        """``draw_leg_days`` (sim/geography.py) of these legs, from the tables; ``shape``: the gamma shape of all
+        of them, if they share one."""
         # rng.gamma(shape, scale) is scale * standard_gamma(shape), draw for draw (numpy's random_gamma): the same
-        # numbers, without broadcasting two parameter arrays
-        out = rng.standard_gamma(self.gamma_shape[cells])
+        # numbers, without broadcasting two parameter arrays; and a shape shared by all draws gives the same numbers
+        # as an array of it
+        out = rng.standard_gamma(self.gamma_shape[cells] if shape is None else shape, cells.size)
         out *= self.gamma_scale[cells]
         return out if self.all_positive else np.where(self.positive[cells], out, 0.0)
 
@@ -507,11 +562,20 @@ class _OnTheMove:
                 self.size, self.holes = n, 0
 
 
+def _whole_days_after(day: int, days: np.ndarray) -> np.ndarray:
+    """``day + max(1, rint(days))``, in place in float64 (whole numbers, exact): stored in the int32 days, the same
+    values as ``day + np.maximum(1, np.rint(days)).astype(np.int32)``."""
+    np.rint(days, out=days)
+    np.maximum(days, 1.0, out=days)
+    days += day
+    return days
+
+
 def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
     """Vectorised categorical draw (faster than Generator.choice for many draws from few categories)."""
     cum = p.cumsum()
     cum[-1] = 1.0
-    return cum.searchsorted(rng.random(size), side="right").astype(np.intp)
+    return cum.searchsorted(rng.random(size), side="right")  # np.intp
 
 
 def _over_capacity(
