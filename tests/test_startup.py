@@ -15,8 +15,8 @@ from omegaconf import OmegaConf
 
 from sim import cli, composition_cache
 from sim.config import ConfigError
-from sim.outputs import package_versions
-from sim.sweeps.sweep import config_yaml, task_config
+from sim.outputs import VERSIONED, package_versions
+from sim.sweeps.sweep import _yaml_dumper, config_yaml, task_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["days=20", "scale=0.02", "world.burn_in_days=10", "seed=4"]
@@ -108,6 +108,22 @@ def test_package_versions_are_read_once_and_handed_out_as_copies():
     versions["mesa"] = "edited"
     assert package_versions()["mesa"] != "edited"
     assert package_versions() == package_versions()
+
+
+def test_package_versions_from_imported_modules_are_the_installed_distributions():
+    from importlib import metadata
+
+    versions = package_versions()
+    for dist in VERSIONED:
+        try:
+            assert versions[dist] == metadata.version(dist), dist
+        except metadata.PackageNotFoundError:
+            assert versions[dist] == "not installed"
+
+
+def test_config_yaml_is_written_by_libyaml_here():
+    # Where this fails, config.yaml falls back to OmegaConf.to_yaml (same text, slower): OmegaConf moved its dumper.
+    assert _yaml_dumper() is not None
 
 
 def test_a_command_line_run_again_loads_its_composition_and_writes_the_same_folder(tmp_path):
