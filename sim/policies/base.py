@@ -63,8 +63,7 @@ class PolicyLever:
     # -------------------------------------------------------------------------------- called by the model
     def daily(self, model: ChannelModel) -> None:
         """Switch on or off at the window's edges, then act if on."""
-        window = self.window  # model.day in window, without the call (every lever, daily)
-        inside = window.first <= model.day <= window.last and self.cfg.enabled  # a timeline may switch `enabled`
+        inside = model.day in self.window and self.cfg.enabled  # a timeline may switch `enabled` (sim/timeline.py)
         if inside and not self.active:
             self.active = True
             self.start(model)

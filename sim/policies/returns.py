@@ -42,7 +42,7 @@ class Returns(PolicyLever):
         shares = []  # (index, rate) of the live agreements that return a share of arrivals
         day = model.day
         for i, (agreement, window, _) in enumerate(self.agreements):
-            if not window.first <= day <= window.last:  # day not in window, without the call
+            if day not in window:
                 continue
             self.live.append(i)
             if agreement.weekly_returns > 0:
